@@ -1,0 +1,65 @@
+/**
+ * The service implementation of every contract channel. Shell-specific
+ * pieces (native dialogs, app info) are injected, so Electron and host mode
+ * share everything else.
+ */
+import { VoxaError, type ChannelResponse } from '../../common/contract';
+import type { Handlers } from '../ipc/router';
+import type { PathGrants } from './access/pathGrants';
+import { listFolder, listRoots } from './fileBrowser';
+import { DEFAULT_IO_LIMITS, type IoLimits } from './io/limits';
+import { loadVolume } from './io/volumeLoader';
+import type { VolumeStore } from './volumeStore';
+
+export interface ShellAdapter {
+  info: () => ChannelResponse<'app:info'>;
+  /** Shows a native open dialog and grants the chosen path; null when cancelled. */
+  openDialog?: (kind: 'dicomFolder' | 'niftiFile') => Promise<string | null>;
+}
+
+export interface ServiceDeps {
+  grants: PathGrants;
+  volumes: VolumeStore;
+  shell: ShellAdapter;
+  limits?: IoLimits;
+}
+
+export function createHandlers(deps: ServiceDeps): Handlers {
+  const limits = deps.limits ?? DEFAULT_IO_LIMITS;
+  return {
+    'app:info': () => deps.shell.info(),
+    'dialog:open': async ({ kind }) => {
+      if (!deps.shell.openDialog) throw new VoxaError('UNSUPPORTED', 'no native dialogs in host mode; use the file browser');
+      return { path: await deps.shell.openDialog(kind) };
+    },
+    'fs:roots': async () => ({ roots: await listRoots(deps.grants) }),
+    'fs:list': ({ path }) => listFolder(deps.grants, path),
+    'volume:open': async ({ path, jobId }, ctx) => {
+      const real = await deps.grants.check(path);
+      const id = jobId ?? 'volume:open';
+      const label = 'Loading';
+      ctx.emit('job:progress', { jobId: id, label, fraction: 0, done: false });
+      let lastSent = 0;
+      const volume = await loadVolume(real, {
+        limits,
+        signal: ctx.signal,
+        onProgress: (done, total) => {
+          const now = Date.now();
+          if (now - lastSent < 100 && done < total) return;
+          lastSent = now;
+          ctx.emit('job:progress', { jobId: id, label, fraction: total > 0 ? done / total : null, done: false });
+        },
+      });
+      const header = deps.volumes.add(volume);
+      ctx.emit('job:progress', { jobId: id, label, fraction: 1, done: true });
+      return header;
+    },
+    'volume:voxels': ({ volumeId }) => {
+      const v = deps.volumes.get(volumeId);
+      const bytes = v.voxels;
+      const data = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
+      return { volumeId, dtype: v.dtype, data };
+    },
+    'volume:close': ({ volumeId }) => ({ closed: deps.volumes.close(volumeId) }),
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * NIfTI-1 / NIfTI-2 (.nii, .nii.gz) → {@link Volume} in LPS.
+ *
+ * nifti-reader-js parses the header fields; the spatial transform is computed
+ * here because the library's choice between qform and sform differs from the
+ * standard's: we use the sform when sform_code > 0, else the qform when
+ * qform_code > 0, else the pixdim scaling (NIfTI-1 "method 1"), as nibabel does.
+ * RAS+ world coordinates are converted to LPS by negating x and y.
+ */
+import { gunzipSync } from 'node:zlib';
+import * as nifti from 'nifti-reader-js';
+import { VoxaError } from '../../../common/contract';
+import { decomposeAffine, type Mat4 } from '../../../common/geometry/affine';
+import type { Vec3, Volume, VoxelArray, VoxelDType } from '../../../common/volume';
+import { bytesPerVoxel } from '../../../common/volume';
+import { DEFAULT_IO_LIMITS, type IoLimits } from './limits';
+
+const NIFTI_DTYPES: Record<number, { dtype: VoxelDType; name: string } | undefined> = {
+  2: { dtype: 'uint8', name: 'uint8' },
+  4: { dtype: 'int16', name: 'int16' },
+  8: { dtype: 'int32', name: 'int32' },
+  16: { dtype: 'float32', name: 'float32' },
+  64: { dtype: 'float64', name: 'float64' },
+  256: { dtype: 'int8', name: 'int8' },
+  512: { dtype: 'uint16', name: 'uint16' },
+  768: { dtype: 'uint32', name: 'uint32' },
+};
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Parses a NIfTI file's bytes (gzipped or not). `name` is used in messages only. */
+export function readNifti(fileBytes: Uint8Array, name: string, limits: IoLimits = DEFAULT_IO_LIMITS): Volume {
+  let bytes = fileBytes;
+  if (isGzip(bytes)) {
+    try {
+      bytes = gunzipSync(bytes, { maxOutputLength: Math.min(limits.maxVoxelBytes + 1024 * 1024, 2 ** 32) });
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'ERR_BUFFER_TOO_LARGE') throw new VoxaError('TOO_LARGE', `${name}: decompressed size exceeds the ${formatBytes(limits.maxVoxelBytes)} limit`);
+      throw new VoxaError('CORRUPT_INPUT', `${name}: gzip stream is damaged or truncated`);
+    }
+  }
+  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const isV1 = ab.byteLength >= 348 && nifti.isNIFTI1(ab);
+  const isV2 = !isV1 && ab.byteLength >= 540 && nifti.isNIFTI2(ab);
+  if (!isV1 && !isV2) throw new VoxaError('CORRUPT_INPUT', `${name}: not a NIfTI-1 or NIfTI-2 file (bad magic or header size)`);
+  const header = nifti.readHeader(ab);
+  if (!header) throw new VoxaError('CORRUPT_INPUT', `${name}: unreadable NIfTI header`);
+  if ('isHDR' in header && header.isHDR) throw new VoxaError('UNSUPPORTED', `${name}: split .hdr/.img pairs are not supported; convert to .nii`);
+
+  const warnings: string[] = [];
+  const ndim = header.dims[0] ?? 0;
+  if (!(ndim >= 1 && ndim <= 7)) throw new VoxaError('CORRUPT_INPUT', `${name}: dim[0] = ${ndim} is not between 1 and 7`);
+  const dims: Vec3 = [1, 2, 3].map((n) => (n <= ndim ? (header.dims[n] ?? 1) : 1)) as Vec3;
+  if (dims.some((d) => !Number.isInteger(d) || d < 1)) throw new VoxaError('CORRUPT_INPUT', `${name}: invalid dimensions ${dims.join('×')}`);
+  let extraVolumes = 1;
+  for (let n = 4; n <= ndim; n++) extraVolumes *= Math.max(1, header.dims[n] ?? 1);
+  if (extraVolumes > 1) warnings.push(`4D input with ${extraVolumes} volumes: showing the first`);
+
+  const type = NIFTI_DTYPES[header.datatypeCode];
+  if (!type) throw new VoxaError('UNSUPPORTED', `${name}: NIfTI datatype ${header.datatypeCode} is not supported`);
+  const count = dims[0] * dims[1] * dims[2];
+  const voxelBytes = count * bytesPerVoxel(type.dtype);
+  if (voxelBytes > limits.maxVoxelBytes) {
+    throw new VoxaError('TOO_LARGE', `${name}: header claims ${dims.join('×')} voxels (${formatBytes(voxelBytes)}), above the ${formatBytes(limits.maxVoxelBytes)} limit`);
+  }
+  const offset = Math.max(0, Math.round(header.vox_offset));
+  if (offset + voxelBytes > ab.byteLength) {
+    throw new VoxaError('CORRUPT_INPUT', `${name}: file is truncated (${formatBytes(ab.byteLength)}; header needs ${formatBytes(offset + voxelBytes)})`);
+  }
+
+  const raw = copyVoxels(ab, offset, count, type.dtype, header.littleEndian);
+  const slope = header.scl_slope;
+  const inter = header.scl_inter;
+  const scaled = Number.isFinite(slope) && slope !== 0 && !(slope === 1 && (inter === 0 || !Number.isFinite(inter)));
+  let voxels: VoxelArray = raw;
+  let dtype = type.dtype;
+  if (scaled) {
+    const out = new Float32Array(count);
+    const b = Number.isFinite(inter) ? inter : 0;
+    for (let n = 0; n < count; n++) out[n] = (raw[n] as number) * slope + b;
+    voxels = out;
+    dtype = 'float32';
+  }
+  if (dtype === 'float32' || dtype === 'float64') {
+    let bad = 0;
+    for (let n = 0; n < count; n++) if (!Number.isFinite(voxels[n] as number)) bad++;
+    if (bad > 0) warnings.push(`${bad} voxels are NaN or infinite; they are shown as the lowest value`);
+  }
+
+  const rasAffine = spatialAffine(header, new DataView(ab), isV2, warnings);
+  // RAS → LPS: negate the first two rows.
+  const lps: Mat4 = rasAffine.map((v, n) => (n < 8 ? -v : v));
+  let decomposed;
+  try {
+    decomposed = decomposeAffine(lps);
+  } catch {
+    throw new VoxaError('CORRUPT_INPUT', `${name}: the spatial transform is degenerate (zero or non-finite voxel size)`);
+  }
+  if (decomposed.shear > 1e-3) warnings.push('the spatial transform is sheared; shown as the nearest orthogonal grid');
+
+  return {
+    geometry: { dimensions: dims, ...decomposed.geometry },
+    dtype,
+    voxels,
+    meta: {
+      modality: guessModality(voxels),
+      sourceFormat: 'nifti',
+      description: (header.description ?? '').replace(/\0/g, '').trim(),
+      patientName: '',
+      patientId: '',
+      studyDate: '',
+      seriesInstanceUid: '',
+      warnings,
+    },
+  };
+}
+
+/** Copies the first volume's voxels into a fresh, aligned, native-endian array. */
+function copyVoxels(ab: ArrayBuffer, offset: number, count: number, dtype: VoxelDType, littleEndian: boolean): VoxelArray {
+  const bpv = bytesPerVoxel(dtype);
+  const copy = ab.slice(offset, offset + count * bpv);
+  if (!littleEndian && bpv > 1) {
+    const u8 = new Uint8Array(copy);
+    for (let n = 0; n < u8.length; n += bpv) u8.subarray(n, n + bpv).reverse();
+  }
+  switch (dtype) {
+    case 'uint8':
+      return new Uint8Array(copy);
+    case 'int8':
+      return new Int8Array(copy);
+    case 'int16':
+      return new Int16Array(copy);
+    case 'uint16':
+      return new Uint16Array(copy);
+    case 'int32':
+      return new Int32Array(copy);
+    case 'uint32':
+      return new Uint32Array(copy);
+    case 'float32':
+      return new Float32Array(copy);
+    case 'float64':
+      return new Float64Array(copy);
+  }
+}
+
+type NiftiHeader = NonNullable<ReturnType<typeof nifti.readHeader>>;
+
+/** Row-major 4×4 voxel → RAS+ affine chosen per the NIfTI standard (sform, then qform, then pixdim). */
+function spatialAffine(header: NiftiHeader, view: DataView, isV2: boolean, warnings: string[]): Mat4 {
+  const le = header.littleEndian;
+  const f = (off: number) => (isV2 ? view.getFloat64(off, le) : view.getFloat32(off, le));
+  const srowBase = isV2 ? 400 : 280;
+  const step = isV2 ? 8 : 4;
+  const pix = header.pixDims;
+  if (header.sform_code > 0) {
+    const m: Mat4 = [];
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) m.push(f(srowBase + (r * 4 + c) * step));
+    m.push(0, 0, 0, 1);
+    if (m.every(Number.isFinite)) return m;
+    warnings.push('sform is not finite; using the qform');
+  }
+  if (header.qform_code > 0) {
+    const qb = isV2 ? 352 : 256;
+    const b = f(qb);
+    const c = f(qb + step);
+    const d = f(qb + 2 * step);
+    const qx = f(qb + 3 * step);
+    const qy = f(qb + 4 * step);
+    const qz = f(qb + 5 * step);
+    const a = Math.sqrt(Math.max(0, 1 - (b * b + c * c + d * d)));
+    const qfac = (pix[0] ?? 1) < 0 ? -1 : 1;
+    const R = [
+      [a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)],
+      [2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b)],
+      [2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b],
+    ];
+    const s = [pix[1] ?? 1, pix[2] ?? 1, (pix[3] ?? 1) * qfac];
+    const m: Mat4 = [];
+    const off = [qx, qy, qz];
+    for (let r = 0; r < 3; r++) {
+      const row = R[r] as number[];
+      for (let col = 0; col < 3; col++) m.push((row[col] as number) * (s[col] as number));
+      m.push(off[r] as number);
+    }
+    m.push(0, 0, 0, 1);
+    if (m.every(Number.isFinite)) return m;
+    warnings.push('qform is not finite; using voxel sizes only');
+  } else {
+    warnings.push('no sform or qform: orientation unknown, assuming RAS axes');
+  }
+  const sx = Math.abs(pix[1] ?? 1) || 1;
+  const sy = Math.abs(pix[2] ?? 1) || 1;
+  const sz = Math.abs(pix[3] ?? 1) || 1;
+  return [sx, 0, 0, 0, 0, sy, 0, 0, 0, 0, sz, 0, 0, 0, 0, 1];
+}
+
+/** NIfTI carries no modality; values below −500 over a good part of the image are CT air. */
+function guessModality(voxels: VoxelArray): 'CT' | 'MR' {
+  let below = 0;
+  const stride = Math.max(1, Math.floor(voxels.length / 20000));
+  let n = 0;
+  for (let i = 0; i < voxels.length; i += stride, n++) if ((voxels[i] as number) < -500) below++;
+  return below / Math.max(1, n) > 0.05 ? 'CT' : 'MR';
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} B`;
+}

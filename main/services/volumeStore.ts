@@ -1,0 +1,44 @@
+/** Open volumes by id. The voxels cross to the renderer once per volume. */
+import { randomUUID } from 'node:crypto';
+import { VoxaError } from '../../common/contract';
+import { orientationCode } from '../../common/geometry/affine';
+import type { VolumeHeader } from '../../common/contract';
+import { valueRange, type Volume } from '../../common/volume';
+
+export class VolumeStore {
+  private readonly volumes = new Map<string, { volume: Volume; header: VolumeHeader }>();
+
+  add(volume: Volume): VolumeHeader {
+    const volumeId = randomUUID();
+    const header = describeVolume(volumeId, volume);
+    this.volumes.set(volumeId, { volume, header });
+    return header;
+  }
+
+  get(volumeId: string): Volume {
+    const entry = this.volumes.get(volumeId);
+    if (!entry) throw new VoxaError('NOT_FOUND', `volume ${volumeId} is not open`);
+    return entry.volume;
+  }
+
+  close(volumeId: string): boolean {
+    return this.volumes.delete(volumeId);
+  }
+}
+
+export function describeVolume(volumeId: string, volume: Volume): VolumeHeader {
+  return {
+    volumeId,
+    geometry: volume.geometry,
+    dtype: volume.dtype,
+    modality: volume.meta.modality,
+    sourceFormat: volume.meta.sourceFormat,
+    description: volume.meta.description,
+    patientName: volume.meta.patientName,
+    patientId: volume.meta.patientId,
+    studyDate: volume.meta.studyDate,
+    valueRange: valueRange(volume.voxels),
+    orientation: orientationCode(volume.geometry.direction),
+    warnings: volume.meta.warnings,
+  };
+}

@@ -1,0 +1,50 @@
+// Builds every bundle with esbuild:
+//   dist/main/app.cjs     Electron main process (electron stays external)
+//   dist/main/host.cjs    host mode (plain Node, loopback WebSocket)
+//   dist/main/cli.cjs     the `voxa` CLI
+//   dist/preload/preload.cjs  sandboxed preload: one self-contained file
+//   dist/renderer/        index.html + app.js + app.css
+// Usage: node scripts/build.mjs [--only cli|host|app|preload|renderer] [--quiet]
+import { build } from 'esbuild';
+import { cpSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+const quiet = args.includes('--quiet');
+
+const nodeExternals = ['electron', 'onnxruntime-node', 'better-sqlite3', 'ws', 'bufferutil', 'utf-8-validate'];
+const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, external: nodeExternals, logLevel: quiet ? 'error' : 'info' };
+
+const targets = {
+  app: () => build({ ...node, entryPoints: [path.join(root, 'main/app/electronMain.ts')], outfile: path.join(root, 'dist/main/app.cjs') }),
+  host: () => build({ ...node, entryPoints: [path.join(root, 'main/host/hostMain.ts')], outfile: path.join(root, 'dist/main/host.cjs') }),
+  cli: () => build({ ...node, entryPoints: [path.join(root, 'main/cli/bin.ts')], outfile: path.join(root, 'dist/main/cli.cjs') }),
+  preload: () =>
+    build({ ...node, entryPoints: [path.join(root, 'preload/preload.ts')], outfile: path.join(root, 'dist/preload/preload.cjs'), external: ['electron'] }),
+  renderer: async () => {
+    mkdirSync(path.join(root, 'dist/renderer'), { recursive: true });
+    await build({
+      bundle: true,
+      platform: 'browser',
+      target: 'chrome120',
+      format: 'esm',
+      sourcemap: true,
+      minify: process.env.NODE_ENV === 'production',
+      entryPoints: { app: path.join(root, 'renderer/src/main.tsx') },
+      outdir: path.join(root, 'dist/renderer'),
+      loader: { '.glsl': 'text', '.svg': 'dataurl', '.png': 'dataurl' },
+      define: { 'process.env.NODE_ENV': JSON.stringify(process.env.NODE_ENV ?? 'development') },
+      logLevel: quiet ? 'error' : 'info',
+    });
+    cpSync(path.join(root, 'renderer/index.html'), path.join(root, 'dist/renderer/index.html'));
+  },
+};
+
+const selected = only ? [only] : Object.keys(targets);
+for (const name of selected) {
+  if (!targets[name]) throw new Error(`unknown build target ${name}`);
+}
+await Promise.all(selected.map((name) => targets[name]()));
