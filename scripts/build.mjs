@@ -16,7 +16,8 @@ const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
 const quiet = args.includes('--quiet');
 
 const nodeExternals = ['electron', 'onnxruntime-node', 'better-sqlite3', 'ws', 'bufferutil', 'utf-8-validate'];
-const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, external: nodeExternals, logLevel: quiet ? 'error' : 'info' };
+const pkg = JSON.parse((await import('node:fs')).readFileSync(path.join(root, 'package.json'), 'utf8'));
+const node = { define: { __VOXA_VERSION__: JSON.stringify(pkg.version) }, bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, external: nodeExternals, logLevel: quiet ? 'error' : 'info' };
 
 const targets = {
   app: () => build({ ...node, entryPoints: [path.join(root, 'main/app/electronMain.ts')], outfile: path.join(root, 'dist/main/app.cjs') }),
@@ -31,6 +32,7 @@ const targets = {
       platform: 'browser',
       target: 'chrome120',
       format: 'esm',
+      jsx: 'automatic',
       sourcemap: true,
       minify: process.env.NODE_ENV === 'production',
       entryPoints: { app: path.join(root, 'renderer/src/main.tsx') },

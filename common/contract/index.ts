@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { binary, fsEntrySchema, jobProgressSchema, volumeHeaderSchema } from './schemas';
 import { VOXEL_DTYPES } from '../volume';
+import type { VoxaErrorShape } from './errors';
 
 export * from './errors';
 export * from './schemas';
@@ -47,6 +48,8 @@ export const contract = {
 
 export const events = {
   'job:progress': jobProgressSchema,
+  /** The shell opened a path (menu, drag and drop, command line); the renderer loads it. */
+  'app:openPath': z.object({ path: z.string() }),
 } as const;
 
 export type Contract = typeof contract;
@@ -69,7 +72,7 @@ export function isEventName(name: string): name is EventName {
 }
 
 /** The envelope every call resolves to; exceptions never cross the boundary raw. */
-export type Envelope<T> = { ok: true; value: T } | { ok: false; error: import('./errors').VoxaErrorShape };
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: VoxaErrorShape };
 
 /** The renderer-facing API: one method per channel, plus event subscription. */
 export type VoxaApi = {

@@ -17,6 +17,8 @@ import {
   type ChannelParsedRequest,
   type ChannelResponse,
   type Envelope,
+  type EventName,
+  type EventPayload,
 } from '../../common/contract';
 
 /** Who sent a call. The router asks the transport's trust policy about it. */
@@ -28,7 +30,7 @@ export type CallSender =
 export interface CallContext {
   sender: CallSender;
   /** Emits a main-to-renderer event to the caller's window or socket. */
-  emit: (event: 'job:progress', payload: import('../../common/contract').EventPayload<'job:progress'>) => void;
+  emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
   signal: AbortSignal;
 }
 

@@ -1,0 +1,98 @@
+// Lint, with the layering of ../shared/STYLE.md enforced as import zones.
+// A file that imports across a layer the wrong way fails `npm run lint`
+// (proved by main/lint/layering.test.ts).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+const nodeBuiltins = ['node:*', 'fs', 'fs/promises', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'http', 'https', 'net', 'zlib', 'url', 'stream', 'util'];
+const msg = (layer, what) => `${layer} may not import ${what} (see ../shared/STYLE.md, layering)`;
+
+/** Builds a no-restricted-imports rule from forbidden module patterns. */
+function forbid(layer, groups, exactNames = []) {
+  return {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: exactNames.map(({ name, what }) => ({ name, message: msg(layer, what) })),
+        patterns: groups.map(({ group, what, allowTypeImports }) => ({ group, message: msg(layer, what), ...(allowTypeImports ? { allowTypeImports: true } : {}) })),
+      },
+    ],
+  };
+}
+
+export default tseslint.config(
+  {
+    ignores: ['dist/**', 'node_modules/**', 'release/**', 'test-results/**', 'playwright-report/**', 'e2e-artifacts/**', '.voxa-data/**', 'native-models/**/*.py', 'main/lint/fixtures/**'],
+  },
+  js.configs.recommended,
+  {
+    files: ['**/*.mjs', '**/*.cjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
+  },
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  // common/: zod and itself only.
+  {
+    files: ['common/**/*.ts'],
+    rules: forbid('common/', [
+      { group: nodeBuiltins, what: 'Node built-ins' },
+      { group: ['electron', 'electron/*'], what: 'electron' },
+      { group: ['react', 'react-dom', 'react/*', '@kitware/*', 'zustand', 'zustand/*', 'onnxruntime-*', 'dcmjs', 'nifti-reader-js', 'ws'], what: 'libraries other than zod' },
+      { group: ['**/main/**', '**/renderer/**', '**/preload/**'], what: 'main, renderer or preload' },
+    ]),
+  },
+  // main/ services and everything in main/ except the Electron shell: never electron.
+  {
+    files: ['main/**/*.ts'],
+    ignores: ['main/app/**'],
+    rules: forbid('main/ services', [
+      { group: ['electron', 'electron/*'], what: 'electron (only main/app may)' },
+      { group: ['**/renderer/**', '**/preload/**'], what: 'renderer or preload' },
+    ]),
+  },
+  {
+    files: ['main/app/**/*.ts'],
+    rules: forbid('main/app', [{ group: ['**/renderer/**', '**/preload/**'], what: 'renderer or preload' }]),
+  },
+  // preload/: common/contract and electron only.
+  {
+    files: ['preload/**/*.ts'],
+    rules: forbid('preload/', [
+      { group: ['**/main/**', '**/renderer/**'], what: 'main or renderer' },
+      { group: nodeBuiltins, what: 'Node built-ins' },
+      { group: ['../common/*', '!../common/contract'], what: 'common/ beyond the contract' },
+    ]),
+  },
+  // renderer/: common, and only `import type` of the bridge.
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...forbid('renderer/', [
+        { group: nodeBuiltins, what: 'Node built-ins' },
+        { group: ['electron', 'electron/*'], what: 'electron' },
+        { group: ['**/main/**'], what: 'main/' },
+        { group: ['**/preload/**'], what: 'preload/ (use `import type`)', allowTypeImports: true },
+      ]),
+    },
+  },
+  // renderer state/: neither React nor vtk.js.
+  {
+    files: ['renderer/src/state/**/*.ts'],
+    rules: forbid('renderer state/', [
+      { group: nodeBuiltins, what: 'Node built-ins' },
+      { group: ['electron', 'electron/*'], what: 'electron' },
+      { group: ['**/main/**', '**/preload/**'], what: 'main/ or preload/' },
+      { group: ['react', 'react-dom', 'react/*', 'react-dom/*', '@kitware/*', '**/viewport/vtk*', '**/components/**'], what: 'React, vtk.js or components' },
+    ], [{ name: 'zustand', what: 'zustand with React bindings (use zustand/vanilla)' }]),
+  },
+);

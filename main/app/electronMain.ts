@@ -1,0 +1,6 @@
+/** Electron entry point (dist/main/app.cjs): hands the real Electron modules to the shell. */
+import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
+import { defaultShellPaths, startShell, type ElectronModules } from './electronShell';
+
+const modules: ElectronModules = { app, BrowserWindow, dialog, ipcMain, Menu, session };
+startShell(modules, defaultShellPaths(__dirname));

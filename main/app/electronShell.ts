@@ -1,0 +1,162 @@
+/**
+ * The Electron shell: window, menu, security and IPC wiring. The only layer
+ * that knows Electron exists. It receives the Electron modules as a parameter
+ * (electronMain.ts passes the real ones; tests pass fakes), so every option
+ * and handler here is unit-tested without the Electron binary.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as E from 'electron';
+import { CHANNELS, EVENT_PREFIX, type EventName, type EventPayload } from '../../common/contract';
+import { Router, type CallSender } from '../ipc/router';
+import { contentSecurityPolicy } from '../security/csp';
+import { createServiceContext, type ServiceContext } from '../services/serviceContext';
+
+export interface WindowLike {
+  loadFile(file: string): Promise<void>;
+  webContents: { send(channel: string, ...args: unknown[]): void };
+  isMinimized(): boolean;
+  restore(): void;
+  focus(): void;
+}
+
+/** The subset of Electron used by the shell; the real module satisfies it (checked in electronMain.ts). */
+export interface ElectronModules {
+  app: Pick<E.App, 'requestSingleInstanceLock' | 'quit' | 'whenReady' | 'getPath'> & {
+    on(event: string, listener: (...args: never[]) => void): unknown;
+  };
+  BrowserWindow: new (options: E.BrowserWindowConstructorOptions) => WindowLike;
+  ipcMain: { handle(channel: string, listener: (event: E.IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>): void };
+  dialog: Pick<E.Dialog, 'showOpenDialog'>;
+  Menu: { buildFromTemplate(template: E.MenuItemConstructorOptions[]): E.Menu; setApplicationMenu(menu: E.Menu | null): void };
+  session: { defaultSession: { webRequest: Pick<E.WebRequest, 'onHeadersReceived'> } };
+}
+
+export interface ShellPaths {
+  /** dist/renderer/index.html */
+  rendererHtml: string;
+  /** dist/preload/preload.cjs */
+  preload: string;
+}
+
+export function windowOptions(paths: ShellPaths): E.BrowserWindowConstructorOptions {
+  return {
+    width: 1440,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    backgroundColor: '#0b0d10',
+    title: 'Voxa',
+    show: true,
+    webPreferences: {
+      preload: paths.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  };
+}
+
+/** Only the app's own page may call the services. */
+export function isTrustedFrame(frameUrl: string, rendererHtml: string): boolean {
+  return frameUrl === pathToFileURL(rendererHtml).href;
+}
+
+export function menuTemplate(actions: { openDicomFolder: () => void; openNifti: () => void; quit: () => void }): E.MenuItemConstructorOptions[] {
+  return [
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Open DICOM folder…', accelerator: 'CmdOrCtrl+O', click: () => actions.openDicomFolder() },
+        { label: 'Open NIfTI…', accelerator: 'CmdOrCtrl+Shift+O', click: () => actions.openNifti() },
+        { type: 'separator' },
+        { label: 'Quit', accelerator: 'CmdOrCtrl+Q', click: () => actions.quit() },
+      ],
+    },
+    { label: 'View', submenu: [{ role: 'resetZoom' }, { role: 'togglefullscreen' }] },
+  ];
+}
+
+export interface ShellHandle {
+  services: ServiceContext;
+  router: Router;
+}
+
+/** Starts the shell. Returns null when another instance already runs (this one quits). */
+export function startShell(electron: ElectronModules, paths: ShellPaths): ShellHandle | null {
+  const { app } = electron;
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return null;
+  }
+  let mainWindow: WindowLike | null = null;
+
+  const openDialog = async (kind: 'dicomFolder' | 'niftiFile'): Promise<string | null> => {
+    const result = await electron.dialog.showOpenDialog(
+      kind === 'dicomFolder'
+        ? { title: 'Open DICOM folder', properties: ['openDirectory'] }
+        : { title: 'Open NIfTI', properties: ['openFile'], filters: [{ name: 'NIfTI', extensions: ['nii', 'gz'] }] },
+    );
+    const chosen = result.canceled ? undefined : result.filePaths[0];
+    if (!chosen) return null;
+    return services.grants.grant(chosen);
+  };
+  const services = createServiceContext({ mode: 'electron', demoPath: null, nativeDialogs: true, openDialog });
+  const router = new Router(services.handlers, {
+    isTrustedSender: (s: CallSender) => s.kind === 'internal' || (s.kind === 'electron' && isTrustedFrame(s.frameUrl, paths.rendererHtml)),
+    onInternalError: (channel, e) => console.error(`[voxa] internal error on ${channel}:`, e instanceof Error ? e.message : e),
+  });
+
+  for (const channel of CHANNELS) {
+    electron.ipcMain.handle(channel, async (event, payload) => {
+      const controller = new AbortController();
+      return router.dispatch(channel, payload, {
+        sender: { kind: 'electron', frameUrl: event.senderFrame?.url ?? '' },
+        emit: (name, data) => event.sender.send(EVENT_PREFIX + name, data),
+        signal: controller.signal,
+      });
+    });
+  }
+
+  const send = <N extends EventName>(name: N, payload: EventPayload<N>) => mainWindow?.webContents.send(EVENT_PREFIX + name, payload);
+  const openFromMenu = (kind: 'dicomFolder' | 'niftiFile') =>
+    void openDialog(kind).then((p) => {
+      if (p) send('app:openPath', { path: p });
+    });
+
+  app.on('web-contents-created', (_event: E.Event, contents: E.WebContents) => {
+    contents.on('will-navigate', (e) => e.preventDefault());
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
+  app.on('window-all-closed', () => app.quit());
+
+  void app.whenReady().then(() => {
+    const csp = contentSecurityPolicy({ allowWebSocketOrigin: false });
+    electron.session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+    });
+    electron.Menu.setApplicationMenu(
+      electron.Menu.buildFromTemplate(
+        menuTemplate({ openDicomFolder: () => openFromMenu('dicomFolder'), openNifti: () => openFromMenu('niftiFile'), quit: () => app.quit() }),
+      ),
+    );
+    mainWindow = new electron.BrowserWindow(windowOptions(paths));
+    void mainWindow.loadFile(paths.rendererHtml);
+  });
+  return { services, router };
+}
+
+export function defaultShellPaths(distMainDir: string): ShellPaths {
+  const dist = path.resolve(distMainDir, '..');
+  return { rendererHtml: path.join(dist, 'renderer', 'index.html'), preload: path.join(dist, 'preload', 'preload.cjs') };
+}

@@ -1,0 +1,71 @@
+/** Host-mode file browser: lists the configured roots only (the server enforces it). */
+import { useEffect, useState } from 'react';
+import type { FsEntry } from '../../../common/contract';
+import type { VoxaClient } from '../client/voxaClient';
+
+interface Props {
+  client: VoxaClient;
+  onOpen: (path: string) => void;
+  onClose: () => void;
+}
+
+export function FileBrowser({ client, onOpen, onClose }: Props) {
+  const [dir, setDir] = useState<{ path: string | null; parent: string | null; entries: FsEntry[] }>({ path: null, parent: null, entries: [] });
+  const [error, setError] = useState<string | null>(null);
+
+  const showRoots = () =>
+    client.invoke('fs:roots', {}).then(
+      (r) => setDir({ path: null, parent: null, entries: r.roots }),
+      (e: unknown) => setError(e instanceof Error ? e.message : 'cannot list roots'),
+    );
+  const list = (path: string) =>
+    client.invoke('fs:list', { path }).then(
+      (r) => {
+        setError(null);
+        setDir(r);
+      },
+      (e: unknown) => setError(e instanceof Error ? e.message : 'cannot list folder'),
+    );
+
+  useEffect(() => {
+    void showRoots();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  return (
+    <div className="modal-backdrop" role="dialog" aria-label="Open image" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <div className="modal file-browser">
+        <header>
+          <strong>Open image</strong>
+          <span className="path" title={dir.path ?? ''}>{dir.path ?? 'Locations'}</span>
+          <button onClick={onClose} aria-label="Close">✕</button>
+        </header>
+        <div className="fb-actions">
+          <button disabled={dir.path === null} onClick={() => (dir.parent ? void list(dir.parent) : void showRoots())}>↑ Up</button>
+          {dir.path !== null && (
+            <button data-testid="open-folder" onClick={() => dir.path && onOpen(dir.path)}>
+              Open this folder as DICOM series
+            </button>
+          )}
+        </div>
+        {error && <div className="error">{error}</div>}
+        <ul className="fb-list">
+          {dir.entries.map((e) => (
+            <li key={e.path}>
+              <button
+                className={`fb-entry fb-${e.kind}`}
+                data-testid={`fb-entry-${e.name}`}
+                onClick={() => (e.kind === 'directory' ? void list(e.path) : onOpen(e.path))}
+              >
+                <span className="fb-icon">{e.kind === 'directory' ? '📁' : e.looksLike === 'nifti' ? '🧠' : '📄'}</span>
+                <span className="fb-name">{e.name}</span>
+                {e.kind === 'file' && <span className="fb-size">{(e.sizeBytes / 1024 / 1024).toFixed(1)} MB</span>}
+              </button>
+            </li>
+          ))}
+          {dir.entries.length === 0 && <li className="fb-empty">Empty</li>}
+        </ul>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import { useStore } from 'zustand';
+import type { ViewerStore } from '../state/viewerStore';
+
+const mm = (v: number) => v.toFixed(1);
+
+export function StatusBar({ store }: { store: ViewerStore }) {
+  const s = useStore(store);
+  return (
+    <footer className="statusbar">
+      {s.busy ? (
+        <span data-testid="status-busy">
+          {s.busy.label}… {s.busy.fraction !== null ? `${Math.round(s.busy.fraction * 100)}%` : ''}
+          <progress value={s.busy.fraction ?? undefined} max={1} />
+        </span>
+      ) : null}
+      {s.volume ? (
+        <>
+          <span data-testid="status-slice">
+            Slice {s.slice + 1}/{s.sliceCount}
+          </span>
+          <span data-testid="status-wl">
+            W {Math.round(s.windowWidth)} L {Math.round(s.windowLevel)}
+          </span>
+          <span>Zoom {Math.round(s.zoom * 100)}%</span>
+        </>
+      ) : null}
+      <span className="readout" data-testid="cursor-readout">
+        {s.cursor
+          ? `LPS (${mm(s.cursor.lps[0])}, ${mm(s.cursor.lps[1])}, ${mm(s.cursor.lps[2])}) mm · voxel [${s.cursor.ijk.join(', ')}] · ${Number.isInteger(s.cursor.value) ? s.cursor.value : s.cursor.value.toFixed(2)}${s.volume?.header.modality === 'CT' ? ' HU' : ''}`
+          : ''}
+      </span>
+      {s.cursor && (
+        <span hidden data-testid="cursor-json">
+          {JSON.stringify(s.cursor)}
+        </span>
+      )}
+    </footer>
+  );
+}
