@@ -1,0 +1,5 @@
+/** Every `voxa` subcommand. Add a command: a file in this folder, one line here. */
+import type { CliCommand } from '../command';
+import { infoCommand } from './info';
+
+export const COMMANDS: CliCommand[] = [infoCommand];
