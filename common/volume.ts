@@ -41,7 +41,7 @@ export type Modality = 'CT' | 'MR' | 'PT' | 'US' | 'OT';
 
 export interface VolumeMeta {
   modality: Modality;
-  sourceFormat: 'nifti' | 'dicom';
+  sourceFormat: 'nifti' | 'dicom' | 'nrrd';
   /** Free-text description (SeriesDescription, NIfTI descrip). */
   description: string;
   /** Patient identifiers; never logged. Empty when unknown. */

@@ -24,7 +24,7 @@ export const volumeHeaderSchema = z.object({
   geometry: volumeGeometrySchema,
   dtype: z.enum(VOXEL_DTYPES),
   modality: z.enum(['CT', 'MR', 'PT', 'US', 'OT']),
-  sourceFormat: z.enum(['nifti', 'dicom']),
+  sourceFormat: z.enum(['nifti', 'dicom', 'nrrd']),
   description: z.string(),
   patientName: z.string(),
   patientId: z.string(),

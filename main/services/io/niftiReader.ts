@@ -198,7 +198,7 @@ function spatialAffine(header: NiftiHeader, view: DataView, isV2: boolean, warni
 }
 
 /** NIfTI carries no modality; values below −500 over a good part of the image are CT air. */
-function guessModality(voxels: VoxelArray): 'CT' | 'MR' {
+export function guessModality(voxels: VoxelArray): 'CT' | 'MR' {
   let below = 0;
   const stride = Math.max(1, Math.floor(voxels.length / 20000));
   let n = 0;

@@ -1,10 +1,11 @@
-/** Opens any supported path (NIfTI file or DICOM folder) as a {@link Volume}. */
+/** Opens any supported path (NIfTI or NRRD file, or DICOM folder) as a {@link Volume}. */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VoxaError } from '../../../common/contract';
 import type { Volume } from '../../../common/volume';
 import { readDicomFolder, type ScanOptions } from './dicomSeriesReader';
 import { readNifti } from './niftiReader';
+import { readNrrdFile } from './nrrdReader';
 
 export type InputKind = 'nifti' | 'nrrd' | 'dicom' | 'dicom-folder' | 'other';
 
@@ -34,6 +35,13 @@ export async function loadVolume(p: string, options: ScanOptions = {}): Promise<
     }
     return readNifti(await readFile(p), path.basename(p), limits);
   }
+  if (kind === 'nrrd') {
+    const limits = options.limits;
+    if (limits && info.size > limits.maxVoxelBytes + 1024 * 1024) {
+      throw new VoxaError('TOO_LARGE', `${path.basename(p)} is larger than the configured limit`);
+    }
+    return readNrrdFile(p, limits);
+  }
   if (kind === 'dicom') return readDicomFolder(path.dirname(p), options);
-  throw new VoxaError('UNSUPPORTED', `${path.basename(p)}: unsupported file type (open a .nii/.nii.gz file or a DICOM folder)`);
+  throw new VoxaError('UNSUPPORTED', `${path.basename(p)}: unsupported file type (open a .nii/.nii.gz/.nrrd/.nhdr file or a DICOM folder)`);
 }
