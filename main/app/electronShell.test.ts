@@ -1,0 +1,190 @@
+/**
+ * The Electron shell's security options and handlers, checked with fakes:
+ * the Electron binary cannot be downloaded on the development machines.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as E from 'electron';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CHANNELS } from '../../common/contract';
+import { startShell, windowOptions, type ElectronModules, type WindowLike } from './electronShell';
+
+const paths = { rendererHtml: '/opt/voxa/dist/renderer/index.html', preload: '/opt/voxa/dist/preload/preload.cjs' };
+
+function fakes(options: { lock?: boolean; dialogPath?: string } = {}) {
+  const appListeners = new Map<string, (...args: never[]) => void>();
+  const ipcHandlers = new Map<string, (event: E.IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>>();
+  const windows: { options: E.BrowserWindowConstructorOptions; loaded: string[] }[] = [];
+  let headersHook: ((details: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | null = null;
+  let menuTemplate: E.MenuItemConstructorOptions[] = [];
+  let ready!: () => void;
+  const whenReady = new Promise<void>((r) => (ready = r));
+  const quit = vi.fn();
+
+  class FakeWindow implements WindowLike {
+    webContents = { send: vi.fn() };
+    constructor(opts: E.BrowserWindowConstructorOptions) {
+      windows.push({ options: opts, loaded: [] });
+    }
+    loadFile(file: string) {
+      windows[windows.length - 1]?.loaded.push(file);
+      return Promise.resolve();
+    }
+    isMinimized() {
+      return false;
+    }
+    restore() {}
+    focus() {}
+  }
+
+  const modules = {
+    app: {
+      requestSingleInstanceLock: () => options.lock ?? true,
+      quit,
+      whenReady: () => whenReady,
+      getPath: () => os.tmpdir(),
+      on: (event: string, listener: (...args: never[]) => void) => appListeners.set(event, listener),
+    },
+    BrowserWindow: FakeWindow,
+    ipcMain: { handle: (channel: string, fn: (event: E.IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>) => ipcHandlers.set(channel, fn) },
+    dialog: { showOpenDialog: vi.fn(async () => ({ canceled: !options.dialogPath, filePaths: options.dialogPath ? [options.dialogPath] : [] })) },
+    Menu: {
+      buildFromTemplate: (t: E.MenuItemConstructorOptions[]) => {
+        menuTemplate = t;
+        return {} as E.Menu;
+      },
+      setApplicationMenu: vi.fn(),
+    },
+    session: {
+      defaultSession: {
+        webRequest: {
+          onHeadersReceived: (fn: typeof headersHook) => {
+            headersHook = fn;
+          },
+        },
+      },
+    },
+  } as unknown as ElectronModules;
+  return {
+    modules,
+    appListeners,
+    ipcHandlers,
+    windows,
+    quit,
+    ready: async () => {
+      ready();
+      await whenReady;
+      await new Promise((r) => setTimeout(r, 0));
+    },
+    headersHook: () => headersHook,
+    menu: () => menuTemplate,
+  };
+}
+
+const invokeEvent = (url: string) => ({ senderFrame: { url }, sender: { send: vi.fn() } }) as unknown as E.IpcMainInvokeEvent;
+
+let tmp: string | null = null;
+afterEach(async () => {
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+  tmp = null;
+});
+
+describe('Electron shell', () => {
+  it('creates the window isolated, sandboxed, without Node, with web security', async () => {
+    const f = fakes();
+    startShell(f.modules, paths);
+    await f.ready();
+    expect(f.windows).toHaveLength(1);
+    const wp = f.windows[0]?.options.webPreferences;
+    expect(wp).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, preload: paths.preload });
+    expect(wp?.allowRunningInsecureContent).toBe(false);
+    expect(f.windows[0]?.loaded).toEqual([paths.rendererHtml]);
+    expect(windowOptions(paths).webPreferences?.nodeIntegrationInWorker).toBe(false);
+  });
+
+  it('adds a strict Content-Security-Policy to every response', async () => {
+    const f = fakes();
+    startShell(f.modules, paths);
+    await f.ready();
+    let headers: Record<string, string[]> = {};
+    f.headersHook()?.({ responseHeaders: { 'X-Other': ['1'] } }, (r) => (headers = r.responseHeaders));
+    expect(headers['X-Other']).toEqual(['1']);
+    const csp = headers['Content-Security-Policy']?.[0] ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).not.toContain('ws://');
+  });
+
+  it('denies navigation, new windows and webviews in every web contents', () => {
+    const f = fakes();
+    startShell(f.modules, paths);
+    const contentsListeners = new Map<string, (e: { preventDefault: () => void }) => void>();
+    let openHandler: (() => { action: string }) | null = null;
+    const contents = {
+      on: (event: string, fn: (e: { preventDefault: () => void }) => void) => contentsListeners.set(event, fn),
+      setWindowOpenHandler: (fn: () => { action: string }) => (openHandler = fn),
+    };
+    (f.appListeners.get('web-contents-created') as unknown as (e: unknown, c: unknown) => void)({}, contents);
+    const nav = { preventDefault: vi.fn() };
+    contentsListeners.get('will-navigate')?.(nav);
+    expect(nav.preventDefault).toHaveBeenCalled();
+    const webview = { preventDefault: vi.fn() };
+    contentsListeners.get('will-attach-webview')?.(webview);
+    expect(webview.preventDefault).toHaveBeenCalled();
+    expect(openHandler).not.toBeNull();
+    expect(openHandler!()).toEqual({ action: 'deny' });
+  });
+
+  it('quits when another instance holds the single-instance lock', () => {
+    const f = fakes({ lock: false });
+    expect(startShell(f.modules, paths)).toBeNull();
+    expect(f.quit).toHaveBeenCalled();
+    expect(f.ipcHandlers.size).toBe(0);
+  });
+
+  it('registers one IPC handler per contract channel and checks the sender frame', async () => {
+    const f = fakes();
+    startShell(f.modules, paths);
+    expect([...f.ipcHandlers.keys()].sort()).toEqual([...CHANNELS].sort());
+    const handler = f.ipcHandlers.get('app:info')!;
+    const own = await handler(invokeEvent(pathToFileURL(paths.rendererHtml).href), {});
+    expect(own).toMatchObject({ ok: true, value: { mode: 'electron', nativeDialogs: true } });
+    const foreign = await handler(invokeEvent('https://evil.example/'), {});
+    expect(foreign).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const bad = await f.ipcHandlers.get('volume:open')!(invokeEvent(pathToFileURL(paths.rendererHtml).href), { path: '' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('has File → Open DICOM folder…, Open NIfTI…, Quit', async () => {
+    const f = fakes();
+    startShell(f.modules, paths);
+    await f.ready();
+    const file = f.menu().find((m) => m.label === 'File');
+    const labels = (file?.submenu as E.MenuItemConstructorOptions[]).filter((i) => i.type !== 'separator').map((i) => i.label);
+    expect(labels).toEqual(['Open DICOM folder…', 'Open NIfTI…', 'Quit']);
+  });
+
+  it('services read only what a dialog granted', async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'voxa-shell-'));
+    const chosen = path.join(tmp, 'picked');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(chosen);
+    const f = fakes({ dialogPath: chosen });
+    const shell = startShell(f.modules, paths)!;
+    const own = invokeEvent(pathToFileURL(paths.rendererHtml).href);
+    // Before the dialog: refused.
+    const before = await f.ipcHandlers.get('fs:list')!(own, { path: chosen });
+    expect(before).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const dialog = await f.ipcHandlers.get('dialog:open')!(own, { kind: 'dicomFolder' });
+    expect(dialog).toMatchObject({ ok: true });
+    const after = await f.ipcHandlers.get('fs:list')!(own, { path: chosen });
+    expect(after).toMatchObject({ ok: true, value: { entries: [] } });
+    // A sibling of the granted folder stays refused.
+    const sibling = await f.ipcHandlers.get('fs:list')!(own, { path: tmp });
+    expect(sibling).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(shell.services.grants.roots()).toHaveLength(1);
+  });
+});
