@@ -3,4 +3,4 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
 import { defaultShellPaths, startShell, type ElectronModules } from './electronShell';
 
 const modules: ElectronModules = { app, BrowserWindow, dialog, ipcMain, Menu, session };
-startShell(modules, defaultShellPaths(__dirname));
+startShell(modules, defaultShellPaths(__dirname), { demo: process.argv.includes('--demo') });

@@ -188,3 +188,21 @@ describe('Electron shell', () => {
     expect(shell.services.grants.roots()).toHaveLength(1);
   });
 });
+
+describe('Electron shell demo mode', () => {
+  it('generates the demo study in the user-data folder and reports it to the renderer', async () => {
+    const userData = await mkdtemp(path.join(os.tmpdir(), 'voxa-demo-'));
+    try {
+      const f = fakes();
+      (f.modules.app as unknown as { getPath: () => string }).getPath = () => userData;
+      startShell(f.modules, paths, { demo: true });
+      await f.ready();
+      await vi.waitFor(async () => {
+        const info = (await f.ipcHandlers.get('app:info')!(invokeEvent(pathToFileURL(paths.rendererHtml).href), {})) as { value: { demoPath: string | null } };
+        expect(info.value.demoPath).toMatch(/voxa-demo-torso-ct\.nii\.gz$/);
+      }, { timeout: 20_000 });
+    } finally {
+      await rm(userData, { recursive: true, force: true });
+    }
+  });
+});

@@ -10,6 +10,7 @@ import type * as E from 'electron';
 import { CHANNELS, EVENT_PREFIX, type EventName, type EventPayload } from '../../common/contract';
 import { Router, type CallSender } from '../ipc/router';
 import { contentSecurityPolicy } from '../security/csp';
+import { ensureDemoStudy } from '../services/phantom/demoStudy';
 import { createServiceContext, type ServiceContext } from '../services/serviceContext';
 
 export interface WindowLike {
@@ -88,7 +89,12 @@ export interface ShellHandle {
 }
 
 /** Starts the shell. Returns null when another instance already runs (this one quits). */
-export function startShell(electron: ElectronModules, paths: ShellPaths): ShellHandle | null {
+export interface ShellOptions {
+  /** Open the bundled demo study (generated into the user-data folder on first start). */
+  demo?: boolean;
+}
+
+export function startShell(electron: ElectronModules, paths: ShellPaths, options: ShellOptions = {}): ShellHandle | null {
   const { app } = electron;
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -140,7 +146,14 @@ export function startShell(electron: ElectronModules, paths: ShellPaths): ShellH
   });
   app.on('window-all-closed', () => app.quit());
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
+    if (options.demo) {
+      try {
+        services.setDemoPath(await ensureDemoStudy(path.join(app.getPath('userData'), 'demo')));
+      } catch (e) {
+        console.error('[voxa] could not prepare the demo study:', e instanceof Error ? e.message : e);
+      }
+    }
     const csp = contentSecurityPolicy({ allowWebSocketOrigin: false });
     electron.session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });

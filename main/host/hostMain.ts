@@ -44,6 +44,7 @@ async function main() {
   const roots = args.roots.length > 0 ? args.roots : [demoDir, path.resolve(appRoot, '..', 'shared', 'data')];
   for (const r of roots) if (existsSync(r)) ctx.grants.grant(r);
   if (demoPath) ctx.grants.grant(demoDir, 'Demo study');
+  if (args.demo) process.stdout.write(`  demo study: ${demoPath}\n`);
   const server = await startHostServer({
     handlers: ctx.handlers,
     rendererDir: path.join(appRoot, 'dist', 'renderer'),

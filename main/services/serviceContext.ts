@@ -9,6 +9,8 @@ export interface ServiceContext {
   grants: PathGrants;
   volumes: VolumeStore;
   handlers: Handlers;
+  /** Sets the study the renderer opens at start (demo mode); the path is granted. */
+  setDemoPath: (path: string | null) => void;
 }
 
 export function createServiceContext(options: {
@@ -20,9 +22,14 @@ export function createServiceContext(options: {
 }): ServiceContext {
   const grants = options.grants ?? new PathGrants();
   const volumes = new VolumeStore();
+  let demoPath = options.demoPath;
   const shell: ShellAdapter = {
-    info: () => ({ version: VERSION, mode: options.mode, platform: process.platform, nativeDialogs: options.nativeDialogs, demoPath: options.demoPath }),
+    info: () => ({ version: VERSION, mode: options.mode, platform: process.platform, nativeDialogs: options.nativeDialogs, demoPath }),
     ...(options.openDialog ? { openDialog: options.openDialog } : {}),
   };
-  return { grants, volumes, handlers: createHandlers({ grants, volumes, shell }) };
+  const setDemoPath = (p: string | null) => {
+    demoPath = p ? grants.grant(p) : null;
+  };
+  if (demoPath) setDemoPath(demoPath);
+  return { grants, volumes, handlers: createHandlers({ grants, volumes, shell }), setDemoPath };
 }

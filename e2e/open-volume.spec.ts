@@ -1,0 +1,129 @@
+/**
+ * Foundation slice, end to end in host mode: open a NIfTI phantom through
+ * the UI and find its sphere on the expected slice, at the expected place,
+ * with the cursor readout at its LPS centre.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { REPO_ROOT, startHost, type HostProcess } from './helpers/hostProcess';
+import { PHANTOM, voxelToLps, writePhantomNifti } from './helpers/niftiPhantom';
+
+const artifacts = path.join(REPO_ROOT, 'e2e-artifacts');
+const dataDir = path.join(artifacts, 'data-open-volume');
+let host: HostProcess;
+
+test.beforeAll(async () => {
+  mkdirSync(dataDir, { recursive: true });
+  writePhantomNifti(path.join(dataDir, 'sphere-phantom.nii'));
+  host = await startHost(['--root', dataDir, '--data-dir', path.join(artifacts, 'userdata-open-volume')]);
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+});
+
+/** Expected screen position (viewport CSS px) of an LPS point, from the documented fit rule. */
+function expectedPixel(lps: readonly [number, number, number], size: { width: number; height: number }) {
+  const [ni, nj, nk] = PHANTOM.dims;
+  const centre = voxelToLps((ni - 1) / 2, (nj - 1) / 2, (nk - 1) / 2);
+  const widthMm = ni * 2; // extent along screen x (LPS x): 96 voxels × 2 mm
+  const heightMm = nj * 2.5; // along screen y (LPS y): 80 × 2.5 mm
+  const parallelScale = Math.max(heightMm, widthMm / (size.width / size.height)) / 2;
+  const mmPerPx = (2 * parallelScale) / size.height;
+  // Patient left (+x) to the right of the screen; anterior (−y) up.
+  return { x: size.width / 2 + (lps[0] - centre[0]) / mmPerPx, y: size.height / 2 + (lps[1] - centre[1]) / mmPerPx, mmPerPx };
+}
+
+test('opens a NIfTI phantom through the UI; the sphere appears on its slice, in place, with a matching readout', async ({ page }, testInfo) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(host.url);
+
+  await page.getByTestId('open-button').click();
+  await page.getByTestId('fb-entry-data-open-volume').click();
+  await page.getByTestId('fb-entry-sphere-phantom.nii').click();
+  await expect(page.getByTestId('study-info')).toContainText('96 × 80 × 60');
+  await expect(page.getByTestId('study-info')).toContainText('CT');
+
+  // The sphere centre is voxel k = (10 − (−80)) / 3 = 30, i.e. slice 31 of 60 (1-based).
+  const expectedSlice = (PHANTOM.sphereLps[2] + 80) / 3;
+  await expect(page.getByTestId('status-slice')).toHaveText(/Slice \d+\/60/);
+  const canvas = page.getByTestId('axial-viewport').locator('.viewport-canvas');
+  await canvas.click({ position: { x: 5, y: 5 } }); // focus for keys
+  for (let n = 0; n < 60; n++) {
+    const text = (await page.getByTestId('status-slice').textContent()) ?? '';
+    const current = Number(/Slice (\d+)/.exec(text)?.[1]) - 1;
+    if (current === expectedSlice) break;
+    await page.keyboard.press(current < expectedSlice ? 'ArrowUp' : 'ArrowDown');
+  }
+  await expect(page.getByTestId('status-slice')).toHaveText(`Slice ${expectedSlice + 1}/60`);
+
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error('no viewport');
+  const size = { width: box.width, height: box.height };
+  const centre = expectedPixel(PHANTOM.sphereLps, size);
+  // 25 mm to the patient's right of the sphere (mirror side): body, not sphere.
+  const outside = expectedPixel([PHANTOM.sphereLps[0] - 25, PHANTOM.sphereLps[1], PHANTOM.sphereLps[2]], size);
+  const inside = expectedPixel([PHANTOM.sphereLps[0] + 10, PHANTOM.sphereLps[1] + 5, PHANTOM.sphereLps[2]], size);
+
+  await page.waitForTimeout(500); // let the frame render
+  const shot = await page.screenshot({ clip: box });
+  const file = testInfo.outputPath('axial-sphere.png');
+  mkdirSync(path.dirname(file), { recursive: true });
+  await testInfo.attach('axial-sphere', { body: shot, contentType: 'image/png' });
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: path.join(artifacts, 'e2e-open-volume.png') });
+
+  const grey = async (p: { x: number; y: number }) =>
+    page.evaluate(
+      async ({ png, x, y }) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${png}`;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.width;
+        c.height = img.height;
+        const ctx = c.getContext('2d');
+        if (!ctx) throw new Error('no 2d context');
+        ctx.drawImage(img, 0, 0);
+        const d = ctx.getImageData(Math.round(x), Math.round(y), 1, 1).data;
+        return ((d[0] ?? 0) + (d[1] ?? 0) + (d[2] ?? 0)) / 3;
+      },
+      { png: shot.toString('base64'), x: p.x, y: p.y },
+    );
+
+  // Default CT window 400/40: 1000 HU is white, 0 HU is mid-grey (≈ 102), air outside is black.
+  expect(await grey(centre)).toBeGreaterThan(240);
+  expect(await grey(inside)).toBeGreaterThan(240);
+  const body = await grey(outside);
+  expect(body).toBeGreaterThan(60);
+  expect(body).toBeLessThan(150);
+  expect(await grey({ x: 3, y: 3 })).toBeLessThan(20);
+
+  // The cursor readout over the sphere centre matches its LPS centre within one voxel.
+  await page.mouse.move(box.x + centre.x, box.y + centre.y);
+  const json = await page.getByTestId('cursor-json').textContent();
+  const readout = JSON.parse(json ?? 'null') as { lps: number[]; ijk: number[]; value: number };
+  expect(Math.abs(readout.lps[0]! - PHANTOM.sphereLps[0])).toBeLessThanOrEqual(2);
+  expect(Math.abs(readout.lps[1]! - PHANTOM.sphereLps[1])).toBeLessThanOrEqual(2.5);
+  expect(Math.abs(readout.lps[2]! - PHANTOM.sphereLps[2])).toBeLessThanOrEqual(3);
+  expect(readout.ijk).toEqual([65, 48, 30]);
+  expect(readout.value).toBe(PHANTOM.sphereHu);
+  await expect(page.getByTestId('cursor-readout')).toContainText('1000 HU');
+  expect(errors).toEqual([]);
+});
+
+test('a file that is not an image gets a specific error and the app keeps working', async ({ page }) => {
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(path.join(dataDir, 'broken.nii'), Buffer.from('this is not a NIfTI file at all, just text'.repeat(20)));
+  await page.goto(host.url);
+  await page.getByTestId('open-button').click();
+  await page.getByTestId('fb-entry-data-open-volume').click();
+  await page.getByTestId('fb-entry-broken.nii').click();
+  await expect(page.getByTestId('error-banner')).toContainText(/not a NIfTI/);
+  await page.getByTestId('open-button').click();
+  await page.getByTestId('fb-entry-data-open-volume').click();
+  await page.getByTestId('fb-entry-sphere-phantom.nii').click();
+  await expect(page.getByTestId('study-info')).toContainText('96 × 80 × 60');
+});
