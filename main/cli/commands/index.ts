@@ -1,5 +1,7 @@
 /** Every `voxa` subcommand. Add a command: a file in this folder, one line here. */
 import type { CliCommand } from '../command';
 import { infoCommand } from './info';
+import { phantomCommand } from './phantom';
 
 export const COMMANDS: CliCommand[] = [infoCommand];
+COMMANDS.push(phantomCommand);
