@@ -1,44 +1,62 @@
 /**
- * A folder of single-frame DICOM files → series → {@link Volume} in LPS.
+ * A folder of DICOM files → series → {@link Volume} in LPS.
  *
- * Slices are ordered by the projection of ImagePositionPatient on the slice
- * normal (row × column direction), never by file name or InstanceNumber;
- * the slice spacing comes from those positions, not from SliceThickness.
- * Files that are not DICOM, have no pixels, or use a transfer syntax this
- * build cannot decode are listed with the reason and the rest loads.
+ * Scan: every file below the folder is read up to its pixel data (header only)
+ * and described (dicom/dicomFile.ts): image frames with their geometry, or the
+ * reason it is skipped (not DICOM, damaged, SR/SEG/RTSTRUCT..., unsupported).
+ * Frames are grouped by SeriesInstanceUID, orientation, matrix size and a split
+ * key (enhanced stack / frame type / temporal position, echo); a group whose
+ * frames repeat positions is split by occurrence (several volumes in one series).
+ *
+ * Load: slices are ordered by the projection of their position on the slice
+ * normal (never file name or InstanceNumber); the slice spacing is the median
+ * of the position differences, not SliceThickness (which is the slab thickness,
+ * often different from the spacing). Gaps, non-uniform spacing and gantry tilt
+ * are reported as warnings. Compressed frames decode in worker threads.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import dcmjs, { type DicomDict } from 'dcmjs';
+import type { DataSet } from 'dicom-parser';
 import { VoxaError } from '../../../common/contract';
 import { cross, dot, normalize } from '../../../common/geometry/affine';
-import type { Mat3, Modality, Vec3, Volume } from '../../../common/volume';
+import type { Mat3, Modality, Vec3, Volume, VoxelArray, VoxelDType } from '../../../common/volume';
+import { bytesPerVoxel } from '../../../common/volume';
+import { decodeNative, NATIVE_SYNTAXES, TS } from './codecs/frameCodecs';
+import { sharedDecodePool } from './codecs/decodePool';
+import type { FrameSpec, StoredPixels } from './codecs/storedPixels';
+import { describeDataSet, encapsulatedFrames, parseDataSet, type DicomImage, type FrameGeometry, type NotAnImage } from './dicom/dicomFile';
 import { DEFAULT_IO_LIMITS, type IoLimits } from './limits';
-import { num, nums, pixelBuffer, str, TRANSFER_SYNTAX_NAMES } from './dicomElements';
 import { formatBytes } from './niftiReader';
-
-const NATIVE_SYNTAXES = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.1.99', '1.2.840.10008.1.2.2']);
 
 export interface SkippedFile {
   file: string;
   reason: string;
+  kind?: NotAnImage['kind'];
+  modality?: string;
 }
 
-interface Slice {
-  file: string;
-  dict: DicomDict;
-  position: Vec3;
-  rowDir: Vec3;
-  colDir: Vec3;
-  rows: number;
-  columns: number;
+interface SeriesFrame {
+  image: ScannedImage;
+  geom: FrameGeometry;
+}
+
+interface ScannedImage extends DicomImage {
+  absPath: string;
+  /** The file's bytes when kept from the scan (small or deflated files). */
+  retained: Uint8Array | null;
 }
 
 export interface DicomSeries {
   seriesInstanceUid: string;
   description: string;
   modality: string;
-  slices: Slice[];
+  /** Distinguishes several volumes of one series. */
+  label: string;
+  frames: SeriesFrame[];
+  rows: number;
+  columns: number;
+  /** Files that contribute frames. */
+  fileCount: number;
 }
 
 export interface DicomScan {
@@ -52,12 +70,20 @@ export interface ScanOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+const HEADER_CHUNK = 64 * 1024;
+const SCAN_CONCURRENCY = 8;
+
 async function listFiles(dir: string, limits: IoLimits): Promise<string[]> {
   const out: string[] = [];
   const stack = [dir];
   while (stack.length > 0) {
     const current = stack.pop() as string;
-    const entries = await readdir(current, { withFileTypes: true });
+    let entries;
+    try {
+      entries = await readdir(current, { withFileTypes: true });
+    } catch {
+      continue; // unreadable sub-folder: its files are simply not seen
+    }
     for (const e of entries) {
       const full = path.join(current, e.name);
       if (e.isDirectory()) stack.push(full);
@@ -70,189 +96,463 @@ async function listFiles(dir: string, limits: IoLimits): Promise<string[]> {
   return out.sort();
 }
 
-/** Reads every file below `dir` and groups the images into series. */
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function forEachLimited<T>(items: T[], limit: number, work: (item: T, index: number) => Promise<void>, signal?: AbortSignal): Promise<void> {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      signal?.throwIfAborted();
+      const n = next++;
+      await work(items[n] as T, n);
+    }
+  });
+  await Promise.all(runners);
+}
+
+/** Reads a file's first bytes (or all of it when small). */
+async function readHead(file: string, size: number): Promise<Uint8Array> {
+  if (size <= HEADER_CHUNK) return readFile(file);
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(HEADER_CHUNK);
+    const { bytesRead } = await fh.read(buf, 0, HEADER_CHUNK, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Describes one file: header-only parse first, the whole file when the header is longer than the first chunk. */
+export async function scanDicomFile(file: string, rel: string, limits: IoLimits = DEFAULT_IO_LIMITS): Promise<ScannedImage | SkippedFile> {
+  let size: number;
+  let head: Uint8Array;
+  try {
+    size = (await stat(file)).size;
+    head = await readHead(file, size);
+  } catch {
+    return { file: rel, reason: 'cannot be read', kind: 'damaged' };
+  }
+  const whole = head.length >= size;
+  let ds: DataSet;
+  let bytes = head;
+  try {
+    try {
+      ds = parseDataSet(head, rel, { headerOnly: true, maxInflatedBytes: limits.maxVoxelBytes });
+      if (!whole && !ds.elements.x7fe00010) throw new VoxaError('CORRUPT_INPUT', 'header longer than the first chunk');
+      if (!whole && str0(ds, 'x00020010') === TS.deflate) throw new VoxaError('CORRUPT_INPUT', 'deflated: needs the whole file');
+    } catch (e) {
+      if (whole || (e instanceof VoxaError && /not a DICOM file/.test(e.message))) throw e;
+      bytes = await readFile(file);
+      ds = parseDataSet(bytes, rel, { headerOnly: true, maxInflatedBytes: limits.maxVoxelBytes });
+    }
+  } catch (e) {
+    if (e instanceof VoxaError) {
+      const notDicom = /not a DICOM file/.test(e.message);
+      return { file: rel, reason: notDicom ? 'not a DICOM file' : e.message.replace(`${rel}: `, ''), kind: notDicom ? 'not-dicom' : e.code === 'TOO_LARGE' ? 'unsupported' : 'damaged' };
+    }
+    return { file: rel, reason: `damaged DICOM (${e instanceof Error ? e.message.slice(0, 100) : 'parse error'})`, kind: 'damaged' };
+  }
+  const described = describeDataSet(ds, rel);
+  if ('reason' in described) return { file: rel, reason: described.reason, kind: described.kind, ...(described.modality ? { modality: described.modality } : {}) };
+  const deflated = described.transferSyntax === TS.deflate;
+  return { ...described, absPath: file, retained: deflated || bytes.length >= size ? (ds.byteArray as Uint8Array) : null };
+}
+
+function str0(ds: DataSet, tag: string): string {
+  try {
+    return (ds.string(tag) ?? '').trim();
+  } catch {
+    return '';
+  }
+}
+
+const round3 = (v: number) => (Math.round(v * 1000) / 1000 + 0).toFixed(3);
+
+/** Reads every file below `dir` and groups the image frames into series (volumes). */
 export async function scanDicomFolder(dir: string, options: ScanOptions = {}): Promise<DicomScan> {
   const limits = options.limits ?? DEFAULT_IO_LIMITS;
   const files = await listFiles(dir, limits);
+  const results: (ScannedImage | SkippedFile)[] = new Array(files.length);
+  let done = 0;
+  await forEachLimited(
+    files,
+    SCAN_CONCURRENCY,
+    async (file, n) => {
+      const rel = path.relative(dir, file) || path.basename(file);
+      results[n] = await scanDicomFile(file, rel, limits);
+      options.onProgress?.(++done, files.length);
+    },
+    options.signal,
+  );
   const skipped: SkippedFile[] = [];
   const groups = new Map<string, DicomSeries>();
-  let done = 0;
-  for (const file of files) {
-    options.signal?.throwIfAborted();
-    const rel = path.relative(dir, file) || path.basename(file);
-    const result = await readSlice(file, rel);
-    if ('reason' in result) skipped.push(result);
-    else {
-      const uid = str(result.dict, '0020000E') || 'unknown-series';
-      // A series may hold several stacks: split by orientation and matrix size.
-      const key = `${uid}|${result.rowDir.map((v) => v.toFixed(3)).join(',')}|${result.colDir.map((v) => v.toFixed(3)).join(',')}|${result.rows}x${result.columns}`;
-      let group = groups.get(key);
-      if (!group) {
-        group = { seriesInstanceUid: uid, description: str(result.dict, '0008103E'), modality: str(result.dict, '00080060'), slices: [] };
-        groups.set(key, group);
-      }
-      group.slices.push(result);
+  for (const r of results) {
+    if (!('frames' in r)) {
+      skipped.push(r);
+      continue;
     }
-    options.onProgress?.(++done, files.length);
+    const rows = r.mosaic ? r.mosaic.tileRows : r.rows;
+    const columns = r.mosaic ? r.mosaic.tileColumns : r.columns;
+    for (const geom of r.frames) {
+      const key = [r.seriesInstanceUid, geom.rowDir.map(round3).join(','), geom.colDir.map(round3).join(','), `${rows}x${columns}x${r.samplesPerPixel}`, geom.splitKey].join('|');
+      let g = groups.get(key);
+      if (!g) {
+        g = { seriesInstanceUid: r.seriesInstanceUid, description: r.seriesDescription, modality: r.modality, label: '', frames: [], rows, columns, fileCount: 0 };
+        groups.set(key, g);
+      }
+      g.frames.push({ image: r, geom });
+    }
   }
-  return { series: [...groups.values()].sort((a, b) => b.slices.length - a.slices.length), skipped };
+  const series: DicomSeries[] = [];
+  for (const g of groups.values()) series.push(...splitRepeatedPositions(g));
+  for (const s of series) s.fileCount = new Set(s.frames.map((f) => f.image.absPath)).size;
+  // Largest first; ties by series number/description for a stable order.
+  series.sort((a, b) => b.frames.length - a.frames.length || (a.frames[0]?.image.seriesNumber ?? 0) - (b.frames[0]?.image.seriesNumber ?? 0) || a.label.localeCompare(b.label));
+  // Labels: several volumes of one series are told apart.
+  const perUid = new Map<string, number>();
+  for (const s of series) perUid.set(s.seriesInstanceUid, (perUid.get(s.seriesInstanceUid) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  for (const s of series) {
+    const n = (seen.get(s.seriesInstanceUid) ?? 0) + 1;
+    seen.set(s.seriesInstanceUid, n);
+    const base = s.description || s.modality || 'series';
+    s.label = (perUid.get(s.seriesInstanceUid) ?? 1) > 1 ? `${base} [volume ${n}]` : base;
+  }
+  return { series, skipped };
 }
 
-async function readSlice(file: string, rel: string): Promise<Slice | SkippedFile> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch {
-    return { file: rel, reason: 'cannot be read' };
-  }
-  if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') {
-    return { file: rel, reason: 'not a DICOM file (no DICM preamble)' };
-  }
-  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  let parsed: { meta: DicomDict; dict: DicomDict };
-  try {
-    parsed = dcmjs.data.DicomMessage.readFile(ab);
-  } catch (e) {
-    return { file: rel, reason: `damaged DICOM (${e instanceof Error ? e.message.slice(0, 120) : 'parse error'})` };
-  }
-  const { meta, dict } = parsed;
-  const ts = str(meta, '00020010');
-  if (!dict['7FE00010']) return { file: rel, reason: `non-image object (${str(dict, '00080060') || 'no pixel data'})` };
-  if (!NATIVE_SYNTAXES.has(ts)) {
-    return { file: rel, reason: `transfer syntax ${TRANSFER_SYNTAX_NAMES[ts] ?? ts} is not decoded yet` };
-  }
-  const frames = num(dict, '00280008') ?? 1;
-  if (frames > 1) return { file: rel, reason: `multi-frame image (${frames} frames) is not loaded by the series reader yet` };
-  const position = nums(dict, '00200032');
-  const orientation = nums(dict, '00200037');
-  const rows = num(dict, '00280010');
-  const columns = num(dict, '00280011');
-  if (!rows || !columns) return { file: rel, reason: 'missing Rows/Columns' };
-  if (!position || position.length !== 3 || !orientation || orientation.length !== 6) {
-    return { file: rel, reason: 'missing ImagePositionPatient/ImageOrientationPatient' };
-  }
-  let rowDir: Vec3;
-  let colDir: Vec3;
-  try {
-    rowDir = normalize(orientation.slice(0, 3) as Vec3);
-    colDir = normalize(orientation.slice(3, 6) as Vec3);
-  } catch {
-    return { file: rel, reason: 'ImageOrientationPatient is a zero vector' };
-  }
-  return { file: rel, dict, position: position as Vec3, rowDir, colDir, rows, columns };
+function normalOf(f: SeriesFrame): Vec3 {
+  return normalize(cross(f.geom.rowDir, f.geom.colDir));
 }
 
-/** Builds a volume from one series' slices (all of one orientation and matrix size). */
-export function seriesToVolume(series: DicomSeries, limits: IoLimits = DEFAULT_IO_LIMITS): Volume {
-  const first = series.slices[0];
-  if (!first) throw new VoxaError('NOT_FOUND', 'the series has no image slices');
+/** A group whose frames repeat a position holds several volumes: the n-th frame at each position goes to volume n. */
+function splitRepeatedPositions(g: DicomSeries): DicomSeries[] {
+  const first = g.frames[0];
+  if (!first) return [];
+  const normal = normalOf(first);
+  const ordered = [...g.frames].sort((a, b) => a.geom.order - b.geom.order || a.image.file.localeCompare(b.image.file) || a.geom.frameIndex - b.geom.frameIndex);
+  const count = new Map<string, number>();
+  const parts: SeriesFrame[][] = [];
+  for (const f of ordered) {
+    const key = (Math.round(dot(f.geom.position, normal) * 100) / 100).toFixed(2);
+    const n = count.get(key) ?? 0;
+    count.set(key, n + 1);
+    (parts[n] ??= []).push(f);
+  }
+  if (parts.length === 1) return [g];
+  return parts.map((frames) => ({ ...g, frames }));
+}
+
+/** Output voxel type: the smallest integer type that holds every rescaled value, else float32. */
+function chooseDtype(series: DicomSeries): { dtype: VoxelDType; colour: boolean } {
+  const img = (series.frames[0] as SeriesFrame).image;
+  const colour = img.samplesPerPixel === 3 || img.photometric === 'PALETTE COLOR';
+  if (colour) return { dtype: img.samplesPerPixel === 3 && img.bitsAllocated === 8 ? 'uint8' : 'float32', colour };
+  let lo = Infinity;
+  let hi = -Infinity;
+  let integral = true;
+  for (const f of series.frames) {
+    const im = f.image;
+    const bits = Math.min(im.bitsStored, im.bitsAllocated);
+    const sMin = im.pixelRepresentation === 1 ? -(2 ** (bits - 1)) : 0;
+    const sMax = im.pixelRepresentation === 1 ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+    const { slope, intercept } = f.geom;
+    if (!Number.isInteger(slope) || !Number.isInteger(intercept)) integral = false;
+    const a = sMin * slope + intercept;
+    const b = sMax * slope + intercept;
+    lo = Math.min(lo, a, b);
+    hi = Math.max(hi, a, b);
+  }
+  if (!integral) return { dtype: 'float32', colour };
+  if (lo >= 0 && hi <= 255 && img.bitsAllocated === 8) return { dtype: 'uint8', colour };
+  if (lo >= -32768 && hi <= 32767) return { dtype: 'int16', colour };
+  if (lo >= 0 && hi <= 65535) return { dtype: 'uint16', colour };
+  if (lo >= -(2 ** 31) && hi <= 2 ** 31 - 1) return { dtype: 'int32', colour };
+  return { dtype: 'float32', colour };
+}
+
+function allocVoxels(dtype: VoxelDType, n: number): VoxelArray {
+  switch (dtype) {
+    case 'uint8':
+      return new Uint8Array(n);
+    case 'int8':
+      return new Int8Array(n);
+    case 'uint16':
+      return new Uint16Array(n);
+    case 'int16':
+      return new Int16Array(n);
+    case 'uint32':
+      return new Uint32Array(n);
+    case 'int32':
+      return new Int32Array(n);
+    case 'float32':
+      return new Float32Array(n);
+    case 'float64':
+      return new Float64Array(n);
+  }
+}
+
+function frameSpec(im: DicomImage): FrameSpec {
+  return {
+    transferSyntax: im.transferSyntax,
+    rows: im.rows,
+    columns: im.columns,
+    samplesPerPixel: im.samplesPerPixel,
+    bitsAllocated: im.bitsAllocated,
+    bitsStored: im.bitsStored,
+    pixelRepresentation: im.pixelRepresentation,
+    planarConfiguration: im.planarConfiguration,
+  };
+}
+
+export interface LoadOptions {
+  limits?: IoLimits;
+  signal?: AbortSignal;
+}
+
+/** Builds a volume from one series (all frames of one orientation and matrix size). */
+export async function seriesToVolume(series: DicomSeries, options: LoadOptions | IoLimits = {}): Promise<Volume> {
+  const opts: LoadOptions = 'maxVoxelBytes' in options ? { limits: options } : options;
+  const limits = opts.limits ?? DEFAULT_IO_LIMITS;
+  const first = series.frames[0];
+  if (!first) throw new VoxaError('NOT_FOUND', 'the series has no image frames');
   const warnings: string[] = [];
-  const normal = normalize(cross(first.rowDir, first.colDir));
-  const sorted = [...series.slices].sort((a, b) => dot(a.position, normal) - dot(b.position, normal));
-  const ni = first.columns;
-  const nj = first.rows;
+  const normal = normalOf(first);
+  const sorted = [...series.frames].sort((a, b) => dot(a.geom.position, normal) - dot(b.geom.position, normal));
+  const ni = series.columns;
+  const nj = series.rows;
   const nk = sorted.length;
   const sliceVoxels = ni * nj;
-  const total = sliceVoxels * nk;
-  if (total * 4 > limits.maxVoxelBytes) throw new VoxaError('TOO_LARGE', `${ni}×${nj}×${nk} voxels exceed the ${formatBytes(limits.maxVoxelBytes)} limit`);
+  const { dtype, colour } = chooseDtype(series);
+  const totalBytes = sliceVoxels * nk * bytesPerVoxel(dtype);
+  if (totalBytes > limits.maxVoxelBytes) throw new VoxaError('TOO_LARGE', `${ni}×${nj}×${nk} voxels (${formatBytes(totalBytes)}) exceed the ${formatBytes(limits.maxVoxelBytes)} limit`);
 
-  // Spacing along the normal from positions.
-  let sliceSpacing = num(first.dict, '00180088') ?? num(first.dict, '00180050') ?? 1;
+  // Slice spacing from positions.
+  let sliceSpacing = first.image.spacingBetweenSlices ?? first.image.sliceThickness ?? 1;
   if (nk > 1) {
     const gaps: number[] = [];
-    for (let k = 1; k < nk; k++) gaps.push(dot((sorted[k] as Slice).position, normal) - dot((sorted[k - 1] as Slice).position, normal));
+    for (let k = 1; k < nk; k++) gaps.push(dot((sorted[k] as SeriesFrame).geom.position, normal) - dot((sorted[k - 1] as SeriesFrame).geom.position, normal));
     const sortedGaps = [...gaps].sort((a, b) => a - b);
     sliceSpacing = sortedGaps[Math.floor(sortedGaps.length / 2)] as number;
-    if (!(sliceSpacing > 1e-6)) throw new VoxaError('CORRUPT_INPUT', 'slices share the same position: duplicate images or several volumes in one series');
+    if (!(sliceSpacing > 1e-4)) throw new VoxaError('CORRUPT_INPUT', 'slices share the same position: duplicate images or several volumes in one series');
     const worst = Math.max(...gaps.map((g) => Math.abs(g - sliceSpacing)));
-    if (worst > 0.01 * sliceSpacing + 1e-3) warnings.push(`non-uniform slice spacing (median ${sliceSpacing.toFixed(3)} mm, largest deviation ${worst.toFixed(3)} mm)`);
-    // Gantry tilt / sheared stacks: positions not along the normal.
-    const along = sub((sorted[nk - 1] as Slice).position, first === sorted[0] ? first.position : (sorted[0] as Slice).position);
+    if (worst > 0.01 * sliceSpacing + 1e-3) {
+      const missing = gaps.filter((g) => g > 1.5 * sliceSpacing).length;
+      warnings.push(
+        missing > 0
+          ? `gap in the series: ${missing} place(s) where slices are missing (spacing median ${sliceSpacing.toFixed(3)} mm, largest ${Math.max(...gaps).toFixed(3)} mm); distances across the gap are wrong`
+          : `non-uniform slice spacing (median ${sliceSpacing.toFixed(3)} mm, largest deviation ${worst.toFixed(3)} mm)`,
+      );
+    }
+    const a = (sorted[0] as SeriesFrame).geom.position;
+    const b = (sorted[nk - 1] as SeriesFrame).geom.position;
+    const along: Vec3 = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
     const len = Math.hypot(...along);
-    if (len > 0 && Math.abs(dot(along, normal)) / len < 0.999) warnings.push('slice positions are not along the slice normal (gantry tilt or sheared stack)');
+    if (len > 0 && Math.abs(dot(along, normal)) / len < 0.9995) {
+      const tiltDeg = (Math.acos(Math.min(1, Math.abs(dot(along, normal)) / len)) * 180) / Math.PI;
+      warnings.push(`slice positions are not along the slice normal (gantry tilt or sheared stack, ${tiltDeg.toFixed(1)}°); shown unsheared`);
+    }
   }
 
-  const pixelSpacing = nums(first.dict, '00280030');
+  const ps = first.geom.pixelSpacing;
   let spacingI = 1;
   let spacingJ = 1;
-  if (pixelSpacing && pixelSpacing.length >= 2 && (pixelSpacing[0] as number) > 0 && (pixelSpacing[1] as number) > 0) {
-    spacingJ = pixelSpacing[0] as number; // row spacing: between rows, i.e. along j
-    spacingI = pixelSpacing[1] as number; // column spacing: along i
+  if (ps) {
+    spacingJ = ps[0]; // row spacing: between rows, i.e. along j
+    spacingI = ps[1]; // column spacing: along i
   } else warnings.push('no PixelSpacing: distances are in pixels');
+  if (colour) warnings.push(first.image.photometric === 'PALETTE COLOR' ? 'palette colour image shown as luminance' : 'colour image shown as luminance (0.299 R + 0.587 G + 0.114 B)');
+  for (const w of new Set(series.frames.flatMap((f) => f.image.warnings))) warnings.push(w);
 
-  const bitsAllocated = num(first.dict, '00280100') ?? 16;
-  const signed = (num(first.dict, '00280103') ?? 0) === 1;
-  const samples = num(first.dict, '00280002') ?? 1;
-  if (samples !== 1) throw new VoxaError('UNSUPPORTED', `colour images (${samples} samples per pixel) are not loaded as volumes yet`);
-  if (bitsAllocated !== 8 && bitsAllocated !== 16 && bitsAllocated !== 32) throw new VoxaError('UNSUPPORTED', `BitsAllocated ${bitsAllocated} is not supported`);
+  const voxels = allocVoxels(dtype, sliceVoxels * nk);
+  await decodeInto(sorted, voxels, ni, nj, opts.signal);
 
-  // Read raw values with rescale, choosing int16 storage when every value fits.
-  const out = new Float32Array(total);
-  let integral = true;
-  let min = Infinity;
-  let max = -Infinity;
-  sorted.forEach((slice, k) => {
-    const buf = pixelBuffer(slice.dict);
-    const needed = sliceVoxels * (bitsAllocated / 8);
-    if (!buf || buf.byteLength < needed) throw new VoxaError('CORRUPT_INPUT', `${slice.file}: pixel data is shorter than ${ni}×${nj} pixels`);
-    const raw =
-      bitsAllocated === 8 ? (signed ? new Int8Array(buf, 0, sliceVoxels) : new Uint8Array(buf, 0, sliceVoxels))
-      : bitsAllocated === 16 ? (signed ? new Int16Array(buf, 0, sliceVoxels) : new Uint16Array(buf, 0, sliceVoxels))
-      : signed ? new Int32Array(buf, 0, sliceVoxels) : new Uint32Array(buf, 0, sliceVoxels);
-    const slope = num(slice.dict, '00281053') ?? 1;
-    const intercept = num(slice.dict, '00281052') ?? 0;
-    if (slope !== 1 || !Number.isInteger(intercept)) integral = false;
-    const base = k * sliceVoxels;
-    for (let n = 0; n < sliceVoxels; n++) {
-      const v = (raw[n] as number) * slope + intercept;
-      out[base + n] = v;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-  });
-  const fitsInt16 = integral && min >= -32768 && max <= 32767;
-  const voxels = fitsInt16 ? Int16Array.from(out) : out;
-
-  const modality = str(first.dict, '00080060');
+  const modality = first.image.modality;
   const known: Modality[] = ['CT', 'MR', 'PT', 'US'];
   return {
     geometry: {
       dimensions: [ni, nj, nk],
       spacingMm: [spacingI, spacingJ, sliceSpacing],
-      originLps: [...(sorted[0] as Slice).position] as Vec3,
-      direction: [...first.rowDir, ...first.colDir, ...normal] as Mat3,
+      originLps: [...(sorted[0] as SeriesFrame).geom.position] as Vec3,
+      direction: [...first.geom.rowDir, ...first.geom.colDir, ...normal] as Mat3,
     },
-    dtype: fitsInt16 ? 'int16' : 'float32',
+    dtype,
     voxels,
     meta: {
       modality: (known as string[]).includes(modality) ? (modality as Modality) : 'OT',
       sourceFormat: 'dicom',
       description: series.description,
-      patientName: str(first.dict, '00100010'),
-      patientId: str(first.dict, '00100020'),
-      studyDate: str(first.dict, '00080020'),
+      patientName: first.image.patientName,
+      patientId: first.image.patientId,
+      studyDate: first.image.studyDate,
       seriesInstanceUid: series.seriesInstanceUid,
       warnings,
     },
   };
 }
 
-function sub(a: Vec3, b: Vec3): Vec3 {
-  return [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+/** Decodes every frame into its slice of `out` (slice k = sorted[k]), file by file. */
+async function decodeInto(sorted: SeriesFrame[], out: VoxelArray, ni: number, nj: number, signal?: AbortSignal): Promise<void> {
+  const byFile = new Map<ScannedImage, { k: number; geom: FrameGeometry }[]>();
+  sorted.forEach((f, k) => {
+    let list = byFile.get(f.image);
+    if (!list) byFile.set(f.image, (list = []));
+    list.push({ k, geom: f.geom });
+  });
+  const entries = [...byFile.entries()];
+  const compressed = entries.some(([im]) => !NATIVE_SYNTAXES.has(im.transferSyntax));
+  const pool = compressed ? sharedDecodePool() : null;
+  const concurrency = pool ? Math.max(2, pool.size * 2) : 4;
+  await forEachLimited(
+    entries,
+    concurrency,
+    async ([image, targets]) => {
+      const bytes = image.retained ?? (await readPixelBytes(image));
+      const spec = frameSpec(image);
+      const frameCache = new Map<number, Promise<StoredPixels>>();
+      let encFrames: Uint8Array[] | null = null;
+      const frameOf = (f: number): Promise<StoredPixels> => {
+        let p = frameCache.get(f);
+        if (!p) {
+          if (NATIVE_SYNTAXES.has(image.transferSyntax)) {
+            const np = image.nativePixels;
+            if (!np) throw new VoxaError('CORRUPT_INPUT', `${image.file}: native pixel data has an undefined length`);
+            const frameBytes = image.rows * image.columns * image.samplesPerPixel * (image.bitsAllocated / 8);
+            const start = (image.retained ? np.offset : np.offset - pixelBase(image)) + f * frameBytes;
+            if (start + frameBytes > bytes.length) throw new VoxaError('CORRUPT_INPUT', `${image.file}: pixel data is truncated (frame ${f + 1} of ${image.numberOfFrames})`);
+            p = Promise.resolve(decodeNative(spec, bytes.subarray(start, start + frameBytes)));
+          } else {
+            encFrames ??= encapsulatedFrames(fullDataSet(bytes, image), image, image.file);
+            const enc = encFrames[f];
+            if (!enc) throw new VoxaError('CORRUPT_INPUT', `${image.file}: frame ${f + 1} is missing`);
+            p = (pool ? pool.decode(spec, enc) : Promise.reject(new VoxaError('INTERNAL', 'no decoder'))).catch((e: unknown) => {
+              if (e instanceof VoxaError) throw new VoxaError(e.code, `${image.file}: ${e.message}`);
+              throw e;
+            });
+          }
+          frameCache.set(f, p);
+        }
+        return p;
+      };
+      await Promise.all(
+        targets.map(async ({ k, geom }) => {
+          signal?.throwIfAborted();
+          const stored = await frameOf(geom.frameIndex);
+          writeSlice(stored, image, geom, out, k * ni * nj, ni, nj);
+        }),
+      );
+    },
+    signal,
+  );
 }
 
-/** Loads the largest image series below `dir`; the skipped files and other series are reported as warnings. */
+/** For header-scanned files: where the bytes returned by readPixelBytes start in the file. */
+function pixelBase(image: ScannedImage): number {
+  return image.nativePixels ? image.nativePixels.offset : 0;
+}
+
+/** Native files: only the pixel data is read; compressed ones: the whole file (fragments are found by parsing). */
+async function readPixelBytes(image: ScannedImage): Promise<Uint8Array> {
+  if (image.nativePixels && NATIVE_SYNTAXES.has(image.transferSyntax)) {
+    const { offset, length } = image.nativePixels;
+    const fh = await open(image.absPath, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(length);
+      const { bytesRead } = await fh.read(buf, 0, length, offset);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  }
+  return readFile(image.absPath);
+}
+
+function fullDataSet(bytes: Uint8Array, image: ScannedImage): DataSet {
+  return parseDataSet(bytes, image.file);
+}
+
+/** Stored frame → rescaled (or luminance) values in slice `base` of `out`; a mosaic tile is cut out first. */
+function writeSlice(stored: StoredPixels, image: ScannedImage, geom: FrameGeometry, out: VoxelArray, base: number, ni: number, nj: number): void {
+  const spp = image.samplesPerPixel;
+  const srcColumns = image.columns;
+  let x0 = 0;
+  let y0 = 0;
+  if (image.mosaic && geom.tile >= 0) {
+    x0 = (geom.tile % image.mosaic.perRow) * image.mosaic.tileColumns;
+    y0 = Math.floor(geom.tile / image.mosaic.perRow) * image.mosaic.tileRows;
+  }
+  const { slope, intercept } = geom;
+  const identity = slope === 1 && intercept === 0;
+  if (spp === 1 && !image.palette) {
+    for (let j = 0; j < nj; j++) {
+      const src = (y0 + j) * srcColumns + x0;
+      const dst = base + j * ni;
+      if (identity) {
+        for (let i = 0; i < ni; i++) out[dst + i] = stored[src + i] as number;
+      } else {
+        for (let i = 0; i < ni; i++) out[dst + i] = (stored[src + i] as number) * slope + intercept;
+      }
+    }
+    return;
+  }
+  if (image.palette) {
+    const { red, green, blue, first } = image.palette;
+    const last = red.length - 1;
+    for (let j = 0; j < nj; j++) {
+      for (let i = 0; i < ni; i++) {
+        const v = stored[(y0 + j) * srcColumns + x0 + i] as number;
+        const idx = Math.min(last, Math.max(0, v - first));
+        out[base + j * ni + i] = 0.299 * (red[idx] as number) + 0.587 * (green[idx] as number) + 0.114 * (blue[idx] as number);
+      }
+    }
+    return;
+  }
+  // Colour: YBR data left as YBR by the decoder (native/RLE) has luminance in its first sample.
+  const ybr = image.photometric.startsWith('YBR') && (NATIVE_SYNTAXES.has(image.transferSyntax) || image.transferSyntax === TS.rle);
+  const rounding = out instanceof Uint8Array;
+  for (let j = 0; j < nj; j++) {
+    for (let i = 0; i < ni; i++) {
+      const s = ((y0 + j) * srcColumns + x0 + i) * spp;
+      const y = ybr ? (stored[s] as number) : 0.299 * (stored[s] as number) + 0.587 * (stored[s + 1] as number) + 0.114 * (stored[s + 2] as number);
+      out[base + j * ni + i] = rounding ? Math.round(y) : y;
+    }
+  }
+}
+
+/** Loads the largest image series below `dir`; skipped files and other series are reported as warnings. */
 export async function readDicomFolder(dir: string, options: ScanOptions = {}): Promise<Volume> {
-  const info = await stat(dir);
+  let info;
+  try {
+    info = await stat(dir);
+  } catch {
+    throw new VoxaError('NOT_FOUND', `no such folder: ${path.basename(dir)}`);
+  }
   if (!info.isDirectory()) throw new VoxaError('BAD_REQUEST', 'expected a folder of DICOM files');
   const scan = await scanDicomFolder(dir, options);
   const series = scan.series[0];
   if (!series) {
+    if (scan.skipped.length === 0) throw new VoxaError('NOT_FOUND', 'the folder holds no files');
+    const nonImage = scan.skipped.filter((s) => s.kind === 'non-image');
     const why = scan.skipped.slice(0, 3).map((s) => `${s.file}: ${s.reason}`).join('; ');
-    throw new VoxaError('NOT_FOUND', scan.skipped.length ? `no loadable DICOM image series (${why})` : 'the folder holds no files');
+    if (nonImage.length === scan.skipped.length) throw new VoxaError('UNSUPPORTED', `no image series, only non-image objects (${why})`);
+    throw new VoxaError('NOT_FOUND', `no loadable DICOM image series (${why})`);
   }
-  const volume = seriesToVolume(series, options.limits);
-  if (scan.series.length > 1) volume.meta.warnings.push(`${scan.series.length - 1} other series in this folder were not opened`);
+  const volume = await seriesToVolume(series, { limits: options.limits ?? DEFAULT_IO_LIMITS, ...(options.signal ? { signal: options.signal } : {}) });
+  if (scan.series.length > 1) volume.meta.warnings.push(`${scan.series.length - 1} other series/volumes in this folder were not opened`);
   if (scan.skipped.length > 0) volume.meta.warnings.push(`${scan.skipped.length} files skipped (first: ${scan.skipped[0]?.file}: ${scan.skipped[0]?.reason})`);
+  return volume;
+}
+
+/** Loads one DICOM file (all its frames; the first volume when it holds several). */
+export async function readDicomFile(file: string, options: ScanOptions = {}): Promise<Volume> {
+  const limits = options.limits ?? DEFAULT_IO_LIMITS;
+  const r = await scanDicomFile(file, path.basename(file), limits);
+  if (!('frames' in r)) throw new VoxaError(r.kind === 'non-image' || r.kind === 'unsupported' ? 'UNSUPPORTED' : 'CORRUPT_INPUT', `${r.file}: ${r.reason}`);
+  const rows = r.mosaic ? r.mosaic.tileRows : r.rows;
+  const columns = r.mosaic ? r.mosaic.tileColumns : r.columns;
+  const whole: DicomSeries = { seriesInstanceUid: r.seriesInstanceUid, description: r.seriesDescription, modality: r.modality, label: '', frames: r.frames.map((geom) => ({ image: r, geom })), rows, columns, fileCount: 1 };
+  const parts = splitRepeatedPositions(whole);
+  const volume = await seriesToVolume(parts[0] as DicomSeries, { limits, ...(options.signal ? { signal: options.signal } : {}) });
+  if (parts.length > 1) volume.meta.warnings.push(`${parts.length - 1} other volumes in this file were not opened`);
   return volume;
 }
