@@ -1,0 +1,97 @@
+/**
+ * The image series a mask refers to: the volume (through the io loader) plus,
+ * for each slice k, the SOP instance that holds it, so SEG frames and RTSTRUCT
+ * contours can be mapped to slices by reference, and a SEG written for the
+ * volume can reference its source images.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import dcmjs from 'dcmjs';
+import { VoxaError } from '../../../common/contract';
+import { lpsToIjk } from '../../../common/geometry/affine';
+import type { Vec3, Volume } from '../../../common/volume';
+import { readDicomFolder } from '../io/dicomSeriesReader';
+import { naturalize, type NaturalDataset } from '../phantom/dicomPart10';
+import { nNumbers, nText } from './naturalValues';
+
+export interface SourceInstance {
+  sopInstanceUid: string;
+  sopClassUid: string;
+  /** Slice index in the volume. */
+  k: number;
+  file: string;
+}
+
+export interface SourceSeries {
+  volume: Volume;
+  /** Indexed by k (undefined where no file was found for that slice). */
+  instances: (SourceInstance | undefined)[];
+  /** The first instance's header (patient, study, series, equipment modules). */
+  header: NaturalDataset;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+  frameOfReferenceUid: string;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const stack = [dir];
+  while (stack.length > 0) {
+    const cur = stack.pop() as string;
+    for (const e of await readdir(cur, { withFileTypes: true })) {
+      const full = path.join(cur, e.name);
+      if (e.isDirectory()) stack.push(full);
+      else if (e.isFile()) out.push(full);
+    }
+  }
+  return out.sort();
+}
+
+/** Reads a DICOM file's header only (stops before Pixel Data); undefined when it is not DICOM. */
+export async function readDicomHeader(file: string): Promise<NaturalDataset | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch {
+    return undefined;
+  }
+  if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') return undefined;
+  try {
+    const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const { dict } = dcmjs.data.DicomMessage.readFile(ab, { untilTag: '7FE00010', includeUntilTagValue: false });
+    return naturalize(dict);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Loads the image series in `dirOrFile` (a folder, or one file of the series) with its per-slice SOP instances. */
+export async function loadSourceSeries(dirOrFile: string): Promise<SourceSeries> {
+  const info = await stat(dirOrFile).catch(() => undefined);
+  if (!info) throw new VoxaError('NOT_FOUND', `no such file or folder: ${path.basename(dirOrFile)}`);
+  const dir = info.isDirectory() ? dirOrFile : path.dirname(dirOrFile);
+  const volume = await readDicomFolder(dir);
+  const uid = volume.meta.seriesInstanceUid;
+  const instances: (SourceInstance | undefined)[] = new Array(volume.geometry.dimensions[2]).fill(undefined);
+  let header: NaturalDataset | undefined;
+  for (const file of await listFiles(dir)) {
+    const h = await readDicomHeader(file);
+    if (!h || nText(h, 'SeriesInstanceUID') !== uid) continue;
+    const ipp = nNumbers(h, 'ImagePositionPatient');
+    if (!ipp || ipp.length !== 3) continue;
+    const ijk = lpsToIjk(volume.geometry, ipp as Vec3);
+    const k = Math.round(ijk[2]);
+    if (Math.abs(ijk[2] - k) > 0.05 || k < 0 || k >= instances.length) continue;
+    instances[k] = { sopInstanceUid: nText(h, 'SOPInstanceUID'), sopClassUid: nText(h, 'SOPClassUID'), k, file };
+    header ??= h;
+  }
+  if (!header) throw new VoxaError('NOT_FOUND', 'no image of the series could be matched to a slice');
+  return {
+    volume,
+    instances,
+    header,
+    studyInstanceUid: nText(header, 'StudyInstanceUID'),
+    seriesInstanceUid: uid,
+    frameOfReferenceUid: nText(header, 'FrameOfReferenceUID'),
+  };
+}
