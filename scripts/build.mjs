@@ -19,10 +19,13 @@ const nodeExternals = ['electron', 'onnxruntime-node', 'better-sqlite3', 'ws', '
 const pkg = JSON.parse((await import('node:fs')).readFileSync(path.join(root, 'package.json'), 'utf8'));
 const node = { define: { __VOXA_VERSION__: JSON.stringify(pkg.version) }, bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, external: nodeExternals, logLevel: quiet ? 'error' : 'info' };
 
+// Worker thread that decodes compressed DICOM frames; main/services/io/codecs/decodePool.ts looks for it beside the bundle.
+const decodeWorker = () => build({ ...node, entryPoints: [path.join(root, 'main/services/io/codecs/decodeWorker.ts')], outfile: path.join(root, 'dist/main/decodeWorker.cjs') });
+
 const targets = {
   app: () => build({ ...node, entryPoints: [path.join(root, 'main/app/electronMain.ts')], outfile: path.join(root, 'dist/main/app.cjs') }),
   host: () => build({ ...node, entryPoints: [path.join(root, 'main/host/hostMain.ts')], outfile: path.join(root, 'dist/main/host.cjs') }),
-  cli: () => build({ ...node, entryPoints: [path.join(root, 'main/cli/bin.ts')], outfile: path.join(root, 'dist/main/cli.cjs') }),
+  cli: () => Promise.all([build({ ...node, entryPoints: [path.join(root, 'main/cli/bin.ts')], outfile: path.join(root, 'dist/main/cli.cjs') }), decodeWorker()]),
   preload: () =>
     build({ ...node, entryPoints: [path.join(root, 'preload/preload.ts')], outfile: path.join(root, 'dist/preload/preload.cjs'), external: ['electron'] }),
   renderer: async () => {
