@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { Vec3 } from '../volume';
+import { applyDelta, deltaFromMask, deltaSliceSpan, maskFromDelta } from './labelmapDelta';
+
+function lcg(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+describe('labelmap delta', () => {
+  it('round-trips a random sparse mask exactly and keeps its box tight', () => {
+    const dims: Vec3 = [17, 13, 9];
+    const rnd = lcg(7);
+    const mask = new Uint8Array(17 * 13 * 9);
+    // A blob inside a sub-box [3..11] × [2..9] × [1..6], random holes.
+    for (let k = 1; k <= 6; k++) for (let j = 2; j <= 9; j++) for (let i = 3; i <= 11; i++) if (rnd() < 0.6) mask[i + 17 * (j + 13 * k)] = 1;
+    mask[3 + 17 * (2 + 13 * 1)] = 1;
+    mask[11 + 17 * (9 + 13 * 6)] = 1;
+    const d = deltaFromMask(mask, dims, 3);
+    expect(d.bboxMin).toEqual([3, 2, 1]);
+    expect(d.bboxMax).toEqual([11, 9, 6]);
+    expect(d.voxelCount).toBe(mask.reduce((a, b) => a + b, 0));
+    expect(Array.from(d.runs).reduce((a, b) => a + b, 0)).toBe(9 * 8 * 6);
+    expect(Array.from(maskFromDelta(d))).toEqual(Array.from(mask));
+    expect(deltaSliceSpan(d, 2)).toBe(6);
+  });
+
+  it('is much smaller than the volume for a compact lesion', () => {
+    const dims: Vec3 = [128, 128, 64];
+    const mask = new Uint8Array(128 * 128 * 64);
+    for (let k = 20; k < 30; k++) for (let j = 50; j < 60; j++) for (let i = 40; i < 52; i++) mask[i + 128 * (j + 128 * k)] = 1;
+    const d = deltaFromMask(mask, dims);
+    // One run per row of the box plus the leading one: 10 slices × 10 rows, a solid box is a single inside run.
+    expect(d.runs.length).toBe(2);
+    expect(d.voxelCount).toBe(1200);
+  });
+
+  it('paints and replaces into a labelmap', () => {
+    const dims: Vec3 = [4, 4, 1];
+    const lm = new Uint8Array(16);
+    lm[0] = 2;
+    lm[5] = 2;
+    lm[15] = 1;
+    const mask = new Uint8Array(16);
+    mask[6] = 1;
+    mask[9] = 1;
+    const d = deltaFromMask(mask, dims, 2);
+    const painted = lm.slice();
+    applyDelta(painted, d, 'paint');
+    expect([painted[0], painted[5], painted[6], painted[9], painted[15]]).toEqual([2, 2, 2, 2, 1]);
+    const replaced = lm.slice();
+    applyDelta(replaced, d, 'replace');
+    // Box is i 1..2, j 1..2: voxel 5 (label 2, inside the box, not in the mask) is cleared; 0 outside the box stays.
+    expect([replaced[0], replaced[5], replaced[6], replaced[9], replaced[15]]).toEqual([2, 0, 2, 2, 1]);
+  });
+
+  it('encodes an empty mask as an empty delta', () => {
+    const d = deltaFromMask(new Uint8Array(8), [2, 2, 2]);
+    expect(d.voxelCount).toBe(0);
+    expect(maskFromDelta(d).every((v) => v === 0)).toBe(true);
+    expect(deltaSliceSpan(d, 2)).toBe(0);
+  });
+});
