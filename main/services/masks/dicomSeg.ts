@@ -24,7 +24,7 @@ import { ds, encodePart10, hashedUid, naturalize, randomUid, SEGMENTATION_STORAG
 import { nFirst, nNumber, nNumbers, nSeq, nText } from './naturalValues';
 import type { Code, Segment, SegmentInfo, Segmentation } from './segmentation';
 import { sameGrid } from './segmentation';
-import { DEFAULT_COLOURS } from './segmentCodes';
+import { CATEGORY, DEFAULT_COLOURS, TYPE } from './segmentCodes';
 import type { SourceSeries } from './sourceSeries';
 import { cielabToRgb, rgbToCielab } from './cielab';
 
@@ -424,8 +424,8 @@ export function buildDicomSeg(seg: Segmentation, source: SourceSeries, options: 
         ...(s.description ? { SegmentDescription: s.description } : {}),
         SegmentAlgorithmType: algorithm,
         ...(algorithm !== 'MANUAL' ? { SegmentAlgorithmName: s.algorithmName ?? 'Voxa' } : {}),
-        SegmentedPropertyCategoryCodeSequence: [codeItem(s.category ?? { value: '49755003', scheme: 'SCT', meaning: 'Morphologically Altered Structure' })],
-        SegmentedPropertyTypeCodeSequence: [codeItem(s.type ?? { value: '52988006', scheme: 'SCT', meaning: 'Lesion' })],
+        SegmentedPropertyCategoryCodeSequence: [codeItem(s.category ?? CATEGORY.tissue)],
+        SegmentedPropertyTypeCodeSequence: [codeItem(s.type ?? TYPE.tissue)],
         ...(s.anatomicRegion ? { AnatomicRegionSequence: [codeItem(s.anatomicRegion)] } : {}),
         RecommendedDisplayCIELabValue: rgbToCielab(s.colorRgb ?? (DEFAULT_COLOURS[n % DEFAULT_COLOURS.length] as Vec3)),
       };
