@@ -2,6 +2,8 @@
 import type { CliCommand } from '../command';
 import { infoCommand } from './info';
 import { phantomCommand } from './phantom';
+import { importCommand } from './import';
 
 export const COMMANDS: CliCommand[] = [infoCommand];
 COMMANDS.push(phantomCommand);
+COMMANDS.push(importCommand);
