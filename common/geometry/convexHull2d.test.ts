@@ -86,3 +86,18 @@ describe('convexPolygonDiameter (rotating calipers)', () => {
     expect(() => convexPolygonDiameter([], [])).toThrow(RangeError);
   });
 });
+
+describe('convexHull2d with presorted input', () => {
+  it('gives the same vertices as the sorting path', () => {
+    const rand = lcg(3);
+    for (let trial = 0; trial < 100; trial++) {
+      const n = 1 + Math.floor(rand() * 40);
+      const pts = Array.from({ length: n }, () => [Math.floor(rand() * 10), Math.floor(rand() * 10)] as [number, number]);
+      pts.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      const xs = pts.map((p) => p[0]);
+      const ys = pts.map((p) => p[1]);
+      const key = (h: number[]) => h.map((k) => `${xs[k]},${ys[k]}`).sort();
+      expect(key(convexHull2d(xs, ys, { presorted: true }))).toEqual(key(convexHull2d(xs, ys)));
+    }
+  });
+});

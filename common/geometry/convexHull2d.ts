@@ -12,14 +12,16 @@
  * a hull edge and duplicate points are not vertices and are left out.
  * Degenerate inputs: [] for no point, one index when all points coincide, two
  * indices (the two extremes) when all points are collinear.
+ * `presorted`: the caller guarantees the points are already in increasing
+ * (x, then y) order, which skips the O(n log n) sort.
  */
-export function convexHull2d(xs: ArrayLike<number>, ys: ArrayLike<number>): number[] {
+export function convexHull2d(xs: ArrayLike<number>, ys: ArrayLike<number>, options: { presorted?: boolean } = {}): number[] {
   const n = xs.length;
   if (ys.length !== n) throw new RangeError('convexHull2d: xs and ys differ in length');
   if (n === 0) return [];
   if (n === 1) return [0];
   const order = Array.from({ length: n }, (_, k) => k);
-  order.sort((a, b) => (xs[a] as number) - (xs[b] as number) || (ys[a] as number) - (ys[b] as number));
+  if (!options.presorted) order.sort((a, b) => (xs[a] as number) - (xs[b] as number) || (ys[a] as number) - (ys[b] as number));
   // z of (a − o) × (b − o): > 0 when o → a → b turns left.
   const turn = (o: number, a: number, b: number): number => {
     const ox = xs[o] as number;

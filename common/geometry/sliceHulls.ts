@@ -59,7 +59,9 @@ export function sliceHullVertices(mask: CroppedMask, axis: Axis): number[][] {
         ids.push(base + last * sa);
       }
     }
-    result.push(convexHull2d(xs, ys).map((h) => ids[h] as number));
+    // Points arrive sorted by (v, u): hull in the swapped (v, u) frame without sorting, then
+    // reverse, as a counter-clockwise turn there is clockwise in (u, v).
+    result.push(convexHull2d(ys, xs, { presorted: true }).reverse().map((h) => ids[h] as number));
   }
   return result;
 }
