@@ -3,11 +3,9 @@ import type { CliCommand } from '../command';
 import { infoCommand } from './info';
 import { phantomCommand } from './phantom';
 import { importCommand } from './import';
-import { recistCommand } from './recist';
-import { responseCommand } from './response';
+import { anonymizeCommand } from './anonymize';
 
 export const COMMANDS: CliCommand[] = [infoCommand];
 COMMANDS.push(phantomCommand);
 COMMANDS.push(importCommand);
-COMMANDS.push(recistCommand);
-COMMANDS.push(responseCommand);
+COMMANDS.push(anonymizeCommand);

@@ -1,0 +1,249 @@
+/**
+ * De-identification by the DICOM PS3.15 Basic Application Level
+ * Confidentiality Profile (Table E.1-1, see basicProfile.ts).
+ *
+ * Choices where the table leaves one: Z/D → a dummy value for dates and
+ * times, else empty; X/Z and X/Z/D → empty (keeps type 2 attributes
+ * present); X/D → removed; X/Z/U* → kept, with every UID inside replaced.
+ * D values are dummies consistent with the VR (sequences become empty).
+ * Private attributes, curves (50xx) and overlay data/comments (60xx) are
+ * removed. UIDs are replaced by 2.25 UIDs derived from a keyed hash, so every
+ * file of a run (and of later runs with the same key) maps the same UID to the
+ * same new UID: references between a CT and its SEG or RTSTRUCT still hold.
+ * Pixel data is not touched; an image whose BurnedInAnnotation is YES is
+ * refused (the text is in the pixels) unless the caller accepts it, and then
+ * it is flagged in the report.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import dcmjs, { type DicomDict, type DicomElement } from 'dcmjs';
+import { VoxaError } from '../../../common/contract';
+import { encodeDict, hashedUid, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, writeFileAtomic } from '../phantom/dicomPart10';
+import { BASIC_PROFILE } from './basicProfile';
+
+export interface DeidOptions {
+  /** Key of the UID mapping: the same key maps the same UIDs the same way (default: random per run). */
+  uidKey?: string;
+  /** Pseudonyms written to PatientName / PatientID (default empty, as the profile's Z allows). */
+  patientName?: string;
+  patientId?: string;
+  /** Write images flagged BurnedInAnnotation = YES anyway (they are reported as flagged). */
+  allowBurnedInAnnotation?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface DeidFileResult {
+  input: string;
+  status: 'written' | 'refused' | 'skipped';
+  reason?: string;
+  output?: string;
+  flagged?: string[];
+}
+
+export interface DeidReport {
+  files: DeidFileResult[];
+  written: number;
+  refused: number;
+  skipped: number;
+}
+
+const DUMMY: Record<string, string> = {
+  DA: '19000101',
+  TM: '000000',
+  DT: '19000101000000',
+  PN: 'ANONYMOUS',
+  LO: 'ANONYMIZED',
+  SH: 'ANONYMIZED',
+  ST: 'ANONYMIZED',
+  LT: 'ANONYMIZED',
+  UT: 'ANONYMIZED',
+  UC: 'ANONYMIZED',
+  CS: 'ANONYMIZED',
+  AE: 'ANONYMOUS',
+  AS: '000Y',
+  IS: '0',
+  DS: '0',
+};
+
+const DATE_TIME_VRS = new Set(['DA', 'TM', 'DT']);
+
+export class UidMapper {
+  private readonly key: string;
+  private readonly map = new Map<string, string>();
+  constructor(key: string = randomBytes(16).toString('hex')) {
+    this.key = key;
+  }
+  get(uid: string): string {
+    const trimmed = uid.replace(/\0/g, '').trim();
+    if (!trimmed) return trimmed;
+    let out = this.map.get(trimmed);
+    if (!out) {
+      out = hashedUid(`${this.key}|${trimmed}`);
+      this.map.set(trimmed, out);
+    }
+    return out;
+  }
+  get size(): number {
+    return this.map.size;
+  }
+}
+
+function element(vr: string, values: unknown[]): DicomElement {
+  return { vr, Value: values };
+}
+
+function isPrivate(tag: string): boolean {
+  const group = parseInt(tag.slice(0, 4), 16);
+  return (group & 1) === 1;
+}
+
+function replaceDummy(el: DicomElement): DicomElement {
+  if (el.vr === 'SQ') return element('SQ', []);
+  const dummy = DUMMY[el.vr];
+  return dummy === undefined ? element(el.vr, []) : element(el.vr, [dummy]);
+}
+
+/** Applies the profile to one data set (recursively into sequences), in place. */
+function cleanDict(dict: DicomDict, uids: UidMapper): void {
+  for (const tag of Object.keys(dict)) {
+    const el = dict[tag] as DicomElement;
+    const upper = tag.toUpperCase();
+    if (isPrivate(upper)) {
+      delete dict[tag];
+      continue;
+    }
+    const group = upper.slice(0, 4);
+    if (/^50[0-9A-F]{2}$/.test(group) || (/^60[0-9A-F]{2}$/.test(group) && (upper.endsWith('3000') || upper.endsWith('4000')))) {
+      delete dict[tag];
+      continue;
+    }
+    const action = BASIC_PROFILE.get(upper);
+    switch (action) {
+      case undefined:
+      case 'X/Z/U*':
+        break;
+      case 'X':
+      case 'X/D':
+        delete dict[tag];
+        continue;
+      case 'Z':
+      case 'X/Z':
+      case 'X/Z/D':
+        dict[tag] = element(el.vr, []);
+        continue;
+      case 'Z/D':
+        dict[tag] = DATE_TIME_VRS.has(el.vr) ? replaceDummy(el) : element(el.vr, []);
+        continue;
+      case 'D':
+        dict[tag] = el.vr === 'UI' ? element('UI', (el.Value ?? []).map((v) => (typeof v === 'string' ? uids.get(v) : v))) : replaceDummy(el);
+        continue;
+      case 'U':
+        if (el.vr === 'UI' && el.Value) dict[tag] = element('UI', el.Value.map((v) => (typeof v === 'string' ? uids.get(v) : v)));
+        continue;
+    }
+    if (el.vr === 'SQ' && Array.isArray(el.Value)) {
+      for (const item of el.Value) if (item && typeof item === 'object') cleanDict(item as DicomDict, uids);
+    }
+  }
+}
+
+function firstString(el: DicomElement | undefined): string {
+  const v = el?.Value?.[0];
+  return typeof v === 'string' ? v.trim().toUpperCase() : '';
+}
+
+/**
+ * De-identifies one parsed file in place. Returns the flags raised (burned-in
+ * annotation) or throws UNSUPPORTED when the file must be refused.
+ */
+export function deidentifyDataset(meta: DicomDict, dict: DicomDict, uids: UidMapper, options: DeidOptions = {}): string[] {
+  const flags: string[] = [];
+  if (firstString(dict['00280301']) === 'YES') {
+    if (!options.allowBurnedInAnnotation) throw new VoxaError('UNSUPPORTED', 'BurnedInAnnotation is YES: identifying text is in the pixels; refused');
+    flags.push('BurnedInAnnotation YES: pixels may show identifying text');
+  }
+  cleanDict(dict, uids);
+  if (options.patientName) dict['00100010'] = element('PN', [options.patientName]);
+  if (options.patientId) dict['00100020'] = element('LO', [options.patientId]);
+  dict['00120062'] = element('CS', ['YES']);
+  dict['00120063'] = element('LO', ['Voxa: DICOM PS3.15 Basic Application Level Confidentiality Profile']);
+  dict['00120064'] = element('SQ', [
+    { '00080100': element('SH', ['113100']), '00080102': element('SH', ['DCM']), '00080104': element('LO', ['Basic Application Confidentiality Profile']) },
+  ]);
+  dict['00280303'] = element('CS', ['REMOVED']);
+  // File Meta: the instance UID follows the data set; no identifying AE titles.
+  const sop = dict['00080018']?.Value?.[0];
+  if (typeof sop === 'string') meta['00020003'] = element('UI', [sop]);
+  for (const tag of ['00020016', '00020017', '00020018', '00020100', '00020102']) delete meta[tag];
+  meta['00020012'] = element('UI', [IMPLEMENTATION_CLASS_UID]);
+  meta['00020013'] = element('SH', [IMPLEMENTATION_VERSION_NAME]);
+  return flags;
+}
+
+async function listFiles(root: string): Promise<string[]> {
+  const info = await stat(root).catch(() => undefined);
+  if (!info) throw new VoxaError('NOT_FOUND', `no such file or folder: ${path.basename(root)}`);
+  if (info.isFile()) return [root];
+  const out: string[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const cur = stack.pop() as string;
+    for (const e of await readdir(cur, { withFileTypes: true })) {
+      const full = path.join(cur, e.name);
+      if (e.isDirectory()) stack.push(full);
+      else if (e.isFile()) out.push(full);
+    }
+  }
+  return out.sort();
+}
+
+/**
+ * De-identifies every DICOM file below `input` into `outDir`, named by the
+ * new UIDs (`<study>/<series>/<instance>.dcm`, since original names and
+ * folders often carry patient names). Non-DICOM files and DICOMDIRs are
+ * skipped. Each file is written atomically.
+ */
+export async function deidentifyPath(input: string, outDir: string, options: DeidOptions = {}): Promise<DeidReport> {
+  const files = await listFiles(path.resolve(input));
+  const uids = new UidMapper(options.uidKey);
+  const results: DeidFileResult[] = [];
+  const base = (await stat(input)).isDirectory() ? path.resolve(input) : path.dirname(path.resolve(input));
+  let done = 0;
+  for (const file of files) {
+    options.signal?.throwIfAborted();
+    const rel = path.relative(base, file);
+    const bytes = await readFile(file);
+    if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') {
+      results.push({ input: rel, status: 'skipped', reason: 'not a DICOM Part 10 file' });
+    } else {
+      try {
+        const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+        const { meta, dict } = dcmjs.data.DicomMessage.readFile(ab);
+        if (firstString(dict['00080016']) === '1.2.840.10008.1.3.10') {
+          results.push({ input: rel, status: 'skipped', reason: 'DICOMDIR (rebuild it from the de-identified files)' });
+        } else {
+          const flagged = deidentifyDataset(meta, dict, uids, options);
+          const study = firstString(dict['0020000D']) || 'study';
+          const series = firstString(dict['0020000E']) || 'series';
+          const sop = firstString(dict['00080018']) || uids.get(`${file}`);
+          const outFile = path.join(outDir, study, series, `${sop}.dcm`);
+          await mkdir(path.dirname(outFile), { recursive: true });
+          await writeFileAtomic(outFile, encodeDict(meta, dict));
+          results.push({ input: rel, status: 'written', output: outFile, ...(flagged.length ? { flagged } : {}) });
+        }
+      } catch (e) {
+        if (e instanceof VoxaError && e.code === 'UNSUPPORTED') results.push({ input: rel, status: 'refused', reason: e.message });
+        else results.push({ input: rel, status: 'skipped', reason: `damaged DICOM (${e instanceof Error ? e.message.slice(0, 100) : 'error'})` });
+      }
+    }
+    options.onProgress?.(++done, files.length);
+  }
+  return {
+    files: results,
+    written: results.filter((r) => r.status === 'written').length,
+    refused: results.filter((r) => r.status === 'refused').length,
+    skipped: results.filter((r) => r.status === 'skipped').length,
+  };
+}
