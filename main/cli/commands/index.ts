@@ -4,8 +4,12 @@ import { infoCommand } from './info';
 import { phantomCommand } from './phantom';
 import { importCommand } from './import';
 import { anonymizeCommand } from './anonymize';
+import { recistCommand } from './recist';
+import { responseCommand } from './response';
 
 export const COMMANDS: CliCommand[] = [infoCommand];
 COMMANDS.push(phantomCommand);
 COMMANDS.push(importCommand);
 COMMANDS.push(anonymizeCommand);
+COMMANDS.push(recistCommand);
+COMMANDS.push(responseCommand);
