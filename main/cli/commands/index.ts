@@ -4,6 +4,7 @@ import { infoCommand } from './info';
 import { phantomCommand } from './phantom';
 import { importCommand } from './import';
 import { anonymizeCommand } from './anonymize';
+import { convertCommand } from './convert';
 import { recistCommand } from './recist';
 import { responseCommand } from './response';
 
@@ -11,5 +12,6 @@ export const COMMANDS: CliCommand[] = [infoCommand];
 COMMANDS.push(phantomCommand);
 COMMANDS.push(importCommand);
 COMMANDS.push(anonymizeCommand);
+COMMANDS.push(convertCommand);
 COMMANDS.push(recistCommand);
 COMMANDS.push(responseCommand);
