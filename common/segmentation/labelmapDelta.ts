@@ -131,3 +131,23 @@ export function maskFromDelta(d: LabelmapDelta): Uint8Array {
 export function deltaSliceSpan(d: LabelmapDelta, axis: 0 | 1 | 2): number {
   return d.voxelCount === 0 ? 0 : d.bboxMax[axis] - d.bboxMin[axis] + 1;
 }
+
+/**
+ * A delta from a mask that covers only the box [bboxMin, bboxMax] (i fastest
+ * within the box), e.g. assembled slice by slice; the box is tightened.
+ */
+export function deltaFromBoxMask(boxMask: Uint8Array, bboxMin: Vec3, bboxMax: Vec3, dimensions: Vec3, label = 1): LabelmapDelta {
+  const bi = bboxMax[0] - bboxMin[0] + 1;
+  const bj = bboxMax[1] - bboxMin[1] + 1;
+  const bk = bboxMax[2] - bboxMin[2] + 1;
+  if (bi <= 0 || bj <= 0 || bk <= 0) return emptyDelta(dimensions, label);
+  if (boxMask.length !== bi * bj * bk) throw new RangeError('box mask does not match its box');
+  const local = deltaFromMask(boxMask, [bi, bj, bk], label);
+  if (local.voxelCount === 0) return emptyDelta(dimensions, label);
+  return {
+    ...local,
+    dimensions: [...dimensions],
+    bboxMin: [bboxMin[0] + local.bboxMin[0], bboxMin[1] + local.bboxMin[1], bboxMin[2] + local.bboxMin[2]],
+    bboxMax: [bboxMin[0] + local.bboxMax[0], bboxMin[1] + local.bboxMax[1], bboxMin[2] + local.bboxMax[2]],
+  };
+}

@@ -52,7 +52,7 @@ describe.skipIf(!HAS_ONNX_PYTHON)('model pack verification', () => {
     const dir = writePack(models, root, { id: 'tampered', s: S });
     const f = path.join(dir, 'model.onnx');
     const bytes = readFileSync(f);
-    bytes[bytes.length - 1] ^= 1;
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 1;
     writeFileSync(f, bytes);
     expect((await refusal(dir)).message).toMatch(/sha256 mismatch for model\.onnx/);
   });

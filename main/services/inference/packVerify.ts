@@ -12,6 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VoxaError } from '../../../common/contract';
 import { parseManifest, type ModelManifest, type PackFile, type TensorSpec } from '../../../common/models/manifest';
+import type * as OrtNamespace from 'onnxruntime-node';
 import { readOnnxHeader } from './onnxHeader';
 
 /** Largest file a pack may hold (a ViT-B SAM encoder is ~360 MB). */
@@ -79,7 +80,7 @@ export async function checkFiles(dir: string, manifest: ModelManifest): Promise<
   }
 }
 
-type OrtModule = typeof import('onnxruntime-node');
+type OrtModule = typeof OrtNamespace;
 let ortModule: OrtModule | null = null;
 export async function loadOrt(): Promise<OrtModule> {
   ortModule ??= await import('onnxruntime-node');

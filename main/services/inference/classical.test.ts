@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { lpsToIjk } from '../../../common/geometry/affine';
+import { maskFromDelta } from '../../../common/segmentation/labelmapDelta';
+import { generateTorsoPhantom } from '../phantom/torsoPhantom';
+import { classicalSegment } from './classical';
+
+function dice(a: Uint8Array, ref: Uint8Array, label: number): number {
+  let inter = 0;
+  let na = 0;
+  let nb = 0;
+  for (let n = 0; n < a.length; n++) {
+    const x = a[n] ? 1 : 0;
+    const y = ref[n] === label ? 1 : 0;
+    na += x;
+    nb += y;
+    inter += x & y;
+  }
+  return (2 * inter) / (na + nb);
+}
+
+describe('classical fallback (confidence-connected region growing)', () => {
+  const phantom = generateTorsoPhantom();
+
+  for (const [n, lesion] of phantom.lesions.entries()) {
+    const diameter = 2 * Math.min(...lesion.radiiMm);
+    it(`Dice ≥ 0.90 from a centre click on ${lesion.name} (${diameter} mm, ${lesion.hu} HU in ${lesion.organ})`, () => {
+      expect(diameter).toBeGreaterThanOrEqual(10);
+      const ijk = lpsToIjk(phantom.volume.geometry, lesion.centreLps);
+      const r = classicalSegment(phantom.volume, { points: [{ ijk, positive: true }] });
+      const d = dice(maskFromDelta(r.delta), phantom.labels, n + 1);
+      expect(d).toBeGreaterThanOrEqual(0.9);
+    });
+  }
+
+  it('stays inside the max radius and the box, and returns nothing outside the seed component', () => {
+    const lesion = phantom.lesions[1]!;
+    const g = phantom.volume.geometry;
+    const c = lpsToIjk(g, lesion.centreLps);
+    const r = classicalSegment(phantom.volume, { points: [{ ijk: c, positive: true }] }, { maxRadiusMm: 6 });
+    // Every voxel within 6 mm of the (rounded) seed.
+    const s = c.map(Math.round);
+    const m = maskFromDelta(r.delta);
+    const [ni, nj] = g.dimensions;
+    let far = 0;
+    for (let q = 0; q < m.length; q++) {
+      if (!m[q]) continue;
+      const i = q % ni;
+      const j = Math.floor(q / ni) % nj;
+      const k = Math.floor(q / (ni * nj));
+      if (((i - s[0]!) * 2) ** 2 + ((j - s[1]!) * 2) ** 2 + ((k - s[2]!) * 2.5) ** 2 > 36 + 1e-9) far++;
+    }
+    expect(r.delta.voxelCount).toBeGreaterThan(0);
+    expect(far).toBe(0);
+    const boxed = classicalSegment(phantom.volume, { points: [{ ijk: c, positive: true }], box: { a: [c[0] - 3, c[1] - 3, c[2]], b: [c[0] + 3, c[1] + 3, c[2]] } });
+    expect(boxed.delta.bboxMax[0] - boxed.delta.bboxMin[0]).toBeLessThanOrEqual(7);
+    expect(boxed.delta.bboxMax[2] - boxed.delta.bboxMin[2]).toBeGreaterThan(4);
+  });
+
+  it('refuses a click outside the image', () => {
+    expect(() => classicalSegment(phantom.volume, { points: [{ ijk: [-5, 0, 0], positive: true }] })).toThrow(/outside the image/);
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * One click → 3D mask, for the CLI, the benchmark and (later) the IPC layer.
+ *
+ * `segment()` resolves the model (a verified pack, or the classical fallback),
+ * loads its sessions into the inference worker once, maps the prompts from
+ * LPS millimetres (or voxel indices) to the grid, runs RadSAM propagation and
+ * returns a labelmap delta with timings and the execution provider.
+ *
+ * Calls that share a `key` (e.g. one segment being edited) supersede each
+ * other: a newer prompt aborts the stale one, which rejects with CANCELLED.
+ */
+import { lpsToIjk } from '../../../common/geometry/affine';
+import { VoxaError } from '../../../common/contract';
+import { prompt2dConfig } from '../../../common/models/manifest';
+import type { LabelmapDelta } from '../../../common/segmentation/labelmapDelta';
+import type { StopReason } from '../../../common/segmentation/propagation';
+import type { PlaneName } from '../../../common/segmentation/slicePlane';
+import type { Vec3, Volume } from '../../../common/volume';
+import { classicalSegment } from './classical';
+import { runPrompt2d, type Prompt2dProgress, type SliceStep } from './prompt2d';
+import { CLASSICAL_MODEL_ID, ModelRegistry } from './registry';
+import { sharedInferenceClient, type InferenceClient } from './worker/inferenceClient';
+
+/** A point in patient LPS millimetres or in (continuous) voxel indices. */
+export type PromptPoint = { lps: Vec3; positive: boolean } | { ijk: Vec3; positive: boolean };
+
+export interface SegmentRequest {
+  modelId: string;
+  plane?: PlaneName;
+  points: PromptPoint[];
+  box?: { a: { lps: Vec3 } | { ijk: Vec3 }; b: { lps: Vec3 } | { ijk: Vec3 } };
+  label?: number;
+}
+
+export interface SegmentResult {
+  modelId: string;
+  delta: LabelmapDelta;
+  voxelCount: number;
+  volumeMl: number;
+  /** Slices (along the plane's normal) the mask spans. */
+  slicesSpanned: number;
+  provider: string;
+  /** The session existed before this call (warm). */
+  warm: boolean;
+  timings: { loadMs: number; preprocessMs: number; modelMs: number; postprocessMs: number; totalMs: number };
+  /** Mean model time per slice step (0 for the classical fallback). */
+  perSliceModelMs: number;
+  steps: SliceStep[];
+  stops: { minus: StopReason | null; plus: StopReason | null };
+}
+
+export interface SegmentOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: Prompt2dProgress) => void;
+  /** Calls with the same key supersede each other. */
+  key?: string;
+}
+
+const toIjk = (volume: Volume, p: { lps: Vec3 } | { ijk: Vec3 }): Vec3 => ('ijk' in p ? p.ijk : lpsToIjk(volume.geometry, p.lps));
+
+export class SegmentationService {
+  readonly registry: ModelRegistry;
+  private readonly client: InferenceClient;
+  private readonly inflight = new Map<string, AbortController>();
+
+  constructor(opts: { registry?: ModelRegistry; client?: InferenceClient } = {}) {
+    this.registry = opts.registry ?? new ModelRegistry();
+    this.client = opts.client ?? sharedInferenceClient();
+  }
+
+  async segment(volume: Volume, req: SegmentRequest, opts: SegmentOptions = {}): Promise<SegmentResult> {
+    const key = opts.key ?? 'default';
+    this.inflight.get(key)?.abort();
+    const controller = new AbortController();
+    this.inflight.set(key, controller);
+    const onOuterAbort = () => controller.abort();
+    opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    if (opts.signal?.aborted) controller.abort();
+    try {
+      return await this.run(volume, req, controller.signal, opts.onProgress);
+    } finally {
+      opts.signal?.removeEventListener('abort', onOuterAbort);
+      if (this.inflight.get(key) === controller) this.inflight.delete(key);
+    }
+  }
+
+  private async run(volume: Volume, req: SegmentRequest, signal: AbortSignal, onProgress?: (p: Prompt2dProgress) => void): Promise<SegmentResult> {
+    const t0 = performance.now();
+    const plane = req.plane ?? 'axial';
+    if (req.points.length === 0 && !req.box) throw new VoxaError('BAD_REQUEST', 'give at least one point or a box');
+    const points = req.points.map((p) => ({ ijk: toIjk(volume, p), positive: p.positive }));
+    const box = req.box ? { a: toIjk(volume, req.box.a), b: toIjk(volume, req.box.b) } : undefined;
+    for (const p of [...points.map((q) => q.ijk), ...(box ? [box.a, box.b] : [])]) {
+      if (p.some((v, a) => !Number.isFinite(v) || v < -0.5 || v > volume.geometry.dimensions[a]! - 0.5)) {
+        throw new VoxaError('BAD_REQUEST', `prompt (${p.map((v) => v.toFixed(1)).join(', ')}) in voxel indices lies outside the image`);
+      }
+    }
+    const sp = volume.geometry.spacingMm;
+    const voxelMl = (sp[0] * sp[1] * sp[2]) / 1000;
+    const finish = (base: Omit<SegmentResult, 'voxelCount' | 'volumeMl' | 'slicesSpanned' | 'timings'> & { timings: Omit<SegmentResult['timings'], 'totalMs'> }): SegmentResult => {
+      const normal = plane === 'axial' ? 2 : plane === 'coronal' ? 1 : 0;
+      // The plane's normal grid axis: the axis whose direction is most along the plane normal.
+      const d = volume.geometry.direction;
+      let axis = 0;
+      for (let a = 1; a < 3; a++) if (Math.abs(d[a * 3 + normal]!) > Math.abs(d[axis * 3 + normal]!)) axis = a;
+      const delta = base.delta;
+      return {
+        ...base,
+        voxelCount: delta.voxelCount,
+        volumeMl: delta.voxelCount * voxelMl,
+        slicesSpanned: delta.voxelCount ? delta.bboxMax[axis]! - delta.bboxMin[axis]! + 1 : 0,
+        timings: { ...base.timings, totalMs: performance.now() - t0 },
+      };
+    };
+
+    if (req.modelId === CLASSICAL_MODEL_ID) {
+      const t = performance.now();
+      const r = classicalSegment(volume, { points, box }, { label: req.label });
+      if (signal.aborted) throw new VoxaError('CANCELLED', 'superseded by a newer prompt or cancelled');
+      return finish({
+        modelId: req.modelId,
+        delta: r.delta,
+        provider: 'none (classical)',
+        warm: true,
+        timings: { loadMs: 0, preprocessMs: 0, modelMs: 0, postprocessMs: performance.now() - t },
+        perSliceModelMs: 0,
+        steps: [],
+        stops: { minus: null, plus: null },
+      });
+    }
+
+    const pack = await this.registry.resolve(req.modelId);
+    if (pack.manifest.task !== 'segment.prompt2d') throw new VoxaError('UNSUPPORTED', `model ${req.modelId} is a ${pack.manifest.task} model; segment needs segment.prompt2d`);
+    const loaded = await this.client.load(pack.dir, pack.onnxFiles.map((f) => f.path));
+    const loadMs = performance.now() - t0;
+    const r = await runPrompt2d(volume, prompt2dConfig(pack.manifest), { plane, points, box }, (feeds, s) => this.client.run(pack.dir, feeds, s), {
+      signal,
+      onProgress,
+      label: req.label,
+    });
+    return finish({
+      modelId: req.modelId,
+      delta: r.delta,
+      provider: loaded.provider,
+      warm: loaded.cached,
+      timings: { loadMs, ...r.timings },
+      perSliceModelMs: r.steps.length ? r.timings.modelMs / r.steps.length : 0,
+      steps: r.steps,
+      stops: r.stops,
+    });
+  }
+}
