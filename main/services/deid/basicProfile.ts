@@ -5,7 +5,7 @@
  * UID consistently; combined codes let the implementation choose (see
  * deidentify.ts for the choice made). Edition 2023. Not listed here and
  * handled by rule: private attributes (removed), curve data 50xx (removed),
- * overlay data and comments 60xx,3000 / 60xx,4000 (removed).
+ * overlay data and comments 60xx (the whole overlay plane is removed).
  */
 export type BasicProfileAction = 'D' | 'Z' | 'X' | 'U' | 'Z/D' | 'X/Z' | 'X/D' | 'X/Z/D' | 'X/Z/U*';
 

@@ -7,6 +7,7 @@ import { segmentVoxelCount } from '../masks/segmentation';
 import { loadSourceSeries } from '../masks/sourceSeries';
 import { dataPath, hasData } from '../io/testing/sampleData';
 import { hasPythonModules, runPythonJson } from '../phantom/pythonReference';
+import { dciodvfyErrors, hasDciodvfy } from '../phantom/dicomValidator';
 import { writeDicomSeries } from '../phantom/dicomSeriesWriter';
 import { generateTorsoPhantom } from '../phantom/torsoPhantom';
 import { BASIC_PROFILE } from './basicProfile';
@@ -84,6 +85,13 @@ describe.skipIf(!hasData)('voxa de-identification on real samples', () => {
     expect(c.phiLeaks.length).toBeGreaterThan(5);
     expect(c.oldUidsInOutput.length).toBe(pairs.length);
     expect(c.privateTags.length).toBeGreaterThan(0);
+  });
+
+  it.skipIf(!hasDciodvfy)('adds no IOD error: dciodvfy finds nothing in the output that it did not find in the input', () => {
+    for (const f of report.files.filter((x) => x.status === 'written')) {
+      const before = new Set(dciodvfyErrors(path.join(inDir, f.input)));
+      expect(dciodvfyErrors(f.output!).filter((e) => !before.has(e)), f.input).toEqual([]);
+    }
   });
 
   it('keeps references across files: the de-identified liver SEG still lands on the de-identified CT by SOP reference', async () => {

@@ -3,11 +3,12 @@
  * Confidentiality Profile (Table E.1-1, see basicProfile.ts).
  *
  * Choices where the table leaves one: Z/D → a dummy value for dates and
- * times, else empty; X/Z and X/Z/D → empty (keeps type 2 attributes
- * present); X/D → removed; X/Z/U* → kept, with every UID inside replaced.
+ * times, else empty; X/Z → empty (keeps type 2 attributes present); X/Z/D →
+ * a dummy value (some are type 1, e.g. DeviceSerialNumber in a SEG); X/D →
+ * removed; X/Z/U* → kept, with every UID inside replaced.
  * D values are dummies consistent with the VR (sequences become empty).
- * Private attributes, curves (50xx) and overlay data/comments (60xx) are
- * removed. UIDs are replaced by 2.25 UIDs derived from a keyed hash, so every
+ * Private attributes, curves (50xx) and overlay planes (60xx, which may hold
+ * text) are removed. UIDs are replaced by 2.25 UIDs derived from a keyed hash, so every
  * file of a run (and of later runs with the same key) maps the same UID to the
  * same new UID: references between a CT and its SEG or RTSTRUCT still hold.
  * Pixel data is not touched; an image whose BurnedInAnnotation is YES is
@@ -115,7 +116,8 @@ function cleanDict(dict: DicomDict, uids: UidMapper): void {
       continue;
     }
     const group = upper.slice(0, 4);
-    if (/^50[0-9A-F]{2}$/.test(group) || (/^60[0-9A-F]{2}$/.test(group) && (upper.endsWith('3000') || upper.endsWith('4000')))) {
+    // Curves (50xx) and whole overlay planes (60xx): removing only OverlayData would leave a broken Overlay Plane module.
+    if (/^50[0-9A-F]{2}$/.test(group) || /^60[0-9A-F]{2}$/.test(group)) {
       delete dict[tag];
       continue;
     }
@@ -130,8 +132,11 @@ function cleanDict(dict: DicomDict, uids: UidMapper): void {
         continue;
       case 'Z':
       case 'X/Z':
-      case 'X/Z/D':
         dict[tag] = element(el.vr, []);
+        continue;
+      case 'X/Z/D':
+        // Some are Type 1 in some IODs (DeviceSerialNumber in Enhanced General Equipment): a dummy always conforms.
+        dict[tag] = replaceDummy(el);
         continue;
       case 'Z/D':
         dict[tag] = DATE_TIME_VRS.has(el.vr) ? replaceDummy(el) : element(el.vr, []);
@@ -168,7 +173,7 @@ export function deidentifyDataset(meta: DicomDict, dict: DicomDict, uids: UidMap
   if (options.patientName) dict['00100010'] = element('PN', [options.patientName]);
   if (options.patientId) dict['00100020'] = element('LO', [options.patientId]);
   dict['00120062'] = element('CS', ['YES']);
-  dict['00120063'] = element('LO', ['Voxa: DICOM PS3.15 Basic Application Level Confidentiality Profile']);
+  dict['00120063'] = element('LO', ['Voxa PS3.15 Basic Application Confidentiality Profile']);
   dict['00120064'] = element('SQ', [
     { '00080100': element('SH', ['113100']), '00080102': element('SH', ['DCM']), '00080104': element('LO', ['Basic Application Confidentiality Profile']) },
   ]);

@@ -7,6 +7,7 @@ import { isVoxaError } from '../../../common/contract';
 import { dataPath, hasData } from '../io/testing/sampleData';
 import { writePhantomStudy } from '../phantom/phantomStudy';
 import { hasPythonModules, PYTHON } from '../phantom/pythonReference';
+import { dciodvfyErrors, hasDciodvfy } from '../phantom/dicomValidator';
 import { readDicomSegFile, readDicomSeg, writeDicomSeg } from './dicomSeg';
 import { fromLabelmap, segmentVoxelCount, toLabelmap, type Segmentation } from './segmentation';
 import { lesionSegmentInfo } from './segmentCodes';
@@ -98,6 +99,10 @@ describe('DICOM SEG export → re-import', () => {
     // Standalone (plane positions only) also lands each frame on the same slices.
     const alone = await readDicomSegFile(file);
     expect(alone.segments.map((s) => segmentVoxelCount(s, 'BINARY', 1))).toEqual(seg.segments.map((s) => segmentVoxelCount(s, 'BINARY', 1)));
+    if (hasDciodvfy) {
+      expect(dciodvfyErrors(file)).toEqual([]); // the Segmentation IOD validates (dicom3tools)
+      expect(dciodvfyErrors(source.instances[0]!.file)).toEqual([]); // and so does the phantom CT slice
+    }
     if (havePy) {
       const r = ref<SegRef>('seg', file);
       expect(r.sopClass).toBe('1.2.840.10008.5.1.4.1.1.66.4');

@@ -361,7 +361,7 @@ export function buildDicomSeg(seg: Segmentation, source: SourceSeries, options: 
     ContentTime: time,
     ContentLabel: (options.contentLabel ?? 'SEGMENTATION').toUpperCase().replace(/[^A-Z0-9_ ]/g, '_').slice(0, 16),
     ContentDescription: options.seriesDescription ?? 'Voxa segmentation',
-    ContentCreatorName: options.contentCreator ?? 'VOXA',
+    ContentCreatorName: options.contentCreator ?? 'Voxa^Workstation',
     ImageType: ['DERIVED', 'PRIMARY'],
     SamplesPerPixel: 1,
     PhotometricInterpretation: 'MONOCHROME2',

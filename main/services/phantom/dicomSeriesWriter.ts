@@ -110,6 +110,7 @@ export async function writeDicomSeries(volume: Volume, dir: string, options: Dic
       StudyInstanceUID: studyUid,
       SeriesInstanceUID: seriesUid,
       StudyID: options.studyId ?? '1',
+      AcquisitionNumber: '1',
       SeriesNumber: String(options.seriesNumber ?? 1),
       InstanceNumber: String(k + 1),
       ImagePositionPatient: position.map(ds),
