@@ -22,10 +22,13 @@ const node = { define: { __VOXA_VERSION__: JSON.stringify(pkg.version) }, bundle
 // Worker thread that decodes compressed DICOM frames; main/services/io/codecs/decodePool.ts looks for it beside the bundle.
 const decodeWorker = () => build({ ...node, entryPoints: [path.join(root, 'main/services/io/codecs/decodeWorker.ts')], outfile: path.join(root, 'dist/main/decodeWorker.cjs') });
 
+// Inference worker thread (onnxruntime sessions); main/services/inference/worker/inferenceClient.ts looks for it beside the bundle.
+const inferenceWorker = () => build({ ...node, entryPoints: [path.join(root, 'main/services/inference/worker/inferenceWorker.ts')], outfile: path.join(root, 'dist/main/inferenceWorker.cjs') });
+
 const targets = {
   app: () => build({ ...node, entryPoints: [path.join(root, 'main/app/electronMain.ts')], outfile: path.join(root, 'dist/main/app.cjs') }),
   host: () => build({ ...node, entryPoints: [path.join(root, 'main/host/hostMain.ts')], outfile: path.join(root, 'dist/main/host.cjs') }),
-  cli: () => Promise.all([build({ ...node, entryPoints: [path.join(root, 'main/cli/bin.ts')], outfile: path.join(root, 'dist/main/cli.cjs') }), decodeWorker()]),
+  cli: () => Promise.all([build({ ...node, entryPoints: [path.join(root, 'main/cli/bin.ts')], outfile: path.join(root, 'dist/main/cli.cjs') }), decodeWorker(), inferenceWorker()]),
   preload: () =>
     build({ ...node, entryPoints: [path.join(root, 'preload/preload.ts')], outfile: path.join(root, 'dist/preload/preload.cjs'), external: ['electron'] }),
   renderer: async () => {
@@ -38,7 +41,7 @@ const targets = {
       jsx: 'automatic',
       sourcemap: true,
       minify: process.env.NODE_ENV === 'production',
-      entryPoints: { app: path.join(root, 'renderer/src/main.tsx') },
+      entryPoints: { app: path.join(root, 'renderer/src/main.tsx'), surfaceWorker: path.join(root, 'renderer/src/viewport/surfaceWorker.ts') },
       outdir: path.join(root, 'dist/renderer'),
       loader: { '.glsl': 'text', '.svg': 'dataurl', '.png': 'dataurl' },
       define: { 'process.env.NODE_ENV': JSON.stringify(process.env.NODE_ENV ?? 'development') },

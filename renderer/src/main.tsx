@@ -5,6 +5,7 @@ import { App } from './app/App';
 import { bridgeTransport } from './client/bridgeTransport';
 import { createClient } from './client/voxaClient';
 import { hostSocketUrl, wsTransport } from './client/wsTransport';
+import { createSegmentationStore } from './state/segmentationStore';
 import { createViewerStore } from './state/viewerStore';
 import './styles.css';
 
@@ -21,8 +22,9 @@ if (rootEl) {
   try {
     const client = createClient(pickTransport());
     const store = createViewerStore();
-    (window as unknown as { __voxaStore?: unknown }).__voxaStore = store;
-    createRoot(rootEl).render(<App client={client} store={store} />);
+    const segStore = createSegmentationStore();
+    Object.assign(window as unknown as Record<string, unknown>, { __voxaStore: store, __voxaSegStore: segStore });
+    createRoot(rootEl).render(<App client={client} store={store} segStore={segStore} />);
   } catch (e) {
     rootEl.textContent = e instanceof Error ? e.message : String(e);
   }

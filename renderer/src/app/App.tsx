@@ -3,76 +3,113 @@ import { useStore } from 'zustand';
 import type { ChannelResponse } from '../../../common/contract';
 import type { VoxaClient } from '../client/voxaClient';
 import { FileBrowser } from '../components/FileBrowser';
+import { HelpOverlay } from '../components/HelpOverlay';
+import { SegmentPanel } from '../components/SegmentPanel';
 import { StatusBar } from '../components/StatusBar';
+import { StudyPanel } from '../components/StudyPanel';
 import { Toolbar } from '../components/Toolbar';
+import { ViewerLayout } from '../components/ViewerLayout';
+import { createSegmentationStore, type SegmentationStore } from '../state/segmentationStore';
+import { createStudyListStore, type StudyListStore } from '../state/studyListStore';
+import { handleViewerKey } from '../state/viewerKeys';
 import type { ViewerStore } from '../state/viewerStore';
-import { AxialViewport } from '../viewport/AxialViewport';
+import { axialThumbnail } from '../viewport/thumbnail';
+import { openLabelmap } from './openLabelmap';
 import { openVolume } from './openVolume';
 
-export function App({ client, store }: { client: VoxaClient; store: ViewerStore }) {
+function browserStorage() {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+interface Props {
+  client: VoxaClient;
+  store: ViewerStore;
+  segStore?: SegmentationStore;
+  studies?: StudyListStore;
+}
+
+export function App({ client, store, segStore: segIn, studies: studiesIn }: Props) {
+  const [segStore] = useState(() => segIn ?? createSegmentationStore());
+  const [studies] = useState(() => studiesIn ?? createStudyListStore(browserStorage()));
   const [info, setInfo] = useState<ChannelResponse<'app:info'> | null>(null);
-  const [browsing, setBrowsing] = useState(false);
+  const [browsing, setBrowsing] = useState<'image' | 'labelmap' | null>(null);
+  const [dropped, setDropped] = useState(false);
   const volume = useStore(store, (s) => s.volume);
   const error = useStore(store, (s) => s.error);
-  const notices = useStore(store, (s) => s.notices);
+  const helpOpen = useStore(store, (s) => s.helpOpen);
+  const targets = { store, segStore, studies };
 
   useEffect(() => {
+    const t = { store, segStore, studies };
     client.invoke('app:info', {}).then(
       (i) => {
         setInfo(i);
-        if (i.demoPath) void openVolume(client, store, i.demoPath);
+        if (i.demoPath) void openVolume(client, t, i.demoPath);
       },
       () => store.getState().setError('Cannot reach the Voxa services.'),
     );
-    return client.on('app:openPath', ({ path }) => void openVolume(client, store, path));
-  }, [client, store]);
+    return client.on('app:openPath', ({ path }) => void openVolume(client, t, path));
+  }, [client, store, segStore, studies]);
 
-  const open = (path: string) => {
-    setBrowsing(false);
-    void openVolume(client, store, path);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
+      if (handleViewerKey(store, segStore, e)) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store, segStore]);
+
+  // Thumbnail of each newly opened study.
+  const path = studies.getState().open[0]?.path;
+  useEffect(() => {
+    if (!volume || !path) return;
+    const s = store.getState();
+    const id = requestIdleCallback(() => {
+      const url = axialThumbnail(volume.header.geometry, volume.voxels, s.crosshairLps, s.windowWidth, s.windowLevel);
+      if (url) studies.getState().setThumbnail(path, url);
+    });
+    return () => cancelIdleCallback(id);
+  }, [volume, path, store, studies]);
+
+  const open = (p: string) => {
+    const mode = browsing;
+    setBrowsing(null);
+    if (mode === 'labelmap') void openLabelmap(client, store, segStore, p);
+    else void openVolume(client, targets, p);
   };
   const dialog = (kind: 'dicomFolder' | 'niftiFile') =>
-    void client.invoke('dialog:open', { kind }).then((r) => r.path && open(r.path), () => undefined);
+    void client.invoke('dialog:open', { kind }).then((r) => r.path && void openVolume(client, targets, r.path), () => undefined);
+  const openLabelmapDialog = () =>
+    info?.nativeDialogs
+      ? void client.invoke('dialog:open', { kind: 'niftiFile' }).then((r) => r.path && void openLabelmap(client, store, segStore, r.path), () => undefined)
+      : setBrowsing('labelmap');
 
-  const h = volume?.header;
   return (
-    <div className="app">
+    <div
+      className="app"
+      onDragOver={(e) => e.preventDefault()}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDropped(true);
+      }}
+    >
       <Toolbar
         store={store}
         nativeDialogs={info?.nativeDialogs ?? false}
         onOpenDicom={() => dialog('dicomFolder')}
         onOpenNifti={() => dialog('niftiFile')}
-        onBrowse={() => setBrowsing(true)}
+        onBrowse={() => setBrowsing('image')}
       />
       <main className="workspace">
-        <aside className="study-panel">
-          <h2>Study</h2>
-          {h ? (
-            <dl data-testid="study-info">
-              <dt>Modality</dt>
-              <dd>{h.modality}</dd>
-              <dt>Description</dt>
-              <dd>{h.description || '—'}</dd>
-              <dt>Matrix</dt>
-              <dd>{h.geometry.dimensions.join(' × ')}</dd>
-              <dt>Voxel</dt>
-              <dd>{h.geometry.spacingMm.map((v) => v.toFixed(2)).join(' × ')} mm</dd>
-              <dt>Orientation</dt>
-              <dd>{h.orientation}</dd>
-            </dl>
-          ) : (
-            <p className="muted">No study open.</p>
-          )}
-          {notices.length > 0 && (
-            <ul className="notices">
-              {notices.map((n) => (
-                <li key={n}>⚠ {n}</li>
-              ))}
-            </ul>
-          )}
-          <p className="muted small">{info ? `Voxa ${info.version} · ${info.mode} mode` : ''}</p>
-        </aside>
-        <AxialViewport store={store} />
+        <StudyPanel store={store} studies={studies} dropped={dropped} appLine={info ? `Voxa ${info.version} · ${info.mode} mode` : ''} onOpenPath={(p) => void openVolume(client, targets, p)} />
+        <ViewerLayout store={store} segStore={segStore} />
+        <SegmentPanel store={store} segStore={segStore} onOpenLabelmap={openLabelmapDialog} />
       </main>
       {error && (
         <div className="error-banner" role="alert" data-testid="error-banner">
@@ -83,7 +120,8 @@ export function App({ client, store }: { client: VoxaClient; store: ViewerStore 
         </div>
       )}
       <StatusBar store={store} />
-      {browsing && <FileBrowser client={client} onOpen={open} onClose={() => setBrowsing(false)} />}
+      {browsing && <FileBrowser client={client} onOpen={open} onClose={() => setBrowsing(null)} />}
+      {helpOpen && <HelpOverlay onClose={() => store.getState().setHelpOpen(false)} />}
     </div>
   );
 }

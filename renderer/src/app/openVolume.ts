@@ -1,27 +1,68 @@
-/** Loads a volume into the viewer: header, then the voxels once, as binary. */
+/**
+ * Loads a volume into the viewer: header, then the voxels once, as binary.
+ * The typed array wraps the received buffer (no copy); the viewer, the MPR
+ * reslicer and the 3D view all read that one array.
+ */
 import { VoxaError } from '../../../common/contract';
 import { voxelArrayFromBuffer } from '../../../common/volume';
 import type { VoxaClient } from '../client/voxaClient';
+import type { SegmentationStore } from '../state/segmentationStore';
+import type { StudyListStore } from '../state/studyListStore';
 import type { ViewerStore } from '../state/viewerStore';
 
-export async function openVolume(client: VoxaClient, store: ViewerStore, path: string): Promise<void> {
+export interface OpenTargets {
+  store: ViewerStore;
+  segStore?: SegmentationStore;
+  studies?: StudyListStore;
+}
+
+/** For the benchmark: timestamps (performance.now) of the latest open. */
+export const openTimings = { requested: 0, headerMs: 0, voxelsMs: 0, loadedAt: 0 };
+
+export async function openVolume(client: VoxaClient, targets: OpenTargets | ViewerStore, path: string): Promise<void> {
+  const { store, segStore, studies } = 'getState' in targets ? { store: targets, segStore: undefined, studies: undefined } : targets;
   const s = store.getState();
   s.setBusy({ label: 'Loading', fraction: null });
   s.setError(null);
   const jobId = `open-${Date.now()}`;
+  studies?.getState().setJob(jobId, { label: `Loading ${path.split(/[\\/]/).pop() ?? path}`, fraction: null });
   const off = client.on('job:progress', (p) => {
-    if (p.jobId === jobId && !p.done) store.getState().setBusy({ label: p.label, fraction: p.fraction });
+    if (p.jobId !== jobId || p.done) return;
+    store.getState().setBusy({ label: p.label, fraction: p.fraction });
+    studies?.getState().setJob(jobId, { label: `${p.label} ${path.split(/[\\/]/).pop() ?? ''}`, fraction: p.fraction });
   });
   try {
     const previous = s.volume?.header.volumeId;
+    const t0 = performance.now();
+    openTimings.requested = t0;
     const header = await client.invoke('volume:open', { path, jobId });
+    const t1 = performance.now();
     const { dtype, data } = await client.invoke('volume:voxels', { volumeId: header.volumeId });
+    const t2 = performance.now();
+    Object.assign(openTimings, { headerMs: t1 - t0, voxelsMs: t2 - t1, loadedAt: t2 });
+    segStore?.getState().clear();
     store.getState().setVolume({ header, voxels: voxelArrayFromBuffer(dtype, data) });
-    if (previous) void client.invoke('volume:close', { volumeId: previous }).catch(() => undefined);
+    studies?.getState().opened({
+      path,
+      volumeId: header.volumeId,
+      modality: header.modality,
+      description: header.description,
+      patientName: header.patientName,
+      patientId: header.patientId,
+      studyDate: header.studyDate,
+      dimensions: header.geometry.dimensions,
+      thumbnail: null,
+      openedAt: Date.now(),
+    });
+    if (previous) {
+      studies?.getState().closed(previous);
+      void client.invoke('volume:close', { volumeId: previous }).catch(() => undefined);
+    }
   } catch (e) {
     store.getState().setError(e instanceof VoxaError ? e.message : 'The volume could not be opened.');
   } finally {
     off();
+    studies?.getState().setJob(jobId, null);
     store.getState().setBusy(null);
   }
 }

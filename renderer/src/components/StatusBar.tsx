@@ -1,10 +1,12 @@
 import { useStore } from 'zustand';
-import type { ViewerStore } from '../state/viewerStore';
+import { sliceOf, type ViewerStore } from '../state/viewerStore';
 
 const mm = (v: number) => v.toFixed(1);
 
 export function StatusBar({ store }: { store: ViewerStore }) {
   const s = useStore(store);
+  const axial = sliceOf(s, 'axial');
+  const active = s.activeView === '3d' ? null : sliceOf(s, s.activeView);
   return (
     <footer className="statusbar">
       {s.busy ? (
@@ -13,15 +15,22 @@ export function StatusBar({ store }: { store: ViewerStore }) {
           <progress value={s.busy.fraction ?? undefined} max={1} />
         </span>
       ) : null}
-      {s.volume ? (
+      {s.volume && axial ? (
         <>
           <span data-testid="status-slice">
-            Slice {s.slice + 1}/{s.sliceCount}
+            Slice {axial.index + 1}/{axial.count}
           </span>
+          {active && s.activeView !== 'axial' && (
+            <span>
+              {s.activeView} {active.index + 1}/{active.count}
+            </span>
+          )}
           <span data-testid="status-wl">
             W {Math.round(s.windowWidth)} L {Math.round(s.windowLevel)}
           </span>
-          <span>Zoom {Math.round(s.zoom * 100)}%</span>
+          <span data-testid="status-crosshair" data-lps={JSON.stringify(s.crosshairLps)}>
+            ✛ ({mm(s.crosshairLps[0])}, {mm(s.crosshairLps[1])}, {mm(s.crosshairLps[2])})
+          </span>
         </>
       ) : null}
       <span className="readout" data-testid="cursor-readout">

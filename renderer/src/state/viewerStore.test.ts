@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VolumeHeader } from '../../../common/contract';
-import { createViewerStore } from './viewerStore';
+import { createViewerStore, layoutViews, sliceOf } from './viewerStore';
 
 const header = (modality: 'CT' | 'MR', direction = [1, 0, 0, 0, 1, 0, 0, 0, 1]): VolumeHeader => ({
   volumeId: 'v1',
@@ -12,49 +12,84 @@ const header = (modality: 'CT' | 'MR', direction = [1, 0, 0, 0, 1, 0, 0, 0, 1]):
   patientName: '',
   patientId: '',
   studyDate: '',
-  valueRange: [100, 900],
+  valueRange: [0, 479],
   orientation: 'LPS',
   warnings: ['4D input'],
 });
+const ramp = () => new Int16Array(480).map((_, n) => n);
 
 describe('viewer store', () => {
-  it('opens on the middle axial slice with a modality-appropriate window', () => {
+  it('opens with the crosshair on the middle slice of every view and a modality-appropriate window', () => {
     const s = createViewerStore();
-    s.getState().setVolume({ header: header('CT'), voxels: new Int16Array(480) });
-    expect(s.getState()).toMatchObject({ slice: 4, sliceCount: 10, sliceAxis: 2, windowWidth: 400, windowLevel: 40, notices: ['4D input'] });
-    s.getState().setVolume({ header: header('MR'), voxels: new Int16Array(480) });
-    expect(s.getState()).toMatchObject({ windowWidth: 800, windowLevel: 500 });
+    s.getState().setVolume({ header: header('CT'), voxels: ramp() });
+    expect(sliceOf(s.getState(), 'axial')).toEqual({ index: 5, count: 10 }); // centre z = 9 mm → round(4.5) = 5 (half up)
+    expect(sliceOf(s.getState(), 'coronal')?.count).toBe(6);
+    expect(sliceOf(s.getState(), 'sagittal')?.count).toBe(8);
+    expect(s.getState()).toMatchObject({ windowWidth: 400, windowLevel: 40, notices: ['4D input'] });
+    // MR: automatic window from the 1st–99.5th percentiles of 0..479: values 4 and 477 (nearest rank).
+    s.getState().setVolume({ header: header('MR'), voxels: ramp() });
+    expect(s.getState().windowWidth).toBe(473);
+    expect(s.getState().windowLevel).toBeCloseTo(240.5, 9);
   });
 
-  it('slices along the volume axis that is closest to axial', () => {
+  it('a sagittal acquisition still has 10 axial slices (the z extent / the z spacing)', () => {
     const s = createViewerStore();
-    // Sagittal acquisition: k along LPS x, j along z → axial slicing is along j (6 slices).
-    s.getState().setVolume({ header: header('CT', [0, 1, 0, 0, 0, 1, 1, 0, 0]), voxels: new Int16Array(480) });
-    expect(s.getState()).toMatchObject({ sliceAxis: 1, sliceCount: 6 });
+    // i along LPS y, j along z, k along x: z extent 6 voxels × 1 mm.
+    s.getState().setVolume({ header: header('CT', [0, 1, 0, 0, 0, 1, 1, 0, 0]), voxels: ramp() });
+    expect(sliceOf(s.getState(), 'axial')?.count).toBe(6);
+    expect(sliceOf(s.getState(), 'sagittal')?.count).toBe(10);
   });
 
-  it('clamps scrolling to the volume', () => {
+  it('scrolls, clamps, and moves the crosshair so the other views follow', () => {
     const s = createViewerStore();
-    s.getState().setVolume({ header: header('CT'), voxels: new Int16Array(480) });
-    s.getState().scrollBy(100);
-    expect(s.getState().slice).toBe(9);
-    s.getState().scrollBy(-3);
-    expect(s.getState().slice).toBe(6);
-    s.getState().setSlice(-5);
-    expect(s.getState().slice).toBe(0);
+    s.getState().setVolume({ header: header('CT'), voxels: ramp() });
+    s.getState().scroll('axial', 100);
+    expect(sliceOf(s.getState(), 'axial')?.index).toBe(9);
+    expect(s.getState().crosshairLps[2]).toBe(18);
+    s.getState().scroll('axial', -3);
+    expect(sliceOf(s.getState(), 'axial')?.index).toBe(6);
+    s.getState().setCrosshair([2.2, 4.9, 7.1]);
+    expect(s.getState().crosshairLps).toEqual([2, 5, 8]); // snapped to slice positions of every view
+    expect(sliceOf(s.getState(), 'sagittal')?.index).toBe(2);
+    expect(sliceOf(s.getState(), 'coronal')?.index).toBe(5);
+    s.getState().setCrosshair([-50, 99, NaN]);
+    expect(s.getState().crosshairLps).toEqual([2, 5, 8]);
+    s.getState().setCrosshair([-50, 99, 0]);
+    expect(s.getState().crosshairLps).toEqual([0, 5, 0]);
   });
 
-  it('applies presets, bounds zoom, and resets', () => {
+  it('applies presets, bounds zoom per view, inverts, and resets', () => {
     const s = createViewerStore();
-    s.getState().setVolume({ header: header('CT'), voxels: new Int16Array(480) });
+    s.getState().setVolume({ header: header('CT'), voxels: ramp() });
     s.getState().applyPreset('lung');
-    expect(s.getState()).toMatchObject({ windowWidth: 1500, windowLevel: -600 });
-    s.getState().zoomBy(1000);
-    expect(s.getState().zoom).toBe(40);
-    s.getState().panBy(5, -2);
+    expect(s.getState()).toMatchObject({ windowWidth: 1500, windowLevel: -600, presetId: 'lung' });
+    s.getState().zoomBy('axial', 1000);
+    expect(s.getState().cameras.axial.zoom).toBe(40);
+    expect(s.getState().cameras.coronal.zoom).toBe(1);
+    s.getState().panBy('coronal', 5, -2);
+    s.getState().toggleInvert();
     s.getState().resetView();
-    expect(s.getState()).toMatchObject({ zoom: 1, panMm: [0, 0], windowWidth: 400, windowLevel: 40 });
+    expect(s.getState()).toMatchObject({ windowWidth: 400, windowLevel: 40, invert: false, cameras: { axial: { zoom: 1 }, coronal: { panMm: [0, 0] } } });
     s.getState().setWindow(-10, 0);
-    expect(s.getState().windowWidth).toBe(1);
+    expect(s.getState().windowWidth).toBeGreaterThan(0);
+  });
+
+  it('layouts show 1, 3 or 4 views; double-click maximises and restores', () => {
+    const s = createViewerStore();
+    expect(layoutViews('2x2', 'axial')).toEqual(['axial', 'coronal', 'sagittal', '3d']);
+    expect(layoutViews('1x3', 'axial')).toHaveLength(3);
+    expect(layoutViews('1x1', 'sagittal')).toEqual(['sagittal']);
+    s.getState().toggleMaximised('coronal');
+    expect(s.getState()).toMatchObject({ maximised: 'coronal', activeView: 'coronal' });
+    s.getState().toggleMaximised('coronal');
+    expect(s.getState().maximised).toBeNull();
+  });
+
+  it('keeps the clipping box ordered and inside 0..1', () => {
+    const s = createViewerStore();
+    s.getState().setClip([0.2, 0.1, 0, 1, 0, 1]);
+    expect(s.getState().clip).toEqual([0, 1, 0, 1, 0, 1]);
+    s.getState().setClip([-1, 0.5, 0, 2, 0.3, 0.4]);
+    expect(s.getState().clip).toEqual([0, 0.5, 0, 1, 0.3, 0.4]);
   });
 });

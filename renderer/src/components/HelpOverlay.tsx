@@ -1,0 +1,36 @@
+/** Keyboard and mouse conventions (`?`), from the same table the key handler uses. */
+import { KEYBOARD_SHORTCUTS, MOUSE_CONVENTIONS } from '../state/viewerKeys';
+
+export function HelpOverlay({ onClose }: { onClose: () => void }) {
+  return (
+    <div className="modal-backdrop" role="dialog" aria-label="Keyboard and mouse" data-testid="help-overlay" onClick={onClose}>
+      <div className="modal help" onClick={(e) => e.stopPropagation()}>
+        <header>
+          <strong>Keyboard and mouse</strong>
+          <span className="sep" />
+          <button onClick={onClose} aria-label="Close">✕</button>
+        </header>
+        <div className="help-columns">
+          {[
+            ['Mouse', MOUSE_CONVENTIONS],
+            ['Keyboard', KEYBOARD_SHORTCUTS],
+          ].map(([title, rows]) => (
+            <section key={title as string}>
+              <h3>{title as string}</h3>
+              <table>
+                <tbody>
+                  {(rows as typeof KEYBOARD_SHORTCUTS).map((r) => (
+                    <tr key={r.keys}>
+                      <th>{r.keys}</th>
+                      <td>{r.action}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * The study panel's list (no React): volumes opened in this session and
+ * recent ones (persisted through an injected key-value storage, localStorage
+ * in the app). The database-backed study list of a later issue replaces the
+ * "recent" source; the panel reads only this store.
+ */
+import { createStore } from 'zustand/vanilla';
+
+export interface StudyEntry {
+  path: string;
+  volumeId: string | null;
+  modality: string;
+  description: string;
+  patientName: string;
+  patientId: string;
+  studyDate: string;
+  dimensions: [number, number, number];
+  /** Small grey-level preview (PNG data URL), when one was rendered. */
+  thumbnail: string | null;
+  openedAt: number;
+}
+
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+const RECENT_KEY = 'voxa.recentStudies';
+export const MAX_RECENT = 12;
+
+export interface StudyListState {
+  open: StudyEntry[];
+  recent: StudyEntry[];
+  query: string;
+  /** Loading jobs by id: label and fraction (null = unknown). */
+  jobs: Record<string, { label: string; fraction: number | null }>;
+}
+
+export interface StudyListActions {
+  opened(entry: StudyEntry): void;
+  closed(volumeId: string): void;
+  setThumbnail(path: string, thumbnail: string): void;
+  setQuery(q: string): void;
+  setJob(id: string, job: { label: string; fraction: number | null } | null): void;
+}
+
+export type StudyListStore = ReturnType<typeof createStudyListStore>;
+
+/** Case-insensitive match on patient name/ID, description, modality and path. */
+export function matchesQuery(e: StudyEntry, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  return [e.patientName, e.patientId, e.description, e.modality, e.path].some((f) => f.toLowerCase().includes(q));
+}
+
+function readRecent(storage: KeyValueStorage | null): StudyEntry[] {
+  try {
+    const raw = storage?.getItem(RECENT_KEY);
+    const parsed: unknown = raw ? JSON.parse(raw) : [];
+    if (!Array.isArray(parsed)) return [];
+    return parsed
+      .filter((e): e is StudyEntry => !!e && typeof e === 'object' && typeof (e as StudyEntry).path === 'string' && Array.isArray((e as StudyEntry).dimensions))
+      .map((e) => ({ ...e, volumeId: null }))
+      .slice(0, MAX_RECENT);
+  } catch {
+    return [];
+  }
+}
+
+export function createStudyListStore(storage: KeyValueStorage | null) {
+  const save = (recent: StudyEntry[]) => {
+    try {
+      // Thumbnails stay in memory only: storage is small.
+      storage?.setItem(RECENT_KEY, JSON.stringify(recent.map((e) => ({ ...e, thumbnail: null, volumeId: null }))));
+    } catch {
+      /* storage full or unavailable: recent studies are a convenience */
+    }
+  };
+  return createStore<StudyListState & StudyListActions>()((set, get) => ({
+    open: [],
+    recent: readRecent(storage),
+    query: '',
+    jobs: {},
+    opened(entry) {
+      const open = [entry, ...get().open.filter((e) => e.path !== entry.path)];
+      const recent = [entry, ...get().recent.filter((e) => e.path !== entry.path)].slice(0, MAX_RECENT);
+      save(recent);
+      set({ open, recent });
+    },
+    closed(volumeId) {
+      set({ open: get().open.filter((e) => e.volumeId !== volumeId) });
+    },
+    setThumbnail(path, thumbnail) {
+      const upd = (l: StudyEntry[]) => l.map((e) => (e.path === path ? { ...e, thumbnail } : e));
+      set({ open: upd(get().open), recent: upd(get().recent) });
+    },
+    setQuery(query) {
+      set({ query });
+    },
+    setJob(id, job) {
+      const jobs = { ...get().jobs };
+      if (job) jobs[id] = job;
+      else delete jobs[id];
+      set({ jobs });
+    },
+  }));
+}

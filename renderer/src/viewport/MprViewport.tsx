@@ -1,0 +1,228 @@
+/** One MPR viewport (axial, coronal or sagittal): vtk.js drawing, SVG crosshair and annotations, mouse interaction. */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useStore } from 'zustand';
+import { dot } from '../../../common/geometry/affine';
+import { colourTable, type SegmentationStore } from '../state/segmentationStore';
+import { sliceOf, type ViewerStore } from '../state/viewerStore';
+import { computeView, displayToLps, edgeLabels, lpsToDisplay, PLANE_AXES, sampleAt, scaleBarMm, type MprView, type Size } from './mprGeometry';
+import { VtkMprView } from './vtkMprView';
+
+const TITLES: Record<MprView, string> = { axial: 'Axial', coronal: 'Coronal', sagittal: 'Sagittal' };
+
+/** For benchmarks and e2e: the live vtk views by name. */
+export const liveMprViews = new Map<MprView, VtkMprView>();
+
+export function MprViewport({ view, store, segStore }: { view: MprView; store: ViewerStore; segStore: SegmentationStore }) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const vtkRef = useRef<VtkMprView | null>(null);
+  const [size, setSize] = useState<Size>({ width: 0, height: 0 });
+  const volume = useStore(store, (s) => s.volume);
+  const crosshair = useStore(store, (s) => s.crosshairLps);
+  const camera = useStore(store, (s) => s.cameras[view]);
+  const showCrosshair = useStore(store, (s) => s.crosshairsVisible);
+  const showAnnotations = useStore(store, (s) => s.annotationsVisible);
+  const anonymise = useStore(store, (s) => s.anonymise);
+  const ww = useStore(store, (s) => s.windowWidth);
+  const wl = useStore(store, (s) => s.windowLevel);
+  const sliceIndex = useStore(store, (s) => sliceOf(s, view)?.index ?? 0);
+  const sliceCount = useStore(store, (s) => sliceOf(s, view)?.count ?? 0);
+  const active = useStore(store, (s) => s.activeView === view);
+
+  useEffect(() => {
+    const el = containerRef.current;
+    if (!el) return undefined;
+    const v = new VtkMprView(el);
+    vtkRef.current = v;
+    liveMprViews.set(view, v);
+    const observer = new ResizeObserver(() => {
+      const r = el.getBoundingClientRect();
+      v.resize(r.width, r.height);
+      setSize({ width: r.width, height: r.height });
+    });
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      if (liveMprViews.get(view) === v) liveMprViews.delete(view);
+      v.dispose();
+      vtkRef.current = null;
+    };
+  }, [view]);
+
+  // Draw from the stores on every change (image, overlay, display, camera).
+  useEffect(() => {
+    const draw = () => {
+      const v = vtkRef.current;
+      const s = store.getState();
+      if (!v || !s.volume || !s.grids || size.height <= 0) return;
+      const g = s.volume.header.geometry;
+      const grid = s.grids[view];
+      v.setGrid(grid);
+      const normalMm = dot(s.crosshairLps, grid.axes.normal);
+      v.updateImage({ key: s.volume.header.volumeId, geometry: g, voxels: s.volume.voxels, outside: s.volume.header.valueRange[0] }, normalMm, s.interpolation);
+      const seg = segStore.getState();
+      const rep = seg.representation;
+      const segmentation = seg.segmentation;
+      v.updateOverlay(
+        segmentation && segmentation.volumeId === s.volume.header.volumeId
+          ? {
+              key: `${segmentation.version}|${segmentation.segments.map((x) => `${x.label}:${x.colour.join(',')}:${x.visible}`).join(';')}`,
+              labels: segmentation.labels,
+              table: colourTable(segmentation.segments, 1),
+              mode: rep.mode,
+              opacity: rep.opacity,
+            }
+          : null,
+        g,
+        normalMm,
+      );
+      v.setDisplay(s.windowWidth, s.windowLevel, s.invert, s.interpolation);
+      v.setCamera(computeView(g, view, s.crosshairLps, size, s.cameras[view].zoom, s.cameras[view].panMm));
+    };
+    draw();
+    const off1 = store.subscribe(draw);
+    const off2 = segStore.subscribe(draw);
+    return () => {
+      off1();
+      off2();
+    };
+  }, [store, segStore, view, size, volume]);
+
+  const viewState = useMemo(
+    () => (volume && size.height > 0 ? computeView(volume.header.geometry, view, crosshair, size, camera.zoom, camera.panMm) : null),
+    [volume, view, crosshair, size, camera],
+  );
+
+  const toLps = (clientX: number, clientY: number) => {
+    const el = containerRef.current;
+    if (!el || !viewState) return null;
+    const r = el.getBoundingClientRect();
+    return displayToLps(viewState, size, clientX - r.left, clientY - r.top, store.getState().crosshairLps);
+  };
+
+  const readoutAt = (clientX: number, clientY: number) => {
+    const s = store.getState();
+    const lps = toLps(clientX, clientY);
+    if (!lps || !s.volume) return;
+    const sample = sampleAt(s.volume.header.geometry, s.volume.voxels, lps);
+    s.setCursor(sample ? { lps, ijk: sample.ijk, value: sample.value } : null);
+  };
+
+  const onPointerDown = (e: React.PointerEvent<HTMLDivElement>) => {
+    const el = containerRef.current;
+    if (!el) return;
+    el.setPointerCapture(e.pointerId);
+    el.focus();
+    const s0 = store.getState();
+    s0.setActiveView(view);
+    const mode =
+      e.button === 2
+        ? 'zoom'
+        : e.button === 1 || (e.button === 0 && e.shiftKey)
+          ? 'pan'
+          : e.button === 0 && (e.ctrlKey || e.altKey || s0.leftDrag === 'window')
+            ? 'window'
+            : 'crosshair';
+    const moveCrosshair = (x: number, y: number) => {
+      const lps = toLps(x, y);
+      if (lps) store.getState().setCrosshair(lps);
+    };
+    if (mode === 'crosshair') moveCrosshair(e.clientX, e.clientY);
+    let lastX = e.clientX;
+    let lastY = e.clientY;
+    const move = (ev: PointerEvent) => {
+      const dx = ev.clientX - lastX;
+      const dy = ev.clientY - lastY;
+      lastX = ev.clientX;
+      lastY = ev.clientY;
+      const s = store.getState();
+      if (mode === 'crosshair') moveCrosshair(ev.clientX, ev.clientY);
+      else if (mode === 'window') s.setWindow(s.windowWidth * Math.exp(dx * 0.005), s.windowLevel - dy * Math.max(1, s.windowWidth) * 0.002);
+      else if (mode === 'zoom') s.zoomBy(view, Math.exp(-dy * 0.01));
+      else if (viewState) {
+        const mmPerPx = (2 * viewState.parallelScale) / size.height;
+        s.panBy(view, -dx * mmPerPx, dy * mmPerPx);
+      }
+    };
+    const up = () => {
+      el.removeEventListener('pointermove', move);
+      el.removeEventListener('pointerup', up);
+      el.removeEventListener('pointercancel', up);
+    };
+    el.addEventListener('pointermove', move);
+    el.addEventListener('pointerup', up);
+    el.addEventListener('pointercancel', up);
+  };
+
+  const onWheel = (e: React.WheelEvent) => {
+    const s = store.getState();
+    s.setActiveView(view);
+    if (e.ctrlKey) s.zoomBy(view, Math.exp(-e.deltaY * 0.002));
+    else s.scroll(view, e.deltaY > 0 ? 1 : e.deltaY < 0 ? -1 : 0);
+  };
+
+  const labels = edgeLabels(PLANE_AXES[view]);
+  const h = volume?.header;
+  const cross = viewState ? lpsToDisplay(viewState, size, crosshair) : null;
+  const mmPerPx = viewState ? (2 * viewState.parallelScale) / size.height : 0;
+  const barMm = mmPerPx > 0 ? scaleBarMm(size.width * 0.25 * mmPerPx) : 0;
+  const positionMm = volume ? dot(crosshair, PLANE_AXES[view].normal) : 0;
+
+  return (
+    <div className={`viewport${active ? ' active' : ''}`} data-testid={`${view}-viewport`} onDoubleClick={() => store.getState().toggleMaximised(view)}>
+      <div
+        ref={containerRef}
+        className="viewport-canvas"
+        tabIndex={0}
+        onWheel={onWheel}
+        onPointerDown={onPointerDown}
+        onPointerMove={(e) => readoutAt(e.clientX, e.clientY)}
+        onPointerLeave={() => store.getState().setCursor(null)}
+        onContextMenu={(e) => e.preventDefault()}
+      />
+      {volume && cross ? (
+        <>
+          {showCrosshair && (
+            <svg className="crosshair" width={size.width} height={size.height} data-testid={`${view}-crosshair`} data-x={cross[0].toFixed(2)} data-y={cross[1].toFixed(2)}>
+              <line x1={0} x2={size.width} y1={cross[1]} y2={cross[1]} />
+              <line x1={cross[0]} x2={cross[0]} y1={0} y2={size.height} />
+            </svg>
+          )}
+          <span className="orient orient-top" data-testid={`${view}-orient-top`}>{labels.top}</span>
+          <span className="orient orient-bottom" data-testid={`${view}-orient-bottom`}>{labels.bottom}</span>
+          <span className="orient orient-left" data-testid={`${view}-orient-left`}>{labels.left}</span>
+          <span className="orient orient-right" data-testid={`${view}-orient-right`}>{labels.right}</span>
+          {showAnnotations && h && (
+            <>
+              <div className="corner corner-tl" data-testid={`${view}-corner-tl`}>
+                {!anonymise && (
+                  <>
+                    <div>{h.patientName || 'Unnamed patient'}</div>
+                    <div>{h.patientId ? `ID ${h.patientId}` : ''}</div>
+                    <div>{h.studyDate || ''}</div>
+                  </>
+                )}
+              </div>
+              <div className="corner corner-tr">
+                <div>{TITLES[view]}</div>
+                <div>{h.modality} {h.description}</div>
+              </div>
+              <div className="corner corner-bl" data-testid={`${view}-slice`}>
+                Slice {sliceIndex + 1}/{sliceCount} · {positionMm.toFixed(1)} mm
+              </div>
+              <div className="corner corner-br">
+                W {Math.round(ww)} L {Math.round(wl)}
+              </div>
+              {barMm > 0 && (
+                <div className="scale-bar" style={{ width: barMm / mmPerPx }} data-testid={`${view}-scale-bar`}>
+                  <span>{barMm >= 10 ? `${barMm / 10} cm` : `${barMm} mm`}</span>
+                </div>
+              )}
+            </>
+          )}
+        </>
+      ) : (
+        !volume && <div className="viewport-empty">{TITLES[view]}</div>
+      )}
+    </div>
+  );
+}

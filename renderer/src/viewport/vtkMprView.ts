@@ -1,0 +1,202 @@
+/**
+ * The vtk.js objects behind one MPR viewport: a grey-level slice image and an
+ * RGBA labelmap overlay, both 2D images resliced on the CPU (reslice.ts) and
+ * drawn by vtkImageMapper in the view's own plane coordinates
+ * (x = mm along screen right, y = mm along screen up). Owns every vtk object
+ * it creates and deletes them all in `dispose()`.
+ */
+import '@kitware/vtk.js/Rendering/Profiles/Volume';
+import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction';
+import vtkDataArray from '@kitware/vtk.js/Common/Core/DataArray';
+import vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData';
+import vtkImageMapper from '@kitware/vtk.js/Rendering/Core/ImageMapper';
+import vtkImageSlice from '@kitware/vtk.js/Rendering/Core/ImageSlice';
+import vtkRenderer from '@kitware/vtk.js/Rendering/Core/Renderer';
+import vtkRenderWindow from '@kitware/vtk.js/Rendering/Core/RenderWindow';
+import vtkOpenGLRenderWindow from '@kitware/vtk.js/Rendering/OpenGL/RenderWindow';
+import { dot } from '../../../common/geometry/affine';
+import type { VolumeGeometry } from '../../../common/volume';
+import { colourLabels, type LabelColourTable, type OverlayMode } from './labelmapOverlay';
+import type { SliceGrid, ViewState } from './mprGeometry';
+import { resliceInto, type Interpolation } from './reslice';
+
+type Image = ReturnType<typeof vtkImageData.newInstance>;
+
+export interface ImageInput {
+  key: string;
+  geometry: VolumeGeometry;
+  voxels: ArrayLike<number>;
+  outside: number;
+}
+
+export interface OverlayInput {
+  key: string;
+  labels: Uint8Array;
+  table: LabelColourTable;
+  mode: OverlayMode;
+  opacity: number;
+}
+
+export class VtkMprView {
+  private readonly renderWindow = vtkRenderWindow.newInstance();
+  private readonly renderer = vtkRenderer.newInstance({ background: [0, 0, 0] });
+  private readonly glWindow = vtkOpenGLRenderWindow.newInstance();
+  private readonly mapper = vtkImageMapper.newInstance();
+  private readonly actor = vtkImageSlice.newInstance();
+  private readonly overlayMapper = vtkImageMapper.newInstance();
+  private readonly overlayActor = vtkImageSlice.newInstance();
+  private readonly invertLut = vtkColorTransferFunction.newInstance();
+  private grid: SliceGrid | null = null;
+  private image: Image | null = null;
+  private overlay: Image | null = null;
+  private pixels: Float32Array = new Float32Array(0);
+  private labelPixels: Uint8Array = new Uint8Array(0);
+  private rgba: Uint8Array = new Uint8Array(0);
+  private imageKey = '';
+  private overlayKey = '';
+  private frame = 0;
+  /** Duration (ms) of the latest reslice, for the benchmark. */
+  lastResliceMs = 0;
+
+  constructor(container: HTMLElement) {
+    this.renderWindow.addRenderer(this.renderer);
+    this.renderWindow.addView(this.glWindow);
+    this.glWindow.setContainer(container);
+    this.actor.setMapper(this.mapper);
+    this.overlayActor.setMapper(this.overlayMapper);
+    this.overlayActor.setForceTranslucent(true);
+    this.overlayActor.setPosition(0, 0, 1);
+    this.mapper.setSlicingMode(2);
+    this.overlayMapper.setSlicingMode(2);
+    this.invertLut.addRGBPoint(0, 1, 1, 1);
+    this.invertLut.addRGBPoint(1, 0, 0, 0);
+    this.renderer.getActiveCamera().setParallelProjection(true);
+  }
+
+  /** Sets the sampling grid (once per volume and view). */
+  setGrid(grid: SliceGrid): void {
+    if (this.grid === grid) return;
+    this.grid = grid;
+    const n = grid.right.count * grid.up.count;
+    this.pixels = new Float32Array(n);
+    this.labelPixels = new Uint8Array(n);
+    this.rgba = new Uint8Array(n * 4);
+    const make = (values: Float32Array | Uint8Array, comps: number) => {
+      const img = vtkImageData.newInstance();
+      img.setDimensions(grid.right.count, grid.up.count, 1);
+      img.setSpacing([grid.right.step, grid.up.step, 1]);
+      img.setOrigin([grid.right.start, grid.up.start, 0]);
+      img.getPointData().setScalars(vtkDataArray.newInstance({ name: 'values', numberOfComponents: comps, values }));
+      return img;
+    };
+    this.image?.delete();
+    this.overlay?.delete();
+    this.image = make(this.pixels, 1);
+    this.overlay = make(this.rgba, 4);
+    this.mapper.setInputData(this.image);
+    this.overlayMapper.setInputData(this.overlay);
+    this.imageKey = '';
+    this.overlayKey = '';
+    if (!this.renderer.getActors().includes(this.actor)) this.renderer.addActor(this.actor);
+  }
+
+  /** Reslices the grey-level image at `normalMm` unless the same slice is already shown. */
+  updateImage(input: ImageInput, normalMm: number, interpolation: Interpolation): void {
+    const grid = this.grid;
+    const image = this.image;
+    if (!grid || !image) return;
+    const key = `${input.key}|${normalMm}|${interpolation}`;
+    if (key === this.imageKey) return;
+    this.imageKey = key;
+    const t0 = performance.now();
+    resliceInto(input.geometry, input.voxels, grid, normalMm, interpolation, input.outside, this.pixels);
+    this.lastResliceMs = performance.now() - t0;
+    image.getPointData().getScalars().modified();
+    image.modified();
+    this.requestRender();
+  }
+
+  updateOverlay(input: OverlayInput | null, geometry: VolumeGeometry, normalMm: number): void {
+    const grid = this.grid;
+    const overlay = this.overlay;
+    if (!grid || !overlay) return;
+    if (!input) {
+      if (this.renderer.getActors().includes(this.overlayActor)) {
+        this.renderer.removeActor(this.overlayActor);
+        this.overlayKey = '';
+        this.requestRender();
+      }
+      return;
+    }
+    const key = `${input.key}|${normalMm}|${input.mode}`;
+    if (key !== this.overlayKey) {
+      this.overlayKey = key;
+      resliceInto(geometry, input.labels, grid, normalMm, 'nearest', 0, this.labelPixels);
+      colourLabels(this.labelPixels, grid.right.count, grid.up.count, input.table, input.mode, this.rgba);
+      overlay.getPointData().getScalars().modified();
+      overlay.modified();
+    }
+    this.overlayActor.getProperty().setOpacity(input.opacity);
+    this.overlayActor.getProperty().setInterpolationTypeToNearest();
+    if (!this.renderer.getActors().includes(this.overlayActor)) this.renderer.addActor(this.overlayActor);
+    this.requestRender();
+  }
+
+  setDisplay(windowWidth: number, windowLevel: number, invert: boolean, interpolation: Interpolation): void {
+    const p = this.actor.getProperty();
+    p.setColorWindow(windowWidth);
+    p.setColorLevel(windowLevel);
+    p.setRGBTransferFunction(0, invert ? this.invertLut : null);
+    p.setUseLookupTableScalarRange(false);
+    if (interpolation === 'nearest') p.setInterpolationTypeToNearest();
+    else p.setInterpolationTypeToLinear();
+    this.requestRender();
+  }
+
+  setCamera(view: ViewState): void {
+    const camera = this.renderer.getActiveCamera();
+    const x = dot(view.centreLps, view.axes.right);
+    const y = dot(view.centreLps, view.axes.up);
+    camera.setFocalPoint(x, y, 0);
+    camera.setPosition(x, y, 1000);
+    camera.setViewUp(0, 1, 0);
+    camera.setParallelScale(view.parallelScale);
+    camera.setClippingRange(1, 2000);
+    this.requestRender();
+  }
+
+  resize(width: number, height: number): void {
+    const dpr = window.devicePixelRatio || 1;
+    this.glWindow.setSize(Math.max(1, Math.floor(width * dpr)), Math.max(1, Math.floor(height * dpr)));
+    this.requestRender();
+  }
+
+  requestRender(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.renderWindow.render();
+    });
+  }
+
+  /** Renders now (benchmarks measure the full slice change). */
+  renderNow(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.renderWindow.render();
+  }
+
+  dispose(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.actor.delete();
+    this.mapper.delete();
+    this.overlayActor.delete();
+    this.overlayMapper.delete();
+    this.invertLut.delete();
+    this.image?.delete();
+    this.overlay?.delete();
+    this.renderer.delete();
+    this.glWindow.delete();
+    this.renderWindow.delete();
+  }
+}
