@@ -113,6 +113,16 @@ function gridFromFrames(frames: FrameInfo[], rows: number, cols: number, shared:
  * without, on a grid built from the frames' plane positions.
  */
 export function readDicomSeg(bytes: Uint8Array, name: string, source?: SourceSeries): Segmentation {
+  try {
+    return readDicomSegUnchecked(bytes, name, source);
+  } catch (e) {
+    if (e instanceof VoxaError) throw e;
+    // Values that parse but make no sense (zero orientation vectors, non-numeric fields...).
+    throw new VoxaError('CORRUPT_INPUT', `${name}: inconsistent SEG (${e instanceof Error ? e.message.slice(0, 120) : 'error'})`);
+  }
+}
+
+function readDicomSegUnchecked(bytes: Uint8Array, name: string, source?: SourceSeries): Segmentation {
   const { meta, natural } = parseDicom(bytes, name);
   const sopClass = nText(natural, 'SOPClassUID');
   if (sopClass !== SEGMENTATION_STORAGE) throw new VoxaError('UNSUPPORTED', `${name}: not a DICOM Segmentation (SOP class ${sopClass || 'missing'})`);
@@ -185,6 +195,9 @@ export function readDicomSeg(bytes: Uint8Array, name: string, source?: SourceSer
     geometry = gridFromFrames(frames, rows, cols, shared, name);
   }
   const [ni, nj, nk] = geometry.dimensions;
+  if (geometry.spacingMm.some((v) => !(v > 0) || !Number.isFinite(v))) throw new VoxaError('CORRUPT_INPUT', `${name}: invalid pixel spacing or slice spacing`);
+  if (new Set(infos.map((s) => s.number)).size !== infos.length) throw new VoxaError('CORRUPT_INPUT', `${name}: duplicate SegmentNumber in SegmentSequence`);
+  if (infos.length * ni * nj * nk > MAX_SEG_BYTES) throw new VoxaError('TOO_LARGE', `${name}: ${infos.length} segments on a ${ni}×${nj}×${nk} grid exceed the limit`);
   const masks = new Map<number, Uint8Array>(infos.map((s) => [s.number, new Uint8Array(ni * nj * nk)]));
   let offGrid = 0;
   let unknownSegment = 0;

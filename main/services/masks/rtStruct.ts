@@ -65,6 +65,15 @@ export interface RtStructReadResult extends Segmentation {
 
 /** Rasterises every ROI of an RTSTRUCT onto `geometry`. */
 export function readRtStruct(bytes: Uint8Array, name: string, geometry: VolumeGeometry): RtStructReadResult {
+  try {
+    return readRtStructUnchecked(bytes, name, geometry);
+  } catch (e) {
+    if (e instanceof VoxaError) throw e;
+    throw new VoxaError('CORRUPT_INPUT', `${name}: inconsistent RT Structure Set (${e instanceof Error ? e.message.slice(0, 120) : 'error'})`);
+  }
+}
+
+function readRtStructUnchecked(bytes: Uint8Array, name: string, geometry: VolumeGeometry): RtStructReadResult {
   let natural: NaturalDataset;
   try {
     if (bytes.length < 132 || Buffer.from(bytes.buffer, bytes.byteOffset + 128, 4).toString('latin1') !== 'DICM') throw new Error('no DICM preamble');
@@ -78,6 +87,7 @@ export function readRtStruct(bytes: Uint8Array, name: string, geometry: VolumeGe
   const [ni, nj, nk] = geometry.dimensions;
   const total = voxelCount(geometry.dimensions);
   const rois = nSeq(natural, 'StructureSetROISequence');
+  if (rois.length * total > 2 * 1024 ** 3) throw new VoxaError('TOO_LARGE', `${name}: ${rois.length} ROIs on a ${ni}×${nj}×${nk} grid exceed the limit`);
   const contoursByRoi = new Map<number, NaturalDataset>();
   for (const rc of nSeq(natural, 'ROIContourSequence')) {
     const ref = nNumber(rc, 'ReferencedROINumber');
