@@ -7,6 +7,8 @@ import { anonymizeCommand } from './anonymize';
 import { convertCommand } from './convert';
 import { recistCommand } from './recist';
 import { responseCommand } from './response';
+import { segmentCommand } from './segment';
+import { modelsCommand } from './models';
 
 export const COMMANDS: CliCommand[] = [infoCommand];
 COMMANDS.push(phantomCommand);
@@ -15,3 +17,5 @@ COMMANDS.push(anonymizeCommand);
 COMMANDS.push(convertCommand);
 COMMANDS.push(recistCommand);
 COMMANDS.push(responseCommand);
+COMMANDS.push(segmentCommand);
+COMMANDS.push(modelsCommand);

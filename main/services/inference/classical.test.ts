@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import { maskFromDelta } from '../../../common/segmentation/labelmapDelta';
+import { generatePhantomStudy } from '../phantom/phantomStudy';
 import { generateTorsoPhantom } from '../phantom/torsoPhantom';
 import { classicalSegment } from './classical';
 
@@ -30,6 +31,24 @@ describe('classical fallback (confidence-connected region growing)', () => {
       const d = dice(maskFromDelta(r.delta), phantom.labels, n + 1);
       expect(d).toBeGreaterThanOrEqual(0.9);
     });
+  }
+
+  // The `voxa phantom` studies: random lesions (hypo- and hyperdense, lung and liver), axis-aligned and oblique grids.
+  for (const seed of [1, 2, 3]) {
+    for (const oblique of [false, true]) {
+      it(`Dice ≥ 0.90 on every lesion ≥ 10 mm of phantom study seed ${seed}${oblique ? ', oblique' : ''}`, () => {
+        const { phantom: p } = generatePhantomStudy({ seed, oblique });
+        const scored = p.lesions
+          .map((l, n) => ({ l, n }))
+          .filter(({ l }) => 2 * Math.min(...l.radiiMm) >= 10)
+          .map(({ l, n }) => {
+            const r = classicalSegment(p.volume, { points: [{ ijk: lpsToIjk(p.volume.geometry, l.centreLps), positive: true }] });
+            return { name: l.name, dice: dice(maskFromDelta(r.delta), p.labels, n + 1) };
+          });
+        expect(scored.length).toBeGreaterThan(0);
+        for (const s of scored) expect(s.dice, s.name).toBeGreaterThanOrEqual(0.9);
+      });
+    }
   }
 
   it('stays inside the max radius and the box, and returns nothing outside the seed component', () => {

@@ -6,7 +6,10 @@
  * Confidence-connected growing (after ITK's ConfidenceConnectedImageFilter):
  * the intensity mean μ and standard deviation σ of a small neighbourhood of
  * the seed set the interval μ ± k·σ; 6-connected voxels inside it join; μ and
- * σ are then re-estimated from the region and the growing repeats. The region
+ * σ are then re-estimated from the region's core (its erosion, so border
+ * leaks do not widen the interval) and the growing repeats. Adaptive to
+ * contrast: when the mean of a shell around the region lies within 2kσ of μ,
+ * the bound on its side moves to the midpoint between the two. The region
  * is limited to a ball of `maxRadiusMm` around the seed (and to the box's
  * in-plane extent when a box is given); voxels within 2 mm of a negative click
  * are barriers. Clean-up: an opening-based cut of bridges into neighbours of
@@ -94,29 +97,42 @@ export function classicalSegment(volume: Volume, prompt: ClassicalPrompt, opts: 
   const sz = seed[2] - lo[2];
   const seedQ = sx + bi * (sy + bj * sz);
 
-  // Seed statistics.
-  let sum = 0;
-  let sum2 = 0;
-  let cnt = 0;
+  // Seed statistics, robust (median and MAD), so a seed neighbourhood that
+  // straddles the border of a small lesion still describes the lesion.
+  const near: number[] = [];
   for (let z = Math.max(0, sz - sr); z <= Math.min(bk - 1, sz + sr); z++)
     for (let y = Math.max(0, sy - sr); y <= Math.min(bj - 1, sy + sr); y++)
       for (let x = Math.max(0, sx - sr); x <= Math.min(bi - 1, sx + sr); x++) {
         const v = vals[x + bi * (y + bj * z)]!;
-        if (!Number.isFinite(v)) continue;
-        sum += v;
-        sum2 += v * v;
-        cnt++;
+        if (Number.isFinite(v)) near.push(v);
       }
-  let mean = sum / cnt;
-  let sd = Math.sqrt(Math.max(0, sum2 / cnt - mean * mean));
+  const median = (a: number[]) => {
+    const b = [...a].sort((p, q) => p - q);
+    const m = b.length >> 1;
+    return b.length % 2 ? b[m]! : (b[m - 1]! + b[m]!) / 2;
+  };
+  let mean = median(near);
+  const seedSd = 1.4826 * median(near.map((v) => Math.abs(v - mean)));
+  let sd = seedSd;
+  let sum = 0;
+  let sum2 = 0;
+  let cnt = 0;
   const floorSd = (m: number, s: number) => Math.max(s, 1e-3 * Math.abs(m), 1e-6);
   let region: Uint8Array = new Uint8Array(n);
   let interval: [number, number] = [mean, mean];
+  let outside: number | null = null;
   const stride = [1, bi, bi * bj];
   const queue = new Int32Array(n);
   for (let it = 0; it <= iterations; it++) {
     const s = floorSd(mean, sd);
-    interval = [mean - k * s, mean + k * s];
+    // The first pass, from a few seed voxels, is conservative; later passes use k.
+    const kk = it === 0 && iterations > 0 ? Math.min(k, 2) : k;
+    interval = [mean - kk * s, mean + kk * s];
+    if (outside !== null && Math.abs(outside - mean) < 2 * kk * s) {
+      const mid = (mean + outside) / 2;
+      if (outside > mean) interval[1] = Math.min(interval[1], mid);
+      else interval[0] = Math.max(interval[0], mid);
+    }
     region = new Uint8Array(n);
     let head = 0;
     let tail = 0;
@@ -144,12 +160,18 @@ export function classicalSegment(volume: Volume, prompt: ClassicalPrompt, opts: 
       }
     }
     if (it === iterations) break;
-    // Re-estimate from the region.
+    // Re-estimate from the region's core (its erosion), so voxels that leaked in
+    // along the border do not widen the interval and leak further.
+    const dimsR: Vec3 = [bi, bj, bk];
+    let core = erode(region, dimsR);
+    let coreCount = 0;
+    for (let q = 0; q < n; q++) coreCount += core[q]!;
+    if (coreCount < 8) core = region;
     sum = 0;
     sum2 = 0;
     cnt = 0;
     for (let q = 0; q < n; q++) {
-      if (!region[q]) continue;
+      if (!core[q]) continue;
       const v = vals[q]!;
       sum += v;
       sum2 += v * v;
@@ -157,7 +179,20 @@ export function classicalSegment(volume: Volume, prompt: ClassicalPrompt, opts: 
     }
     if (cnt < 8) break;
     mean = sum / cnt;
-    sd = Math.sqrt(Math.max(0, sum2 / cnt - mean * mean));
+    // A small core underestimates σ (few samples, cut at the interval): never go below the seed's estimate.
+    sd = Math.max(seedSd, Math.sqrt(Math.max(0, sum2 / cnt - mean * mean)));
+    // The surroundings: a shell two voxels out. When they are closer than the
+    // interval reaches, the bound on their side moves to the midpoint.
+    const d1 = dilate(region, dimsR);
+    const d2 = dilate(d1, dimsR);
+    let ringSum = 0;
+    let ringCnt = 0;
+    for (let q = 0; q < n; q++) {
+      if (!d2[q] || d1[q] || !allowed[q]) continue;
+      ringSum += vals[q]!;
+      ringCnt++;
+    }
+    outside = ringCnt > 0 ? ringSum / ringCnt : null;
   }
 
   const dims: Vec3 = [bi, bj, bk];
