@@ -47,7 +47,7 @@ describe.skipIf(!hasData || !hasPythonModules(['pydicom', 'nibabel', 'numpy']))(
     expect(Math.abs(counts['1']! - 351.5 / 0.488281 ** 2) / (351.5 / 0.488281 ** 2)).toBeLessThan(0.05);
   });
 
-  it('voxa phantom writes the DICOM series, NIfTIs and a truth JSON whose voxel counts nibabel confirms', async () => {
+  it('voxa phantom writes the DICOM series, NIfTIs, a SEG and a truth JSON whose voxel counts nibabel and pydicom confirm', async () => {
     const dir = path.join(tmp, 'phantom');
     const r = await cli(['phantom', dir, '--seed', '9', '--spacing', '4,4,5', '--organs', 'liver', '--lesions', '2']);
     expect(r.code).toBe(0);
@@ -55,6 +55,9 @@ describe.skipIf(!hasData || !hasPythonModules(['pydicom', 'nibabel', 'numpy']))(
     expect(truth.lesions.map((l) => l.organ)).toEqual(['liver', 'liver']);
     const counts = runPythonJson<Record<string, number>>(NIFTI_COUNTS, [path.join(dir, 'lesions.nii.gz')]);
     expect(counts).toEqual(Object.fromEntries(truth.lesions.filter((l) => l.voxelCount > 0).map((l) => [String(l.label), l.voxelCount])));
+    // The ground-truth SEG lands on the series with the same counts.
+    const segCounts = runPythonJson<{ voxels: number }>(SEG_COUNTS, [path.join(dir, 'lesions.seg.dcm')]);
+    expect(segCounts.voxels).toBe(truth.lesions.reduce((a, l) => a + l.voxelCount, 0));
     expect((await cli(['phantom', dir, '--spacing', '0.1,1,1'])).code).toBe(2);
   });
 });

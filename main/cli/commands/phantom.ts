@@ -13,7 +13,7 @@ function parseSpacing(v: string): Vec3 {
 export const phantomCommand: CliCommand = {
   name: 'phantom',
   usage: [
-    'phantom <out-dir> [--seed N] [--oblique] [--spacing i,j,k] [--organs lung,liver] [--lesions N]   synthetic torso CT with lesions of known size: DICOM series, NIfTI, lesion mask NIfTI, truth.json',
+    'phantom <out-dir> [--seed N] [--oblique] [--spacing i,j,k] [--organs lung,liver] [--lesions N]   synthetic torso CT with lesions of known size: DICOM series, NIfTI, lesion masks (NIfTI and DICOM SEG), truth.json',
   ],
   async run(args, io) {
     const { positional, flags, has } = parseFlags(args, ['oblique']);
@@ -56,6 +56,7 @@ export const phantomCommand: CliCommand = {
         `  grid        ${g.dimensions.join(' × ')} voxels of ${g.spacingMm.join(' × ')} mm${has('oblique') ? ' (oblique)' : ''}`,
         `  dicom       ${study.dicomDir} (${study.series.files.length} files)`,
         `  nifti       ${path.basename(study.ctNifti)}, ${path.basename(study.maskNifti)}`,
+        ...(study.maskSeg ? [`  seg         ${path.basename(study.maskSeg)} (lesions as DICOM SEG on the series)`] : []),
         `  truth       ${path.basename(study.truthJson)}`,
         ...study.truth.map(
           (t) =>

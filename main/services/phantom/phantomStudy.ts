@@ -9,6 +9,10 @@ import path from 'node:path';
 import { cross } from '../../../common/geometry/affine';
 import type { Mat3, Vec3, Volume } from '../../../common/volume';
 import { writeNifti } from '../io/niftiWriter';
+import { writeDicomSeg } from '../masks/dicomSeg';
+import { fromLabelmap } from '../masks/segmentation';
+import { lesionSegmentInfo } from '../masks/segmentCodes';
+import { loadSourceSeries } from '../masks/sourceSeries';
 import { writeDicomSeries, type WrittenSeries } from './dicomSeriesWriter';
 import { writeFileAtomic } from './dicomPart10';
 import { generatePhantomLesions, lesionTruths, type LesionOrgan, type LesionTruth } from './phantomLesions';
@@ -41,6 +45,8 @@ export interface WrittenPhantomStudy extends PhantomStudy {
   dicomDir: string;
   ctNifti: string;
   maskNifti: string;
+  /** The lesion masks as a DICOM SEG referencing the series (absent when there are no lesions). */
+  maskSeg?: string;
   truthJson: string;
   series: WrittenSeries;
 }
@@ -80,7 +86,7 @@ export function labelVolume(phantom: TorsoPhantom): Volume {
   return { ...phantom.volume, dtype: 'uint8', voxels: phantom.labels, meta: { ...phantom.volume.meta, description: 'lesion labels' } };
 }
 
-/** Generates and writes a phantom study under `outDir`: dicom/, ct.nii.gz, lesions.nii.gz, truth.json. */
+/** Generates and writes a phantom study under `outDir`: dicom/, ct.nii.gz, lesions.nii.gz, lesions.seg.dcm, truth.json. */
 export async function writePhantomStudy(outDir: string, options: PhantomStudyOptions = {}, onProgress?: (done: number, total: number) => void): Promise<WrittenPhantomStudy> {
   const study = generatePhantomStudy(options);
   const { phantom, truth } = study;
@@ -97,6 +103,13 @@ export async function writePhantomStudy(outDir: string, options: PhantomStudyOpt
   const truthJson = path.join(outDir, 'truth.json');
   await writeNifti(phantom.volume, ctNifti);
   await writeNifti(labelVolume(phantom), maskNifti);
+  let maskSeg: string | undefined;
+  if (truth.length > 0) {
+    maskSeg = path.join(outDir, 'lesions.seg.dcm');
+    const source = await loadSourceSeries(dicomDir);
+    const seg = fromLabelmap(source.volume.geometry, phantom.labels, truth.map((t) => lesionSegmentInfo(t.label, t.name, t.organ)));
+    await writeDicomSeg(seg, source, maskSeg, { seriesDescription: 'Voxa phantom lesions (ground truth)', uidSeed: `${series.seriesInstanceUid}|seg` });
+  }
   const g = phantom.volume.geometry;
   const doc = {
     generator: 'voxa phantom',
@@ -110,5 +123,5 @@ export async function writePhantomStudy(outDir: string, options: PhantomStudyOpt
     lesions: truth,
   };
   await writeFileAtomic(truthJson, `${JSON.stringify(doc, null, 2)}\n`);
-  return { ...study, dicomDir, ctNifti, maskNifti, truthJson, series };
+  return { ...study, dicomDir, ctNifti, maskNifti, ...(maskSeg ? { maskSeg } : {}), truthJson, series };
 }
