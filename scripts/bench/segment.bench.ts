@@ -1,0 +1,153 @@
+/**
+ * Click → 3D mask (issue 5): latency with a cold and a warm session, model
+ * time per slice step, and Dice against reference masks, for the built-in
+ * model (native-models/radsam-lite, when it is there) and the classical
+ * fallback, on phantom lesions and on the ../shared/data lesions
+ * (pyradiomics brain1 and breast1 via NRRD, BraTS pat0005 whole tumour, stroke
+ * label 2). Clicks are at the reference mask's deepest voxel (the last voxels
+ * left by repeated erosion, nearest the centroid): "a click at the centre".
+ *
+ * Run: npm run bench:segment   (or npm run bench -- segment)
+ * Under tsx the script bundles itself with esbuild next to the CLI bundle
+ * (the NIfTI reader's package does not load through tsx) and runs that.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+async function selfBundle(): Promise<number> {
+  const root = path.resolve(__dirname, '..', '..');
+  const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--only', 'cli', '--quiet'], { stdio: 'inherit' });
+  if (build.status !== 0) return 1;
+  const esbuild = await import('esbuild');
+  const out = path.join(root, 'dist/main/segment-bench.cjs');
+  await esbuild.build({ entryPoints: [__filename], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['onnxruntime-node', 'esbuild'], logLevel: 'error', define: { __VOXA_VERSION__: '"bench"' } });
+  return spawnSync(process.execPath, [out, ...process.argv.slice(2)], { stdio: 'inherit' }).status ?? 1;
+}
+
+async function bench(): Promise<void> {
+  const { lpsToIjk } = await import('../../common/geometry/affine');
+  const { maskFromDelta } = await import('../../common/segmentation/labelmapDelta');
+  const { generatePhantomStudy } = await import('../../main/services/phantom/phantomStudy');
+  const { loadVolume } = await import('../../main/services/io/volumeLoader');
+  const { ModelRegistry } = await import('../../main/services/inference/registry');
+  const { SegmentationService } = await import('../../main/services/inference/segmentService');
+  const { InferenceClient } = await import('../../main/services/inference/worker/inferenceClient');
+  type Volume = import('../../common/volume').Volume;
+  type Vec3 = import('../../common/volume').Vec3;
+
+  const registry = new ModelRegistry();
+  const models = (await registry.list()).filter((e) => e.status === 'ok' && e.task === 'segment.prompt2d').map((e) => e.id);
+  const modelId = models.includes('radsam-lite') ? 'radsam-lite' : models[0];
+  console.log(`model packs: ${models.join(', ') || 'none'}; benchmarking ${modelId ?? 'the classical fallback only'} against classical`);
+  const client = new InferenceClient();
+  const service = new SegmentationService({ registry, client });
+
+  const dice = (m: Uint8Array, ref: (q: number) => boolean) => {
+    let i = 0;
+    let a = 0;
+    let b = 0;
+    for (let q = 0; q < m.length; q++) {
+      const r = ref(q) ? 1 : 0;
+      a += m[q]!;
+      b += r;
+      i += m[q]! & r;
+    }
+    return a + b ? (2 * i) / (a + b) : 1;
+  };
+  /** The deepest voxel of a mask: erode (6-neighbourhood) until empty, take the last layer's voxel nearest the centroid. */
+  const centreClick = (ref: Uint8Array, dims: Vec3): Vec3 => {
+    const [ni, nj, nk] = dims;
+    let cur = ref;
+    let last = ref;
+    for (;;) {
+      const next = new Uint8Array(cur.length);
+      let any = false;
+      for (let k = 1; k < nk - 1; k++)
+        for (let j = 1; j < nj - 1; j++)
+          for (let i = 1; i < ni - 1; i++) {
+            const q = i + ni * (j + nj * k);
+            if (cur[q] && cur[q - 1] && cur[q + 1] && cur[q - ni] && cur[q + ni] && cur[q - ni * nj] && cur[q + ni * nj]) {
+              next[q] = 1;
+              any = true;
+            }
+          }
+      if (!any) break;
+      last = next;
+      cur = next;
+    }
+    let sx = 0, sy = 0, sz = 0, c = 0;
+    for (let q = 0; q < ref.length; q++) if (ref[q]) { sx += q % ni; sy += Math.floor(q / ni) % nj; sz += Math.floor(q / (ni * nj)); c++; }
+    const cen = [sx / c, sy / c, sz / c];
+    let best = -1;
+    let bd = Infinity;
+    for (let q = 0; q < last.length; q++) {
+      if (!last[q]) continue;
+      const d = (q % ni - cen[0]!) ** 2 + (Math.floor(q / ni) % nj - cen[1]!) ** 2 + (Math.floor(q / (ni * nj)) - cen[2]!) ** 2;
+      if (d < bd) { bd = d; best = q; }
+    }
+    return [best % ni, Math.floor(best / ni) % nj, Math.floor(best / (ni * nj))];
+  };
+
+  interface Case { name: string; volume: Volume; ref: Uint8Array; click: Vec3 }
+  const cases: Case[] = [];
+  for (const seed of [1, 2]) {
+    const { phantom } = generatePhantomStudy({ seed });
+    phantom.lesions.forEach((l, n) => {
+      if (2 * Math.min(...l.radiiMm) < 10) return;
+      const ref = Uint8Array.from(phantom.labels, (v) => (v === n + 1 ? 1 : 0));
+      cases.push({ name: `phantom s${seed} ${l.name} (${l.hu} HU)`, volume: phantom.volume, ref, click: lpsToIjk(phantom.volume.geometry, l.centreLps) });
+    });
+  }
+  const dataDir = path.resolve(process.env.VOXA_DATA_DIR ?? path.join(__dirname, '..', '..', '..', 'shared', 'data'));
+  const real: [string, string, string, (v: number) => boolean][] = [
+    ['brain1 tumour (pyradiomics, MR)', 'lesion_mr_nrrd_pyradiomics/brain1_image.nrrd', 'lesion_mr_nrrd_pyradiomics/brain1_label.nrrd', (v) => v === 1],
+    ['breast1 lesion (pyradiomics, MR)', 'lesion_mr_nrrd_pyradiomics/breast1_image.nrrd', 'lesion_mr_nrrd_pyradiomics/breast1_label.nrrd', (v) => v === 1],
+    ['BraTS pat0005 whole tumour (FLAIR)', 'lesion_mr_brats2013_pat0005/Flair_subtrMeanDivStd.nii.gz', 'lesion_mr_brats2013_pat0005/OTMultiClass.nii.gz', (v) => v > 0],
+    ['stroke lesion label 2 (FLAIR)', 'brain_mri_stroke_lesion_cstar/FLAIR.nii.gz', 'brain_mri_stroke_lesion_cstar/lesion.nii.gz', (v) => Math.round(v) === 2],
+  ];
+  for (const [name, img, lab, sel] of real) {
+    if (!existsSync(path.join(dataDir, img))) {
+      console.log(`skip ${name}: ${img} not found under ${dataDir}`);
+      continue;
+    }
+    try {
+      const volume = await loadVolume(path.join(dataDir, img));
+      const labels = await loadVolume(path.join(dataDir, lab));
+      const ref = Uint8Array.from(labels.voxels as ArrayLike<number>, (v) => (sel(v) ? 1 : 0));
+      cases.push({ name, volume, ref, click: centreClick(ref, volume.geometry.dimensions) });
+    } catch (e) {
+      console.log(`skip ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  const rows: string[][] = [['case', 'method', 'Dice', 'slices', 'ms total', 'ms model', 'ms/slice', 'session']];
+  const fmt = (v: number, d = 1) => v.toFixed(d);
+  let coldDone = false;
+  const diceBy: Record<string, number[]> = {};
+  for (const c of cases) {
+    const methods = ['classical', ...(modelId ? [modelId] : [])];
+    for (const m of methods) {
+      const runs = m !== 'classical' && !coldDone ? 2 : 1; // the first model call is cold; repeat it warm
+      for (let r = 0; r < runs; r++) {
+        const res = await service.segment(c.volume, { modelId: m, points: [{ ijk: c.click, positive: true }] });
+        const d = dice(maskFromDelta(res.delta), (q) => c.ref[q] === 1);
+        if (r === runs - 1) (diceBy[`${c.name.startsWith('phantom') ? 'phantom' : 'real'} ${m}`] ??= []).push(d);
+        rows.push([c.name, m, fmt(d, 3), String(res.slicesSpanned), fmt(res.timings.totalMs), fmt(res.timings.modelMs), m === 'classical' ? '-' : fmt(res.perSliceModelMs, 2), m === 'classical' ? '-' : res.warm ? `warm ${res.provider}` : `cold ${res.provider}`]);
+      }
+      if (m !== 'classical') coldDone = true;
+    }
+  }
+  const widths = rows[0]!.map((_, n) => Math.max(...rows.map((r) => r[n]!.length)));
+  for (const r of rows) console.log(r.map((v, n) => (n >= 2 ? v.padStart(widths[n]!) : v.padEnd(widths[n]!))).join('  '));
+  console.log('\nmean Dice:');
+  for (const [k, v] of Object.entries(diceBy)) console.log(`  ${k.padEnd(28)} ${fmt(v.reduce((a, b) => a + b, 0) / v.length, 3)} over ${v.length} cases`);
+  await client.close();
+}
+
+if (__filename.endsWith('.ts')) void selfBundle().then((code) => process.exit(code));
+else
+  bench().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
