@@ -14,6 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Vec3, Volume } from '../../common/volume';
 
 async function selfBundle(): Promise<number> {
   const root = path.resolve(__dirname, '..', '..');
@@ -33,8 +34,6 @@ async function bench(): Promise<void> {
   const { ModelRegistry } = await import('../../main/services/inference/registry');
   const { SegmentationService } = await import('../../main/services/inference/segmentService');
   const { InferenceClient } = await import('../../main/services/inference/worker/inferenceClient');
-  type Volume = import('../../common/volume').Volume;
-  type Vec3 = import('../../common/volume').Vec3;
 
   const registry = new ModelRegistry();
   const models = (await registry.list()).filter((e) => e.status === 'ok' && e.task === 'segment.prompt2d').map((e) => e.id);
