@@ -1,0 +1,163 @@
+import { describe, it, expect } from 'vitest';
+import { VoxaError } from '../contract/errors';
+import type { Vec3 } from '../volume';
+import {
+  applyEdit,
+  buildEditDelta,
+  decodeEditDelta,
+  encodeEditDelta,
+  invertEdit,
+  labelCountChanges,
+  lockTable,
+  revertEdit,
+  toLabelRuns,
+  validateEditDelta,
+  type EditDelta,
+} from './editDelta';
+
+const full = (dims: Vec3) => ({ min: [0, 0, 0] as Vec3, max: [dims[0] - 1, dims[1] - 1, dims[2] - 1] as Vec3 });
+
+/** Small deterministic PRNG (mulberry32) for the randomised checks. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('buildEditDelta', () => {
+  it('records before/after triples over the tightened box (hand-computed)', () => {
+    const labels = Uint8Array.of(0, 1, 1, 2);
+    const d = buildEditDelta(labels, [4, 1, 1], full([4, 1, 1]), [0, 3, 1, 0], lockTable());
+    expect(d.box).toEqual({ min: [1, 0, 0], max: [3, 0, 0] });
+    expect(Array.from(d.runs)).toEqual([1, 1, 3, 1, 1, 1, 1, 2, 0]);
+    expect(d.changed).toBe(2);
+    expect(labels).toEqual(Uint8Array.of(0, 1, 1, 2)); // not mutated
+    expect(labelCountChanges(d)).toEqual(new Map([[1, -1], [3, 1], [2, -1], [0, 1]]));
+  });
+
+  it('never changes a locked label, in either direction', () => {
+    const labels = Uint8Array.of(0, 1, 1, 2);
+    const lockedTwo = buildEditDelta(labels, [4, 1, 1], full([4, 1, 1]), [0, 3, 1, 0], lockTable([2]));
+    expect(lockedTwo.box).toEqual({ min: [1, 0, 0], max: [1, 0, 0] });
+    expect(Array.from(lockedTwo.runs)).toEqual([1, 1, 3]);
+    // Painting INTO a locked label (3) is refused as well.
+    const lockedThree = buildEditDelta(labels, [4, 1, 1], full([4, 1, 1]), [0, 3, 1, 0], lockTable([3]));
+    expect(Array.from(lockedThree.runs)).toEqual([1, 2, 0]);
+    expect(lockedThree.box).toEqual({ min: [3, 0, 0], max: [3, 0, 0] });
+  });
+
+  it('refuses labels that do not fit the labelmap', () => {
+    expect(() => buildEditDelta(new Uint8Array(2), [2, 1, 1], full([2, 1, 1]), [0, 300], lockTable())).toThrow(VoxaError);
+    const d = buildEditDelta(new Uint16Array(2), [2, 1, 1], full([2, 1, 1]), [0, 300], lockTable());
+    expect(d.changed).toBe(1);
+  });
+
+  it('random proposals: apply gives the proposal (locked kept), revert gives the original, on 3D boxes', () => {
+    const r = rng(7);
+    for (let trial = 0; trial < 200; trial++) {
+      const dims: Vec3 = [1 + Math.floor(r() * 6), 1 + Math.floor(r() * 5), 1 + Math.floor(r() * 4)];
+      const n = dims[0] * dims[1] * dims[2];
+      const labels = new Uint16Array(n).map(() => (r() < 0.5 ? 0 : Math.floor(r() * 4)));
+      const orig = labels.slice();
+      const lo: Vec3 = [0, 1, 2].map((a) => Math.floor(r() * dims[a as 0])) as Vec3;
+      const hi: Vec3 = [0, 1, 2].map((a) => lo[a as 0] + Math.floor(r() * (dims[a as 0] - lo[a as 0]))) as Vec3;
+      const box = { min: lo, max: hi };
+      const bn = (hi[0] - lo[0] + 1) * (hi[1] - lo[1] + 1) * (hi[2] - lo[2] + 1);
+      const proposed = Array.from({ length: bn }, () => (r() < 0.5 ? 0 : Math.floor(r() * 4)));
+      const locked = r() < 0.5 ? [2] : [];
+      const d = buildEditDelta(labels, dims, box, proposed, lockTable(locked));
+      expect(validateEditDelta(d, dims)).toBeNull();
+      // Independent expectation, voxel by voxel.
+      const expected = orig.slice();
+      let q = 0;
+      let changes = 0;
+      for (let k = lo[2]; k <= hi[2]; k++)
+        for (let j = lo[1]; j <= hi[1]; j++)
+          for (let i = lo[0]; i <= hi[0]; i++, q++) {
+            const p = i + dims[0] * (j + dims[1] * k);
+            const b = orig[p]!;
+            const a = proposed[q]!;
+            if (a !== b && !locked.includes(a) && !locked.includes(b)) {
+              expected[p] = a;
+              changes++;
+            }
+          }
+      expect(d.changed).toBe(changes);
+      applyEdit(labels, d);
+      expect(labels).toEqual(expected);
+      // The after-runs alone are the box's new content.
+      const lr = toLabelRuns(d, 'after');
+      let pos = 0;
+      const flat: number[] = [];
+      for (let m = 0; m < lr.runs.length; m += 2) for (let c = 0; c < lr.runs[m]!; c++) flat.push(lr.runs[m + 1]!);
+      for (let k = d.box.min[2]; d.changed && k <= d.box.max[2]; k++)
+        for (let j = d.box.min[1]; j <= d.box.max[1]; j++)
+          for (let i = d.box.min[0]; i <= d.box.max[0]; i++) expect(flat[pos++]).toBe(expected[i + dims[0] * (j + dims[1] * k)]);
+      revertEdit(labels, d);
+      expect(labels).toEqual(orig);
+      applyEdit(labels, invertEdit(invertEdit(d)));
+      revertEdit(labels, d);
+      expect(labels).toEqual(orig);
+      expect(decodeEditDelta(encodeEditDelta(d))).toEqual(d);
+    }
+  });
+});
+
+describe('applyEdit / revertEdit', () => {
+  it('refuses a delta that does not match the labelmap and writes nothing', () => {
+    const labels = Uint8Array.of(0, 1, 1, 2);
+    const d = buildEditDelta(labels, [4, 1, 1], full([4, 1, 1]), [5, 5, 5, 5], lockTable());
+    const other = Uint8Array.of(0, 1, 9, 2);
+    expect(() => applyEdit(other, d)).toThrow(/does not match/);
+    expect(other).toEqual(Uint8Array.of(0, 1, 9, 2));
+    expect(() => revertEdit(labels, d)).toThrow(VoxaError); // labels are in the "before" state
+    applyEdit(labels, d);
+    expect(() => applyEdit(labels, d)).toThrow(VoxaError); // applying twice is refused
+    expect(labels).toEqual(Uint8Array.of(5, 5, 5, 5));
+  });
+
+  it('refuses a delta for another grid', () => {
+    const d = buildEditDelta(new Uint8Array(4), [4, 1, 1], full([4, 1, 1]), [1, 1, 1, 1], lockTable());
+    expect(() => applyEdit(new Uint8Array(4), { ...d, dimensions: [2, 2, 1] })).toThrow(VoxaError);
+  });
+});
+
+describe('binary form', () => {
+  const d: EditDelta = buildEditDelta(new Uint8Array(24), [4, 3, 2], full([4, 3, 2]), Array.from({ length: 24 }, (_, n) => (n % 5 === 0 ? 200 : 0)), lockTable());
+  it('round-trips, and an empty delta too', () => {
+    expect(decodeEditDelta(encodeEditDelta(d))).toEqual(d);
+    const e = buildEditDelta(new Uint8Array(4), [4, 1, 1], full([4, 1, 1]), [0, 0, 0, 0], lockTable());
+    expect(decodeEditDelta(encodeEditDelta(e))).toEqual(e);
+  });
+  it('rejects truncated, foreign and inconsistent bytes with CORRUPT_INPUT', () => {
+    const bytes = encodeEditDelta(d);
+    const code = (b: Uint8Array) => {
+      try {
+        decodeEditDelta(b);
+        return 'ok';
+      } catch (e) {
+        return e instanceof VoxaError ? e.code : 'crash';
+      }
+    };
+    expect(code(bytes.slice(0, bytes.length - 1))).toBe('CORRUPT_INPUT');
+    expect(code(bytes.slice(0, 10))).toBe('CORRUPT_INPUT');
+    const foreign = bytes.slice();
+    foreign[0] = 0;
+    expect(code(foreign)).toBe('CORRUPT_INPUT');
+    const lying = bytes.slice();
+    new DataView(lying.buffer).setUint32(44, d.changed + 1, true);
+    expect(code(lying)).toBe('CORRUPT_INPUT');
+    // Every single-byte mutation is either still a valid delta or a VoxaError, never a crash.
+    const r = rng(3);
+    for (let t = 0; t < 2000; t++) {
+      const m = bytes.slice();
+      m[Math.floor(r() * m.length)] = Math.floor(r() * 256);
+      expect(code(m)).not.toBe('crash');
+    }
+  });
+});
