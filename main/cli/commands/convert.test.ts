@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dataPath, hasData } from '../../services/io/testing/sampleData';
+import { dataPath, HAS_DATA as hasData } from '../../testing/dataDir';
 import { hasPythonModules, runPythonJson } from '../../services/phantom/pythonReference';
 import { runCli } from '../cli';
 

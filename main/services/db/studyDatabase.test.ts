@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isVoxaError } from '../../../common/contract';
-import { dataPath, hasData } from '../io/testing/sampleData';
+import { dataPath, HAS_DATA as hasData } from '../../testing/dataDir';
 import { writePhantomStudy } from '../phantom/phantomStudy';
 import { hasPythonModules, runPythonJson } from '../phantom/pythonReference';
 import { migrate, SCHEMA_VERSION } from './schema';

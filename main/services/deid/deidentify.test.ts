@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDicomSegFile } from '../masks/dicomSeg';
 import { segmentVoxelCount } from '../masks/segmentation';
 import { loadSourceSeries } from '../masks/sourceSeries';
-import { dataPath, hasData } from '../io/testing/sampleData';
+import { dataPath, HAS_DATA as hasData } from '../../testing/dataDir';
 import { hasPythonModules, runPythonJson } from '../phantom/pythonReference';
 import { dciodvfyErrors, hasDciodvfy } from '../phantom/dicomValidator';
 import { writeDicomSeries } from '../phantom/dicomSeriesWriter';

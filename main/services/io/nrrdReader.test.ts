@@ -7,7 +7,7 @@ import { isVoxaError } from '../../../common/contract';
 import { ijkToLps, ijkToLpsMatrix } from '../../../common/geometry/affine';
 import { readNrrd, readNrrdFile } from './nrrdReader';
 import { loadVolume } from './volumeLoader';
-import { dataPath, hasData, hasPythonNumpy, pythonReference } from './testing/sampleData';
+import { dataPath, HAS_DATA, pythonScriptJson, REFERENCE_PYTHON } from '../../testing/dataDir';
 
 interface NrrdRef {
   shape: [number, number, number];
@@ -28,7 +28,7 @@ const REAL = [
   'dicom_legacy_enhanced_ct_23x38x3/nrrd/label.nrrd',
 ];
 
-describe.skipIf(!hasData || !hasPythonNumpy)('NRRD reader on the sample data (reference: numpy, header parsed by hand)', () => {
+describe.skipIf(!HAS_DATA || !REFERENCE_PYTHON)('NRRD reader on the sample data (reference: numpy, header parsed by hand)', () => {
   for (const rel of REAL) {
     it(rel, async () => {
       const volume = await loadVolume(dataPath(rel));
@@ -42,7 +42,7 @@ describe.skipIf(!hasData || !hasPythonNumpy)('NRRD reader on the sample data (re
         [Math.floor(ni / 3), Math.floor((2 * nj) / 3), Math.floor(nk / 4)],
         [ni - 2, 1, nk - 1],
       ];
-      const ref = pythonReference<NrrdRef>('nrrd_reference.py', [dataPath(rel), ...points.map((p) => p.join(','))]);
+      const ref = pythonScriptJson<NrrdRef>('main/services/io/reference/nrrd_reference.py', [dataPath(rel), ...points.map((p) => p.join(','))]);
       expect(g.dimensions).toEqual(ref.shape);
       const m = ijkToLpsMatrix(g);
       for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) expect(m[r * 4 + c]).toBeCloseTo(ref.affineLps[r]?.[c] as number, 9);

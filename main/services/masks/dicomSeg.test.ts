@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isVoxaError } from '../../../common/contract';
-import { dataPath, hasData } from '../io/testing/sampleData';
+import { dataPath, HAS_DATA as hasData } from '../../testing/dataDir';
 import { writePhantomStudy } from '../phantom/phantomStudy';
 import { hasPythonModules, PYTHON } from '../phantom/pythonReference';
 import { dciodvfyErrors, hasDciodvfy } from '../phantom/dicomValidator';

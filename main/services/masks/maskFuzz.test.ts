@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isVoxaError } from '../../../common/contract';
 import type { VolumeGeometry } from '../../../common/volume';
-import { dataPath, hasData } from '../io/testing/sampleData';
+import { dataPath, HAS_DATA as hasData } from '../../testing/dataDir';
 import { mulberry32 } from '../phantom/torsoPhantom';
 import { readDicomSeg } from './dicomSeg';
 import { readRtStruct } from './rtStruct';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isVoxaError } from '../../../common/contract';
 import { readNifti } from '../io/niftiReader';
-import { dataPath, hasData } from '../io/testing/sampleData';
+import { dataPath, HAS_DATA as hasData } from '../../testing/dataDir';
 import { generatePhantomStudy } from '../phantom/phantomStudy';
 import { hasPythonModules, runPythonJson } from '../phantom/pythonReference';
 import { readNiftiLabelmap, writeNiftiLabelmap } from './niftiLabelmap';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import type { VolumeGeometry } from '../../../common/volume';
-import { dataPath, hasData } from '../io/testing/sampleData';
+import { dataPath, HAS_DATA as hasData } from '../../testing/dataDir';
 import { hasPythonModules, PYTHON } from '../phantom/pythonReference';
 import { readRtStruct, readRtStructFile, xorFillPolygon } from './rtStruct';
 import { loadSourceSeries } from './sourceSeries';

@@ -5,9 +5,9 @@ import { DecodePool } from './decodePool';
 import { decodeFrameBytes, TS } from './frameCodecs';
 import type { FrameSpec } from './storedPixels';
 import { encapsulatedFrames, parseDataSet, describeDataSet, type DicomImage } from '../dicom/dicomFile';
-import { dataPath, hasData } from '../testing/sampleData';
+import { dataPath, HAS_DATA } from '../../../testing/dataDir';
 
-describe.skipIf(!hasData)('decode pool (worker threads)', () => {
+describe.skipIf(!HAS_DATA)('decode pool (worker threads)', () => {
   const pool = new DecodePool(2);
   afterAll(() => pool.close());
 

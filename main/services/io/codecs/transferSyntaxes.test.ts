@@ -9,9 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { lpsToIjk, ijkToLps } from '../../../../common/geometry/affine';
 import type { Vec3, Volume } from '../../../../common/volume';
 import { readDicomFile } from '../dicomSeriesReader';
-import { dataPath, hasData, hasPythonNumpy, pythonReference } from '../testing/sampleData';
+import { dataPath, HAS_DATA, pythonScriptJson, REFERENCE_PYTHON } from '../../../testing/dataDir';
 
 const CT = 'dicom_ts_matrix_ct_cornerstone';
+const NIFTI_REF = 'main/services/io/reference/nifti_reference.py';
 
 function diffStats(a: Volume, b: Volume) {
   expect(a.geometry.dimensions).toEqual(b.geometry.dimensions);
@@ -35,8 +36,8 @@ const LOSSY: Record<string, { max: number; mean: number; why: string }> = {
   '1.2.840.10008.1.2.4.55': { max: 400, mean: 35, why: 'progressive 12-bit: a few edge pixels overshoot' },
 };
 
-describe.skipIf(!hasData)('cornerstone CT transfer-syntax matrix', () => {
-  const files = hasData ? readdirSync(dataPath(CT)).filter((f) => f.startsWith('CTImage.dcm_')) : [];
+describe.skipIf(!HAS_DATA)('cornerstone CT transfer-syntax matrix', () => {
+  const files = HAS_DATA ? readdirSync(dataPath(CT)).filter((f) => f.startsWith('CTImage.dcm_')) : [];
   it('has the 15 encodings', () => expect(files.length).toBe(15));
   for (const f of files) {
     const ts = /_(1\.2\.840\.10008[\d.]*?)\.dcm$/.exec(f)?.[1] ?? '';
@@ -70,7 +71,7 @@ describe.skipIf(!hasData)('cornerstone CT transfer-syntax matrix', () => {
   });
 });
 
-describe.skipIf(!hasData || !hasPythonNumpy)('dcm_qa_ts: nine encodings of one Siemens mosaic equal the dcm2niix NIfTI', () => {
+describe.skipIf(!HAS_DATA || !REFERENCE_PYTHON)('dcm_qa_ts: nine encodings of one Siemens mosaic equal the dcm2niix NIfTI', () => {
   interface Ref {
     shape: number[];
     affineLps: number[][];
@@ -78,7 +79,7 @@ describe.skipIf(!hasData || !hasPythonNumpy)('dcm_qa_ts: nine encodings of one S
   }
   for (let n = 1; n <= 9; n++) {
     it(`In/${n}.dcm`, async () => {
-      const ref = pythonReference<Ref>('nifti_reference.py', [dataPath('dicom_ts_matrix_mr_dcm_qa_ts', 'Ref', `${n}.nii`)]);
+      const ref = pythonScriptJson<Ref>(NIFTI_REF, [dataPath('dicom_ts_matrix_mr_dcm_qa_ts', 'Ref', `${n}.nii`)]);
       const v = await readDicomFile(dataPath('dicom_ts_matrix_mr_dcm_qa_ts', 'In', `${n}.dcm`));
       expect(v.geometry.dimensions).toEqual([64, 64, 35]);
       expect(v.geometry.spacingMm[0]).toBeCloseTo(3.25, 4);
