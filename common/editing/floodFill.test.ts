@@ -24,7 +24,7 @@ function show(labels: Uint8Array, dims: Vec3): string {
   }
   return out.join(' | ');
 }
-function run<T>(text: string, op: (t: { labels: Uint8Array; geometry: VolumeGeometry; locked?: number[] }) => ReturnType<typeof floodFill>, locked: number[] = []): string {
+function run(text: string, op: (t: { labels: Uint8Array; geometry: VolumeGeometry; locked?: number[] }) => ReturnType<typeof floodFill>, locked: number[] = []): string {
   const { labels, dims } = grid(text);
   const orig = labels.slice();
   const d = op({ labels, geometry: geom(dims), locked });
