@@ -35,7 +35,7 @@ export interface SkippedFile {
   modality?: string;
 }
 
-interface SeriesFrame {
+export interface SeriesFrame {
   image: ScannedImage;
   geom: FrameGeometry;
 }
@@ -73,7 +73,8 @@ export interface ScanOptions {
 const HEADER_CHUNK = 64 * 1024;
 const SCAN_CONCURRENCY = 8;
 
-async function listFiles(dir: string, limits: IoLimits): Promise<string[]> {
+/** Every file below `dir` (sorted), refusing folders with more than the limit. */
+export async function listFiles(dir: string, limits: IoLimits = DEFAULT_IO_LIMITS): Promise<string[]> {
   const out: string[] = [];
   const stack = [dir];
   while (stack.length > 0) {
@@ -88,6 +89,11 @@ async function listFiles(dir: string, limits: IoLimits): Promise<string[]> {
       const full = path.join(current, e.name);
       if (e.isDirectory()) stack.push(full);
       else if (e.isFile()) out.push(full);
+      else if (e.isSymbolicLink()) {
+        // Links to files are followed; links to folders are not (no loops).
+        const target = await stat(full).catch(() => null);
+        if (target?.isFile()) out.push(full);
+      }
       if (out.length > limits.maxFilesScanned) {
         throw new VoxaError('TOO_LARGE', `more than ${limits.maxFilesScanned} files below this folder; pick the series folder itself`);
       }
@@ -171,7 +177,12 @@ const round3 = (v: number) => (Math.round(v * 1000) / 1000 + 0).toFixed(3);
 /** Reads every file below `dir` and groups the image frames into series (volumes). */
 export async function scanDicomFolder(dir: string, options: ScanOptions = {}): Promise<DicomScan> {
   const limits = options.limits ?? DEFAULT_IO_LIMITS;
-  const files = await listFiles(dir, limits);
+  return scanDicomFiles(await listFiles(dir, limits), dir, options);
+}
+
+/** Reads the given files (names reported relative to `dir`) and groups their image frames into series. */
+export async function scanDicomFiles(files: string[], dir: string, options: ScanOptions = {}): Promise<DicomScan> {
+  const limits = options.limits ?? DEFAULT_IO_LIMITS;
   const results: (ScannedImage | SkippedFile)[] = new Array(files.length);
   let done = 0;
   await forEachLimited(
@@ -310,10 +321,18 @@ export interface LoadOptions {
   signal?: AbortSignal;
 }
 
-/** Builds a volume from one series (all frames of one orientation and matrix size). */
-export async function seriesToVolume(series: DicomSeries, options: LoadOptions | IoLimits = {}): Promise<Volume> {
-  const opts: LoadOptions = 'maxVoxelBytes' in options ? { limits: options } : options;
-  const limits = opts.limits ?? DEFAULT_IO_LIMITS;
+/** A series' grid, slice order and warnings, computed from the headers alone (nothing is decoded). */
+export interface SeriesLayout {
+  /** Frames in slice order (slice k = sorted[k]). */
+  sorted: SeriesFrame[];
+  geometry: Volume['geometry'];
+  dtype: VoxelDType;
+  colour: boolean;
+  warnings: string[];
+}
+
+/** Orders the frames along the slice normal and derives the grid (spacing from positions, gaps, tilt). */
+export function seriesLayout(series: DicomSeries): SeriesLayout {
   const first = series.frames[0];
   if (!first) throw new VoxaError('NOT_FOUND', 'the series has no image frames');
   const warnings: string[] = [];
@@ -322,19 +341,17 @@ export async function seriesToVolume(series: DicomSeries, options: LoadOptions |
   const ni = series.columns;
   const nj = series.rows;
   const nk = sorted.length;
-  const sliceVoxels = ni * nj;
   const { dtype, colour } = chooseDtype(series);
-  const totalBytes = sliceVoxels * nk * bytesPerVoxel(dtype);
-  if (totalBytes > limits.maxVoxelBytes) throw new VoxaError('TOO_LARGE', `${ni}×${nj}×${nk} voxels (${formatBytes(totalBytes)}) exceed the ${formatBytes(limits.maxVoxelBytes)} limit`);
 
   // Slice spacing from positions.
   let sliceSpacing = first.image.spacingBetweenSlices ?? first.image.sliceThickness ?? 1;
+  if (!(sliceSpacing > 0) || !Number.isFinite(sliceSpacing)) sliceSpacing = 1;
   if (nk > 1) {
     const gaps: number[] = [];
     for (let k = 1; k < nk; k++) gaps.push(dot((sorted[k] as SeriesFrame).geom.position, normal) - dot((sorted[k - 1] as SeriesFrame).geom.position, normal));
     const sortedGaps = [...gaps].sort((a, b) => a - b);
     sliceSpacing = sortedGaps[Math.floor(sortedGaps.length / 2)] as number;
-    if (!(sliceSpacing > 1e-4)) throw new VoxaError('CORRUPT_INPUT', 'slices share the same position: duplicate images or several volumes in one series');
+    if (!(sliceSpacing > 1e-4) || !Number.isFinite(sliceSpacing)) throw new VoxaError('CORRUPT_INPUT', 'slices share the same position: duplicate images or several volumes in one series');
     const worst = Math.max(...gaps.map((g) => Math.abs(g - sliceSpacing)));
     if (worst > 0.01 * sliceSpacing + 1e-3) {
       const missing = gaps.filter((g) => g > 1.5 * sliceSpacing).length;
@@ -363,6 +380,34 @@ export async function seriesToVolume(series: DicomSeries, options: LoadOptions |
   } else warnings.push('no PixelSpacing: distances are in pixels');
   if (colour) warnings.push(first.image.photometric === 'PALETTE COLOR' ? 'palette colour image shown as luminance' : 'colour image shown as luminance (0.299 R + 0.587 G + 0.114 B)');
   for (const w of new Set(series.frames.flatMap((f) => f.image.warnings))) warnings.push(w);
+  return {
+    sorted,
+    geometry: {
+      dimensions: [ni, nj, nk],
+      spacingMm: [spacingI, spacingJ, sliceSpacing],
+      originLps: [...(sorted[0] as SeriesFrame).geom.position] as Vec3,
+      direction: [...first.geom.rowDir, ...first.geom.colDir, ...normal] as Mat3,
+    },
+    dtype,
+    colour,
+    warnings,
+  };
+}
+
+/** Builds a volume from one series (all frames of one orientation and matrix size). */
+export async function seriesToVolume(series: DicomSeries, options: LoadOptions | IoLimits = {}): Promise<Volume> {
+  const opts: LoadOptions = 'maxVoxelBytes' in options ? { limits: options } : options;
+  const limits = opts.limits ?? DEFAULT_IO_LIMITS;
+  const first = series.frames[0];
+  if (!first) throw new VoxaError('NOT_FOUND', 'the series has no image frames');
+  const ni = series.columns;
+  const nj = series.rows;
+  const nk = series.frames.length;
+  const sliceVoxels = ni * nj;
+  const { dtype } = chooseDtype(series);
+  const totalBytes = sliceVoxels * nk * bytesPerVoxel(dtype);
+  if (totalBytes > limits.maxVoxelBytes) throw new VoxaError('TOO_LARGE', `${ni}×${nj}×${nk} voxels (${formatBytes(totalBytes)}) exceed the ${formatBytes(limits.maxVoxelBytes)} limit`);
+  const { sorted, geometry, warnings } = seriesLayout(series);
 
   const voxels = allocVoxels(dtype, sliceVoxels * nk);
   await decodeInto(sorted, voxels, ni, nj, opts.signal);
@@ -370,12 +415,7 @@ export async function seriesToVolume(series: DicomSeries, options: LoadOptions |
   const modality = first.image.modality;
   const known: Modality[] = ['CT', 'MR', 'PT', 'US'];
   return {
-    geometry: {
-      dimensions: [ni, nj, nk],
-      spacingMm: [spacingI, spacingJ, sliceSpacing],
-      originLps: [...(sorted[0] as SeriesFrame).geom.position] as Vec3,
-      direction: [...first.geom.rowDir, ...first.geom.colDir, ...normal] as Mat3,
-    },
+    geometry,
     dtype,
     voxels,
     meta: {
