@@ -7,6 +7,8 @@ import { createClient } from './client/voxaClient';
 import { hostSocketUrl, wsTransport } from './client/wsTransport';
 import { createSegmentationStore } from './state/segmentationStore';
 import { createViewerStore } from './state/viewerStore';
+import { openTimings } from './app/openVolume';
+import { liveMprViews } from './viewport/MprViewport';
 import './styles.css';
 
 function pickTransport() {
@@ -23,7 +25,7 @@ if (rootEl) {
     const client = createClient(pickTransport());
     const store = createViewerStore();
     const segStore = createSegmentationStore();
-    Object.assign(window as unknown as Record<string, unknown>, { __voxaStore: store, __voxaSegStore: segStore });
+    Object.assign(window as unknown as Record<string, unknown>, { __voxaStore: store, __voxaSegStore: segStore, __voxaMprViews: liveMprViews, __voxaOpenTimings: openTimings });
     createRoot(rootEl).render(<App client={client} store={store} segStore={segStore} />);
   } catch (e) {
     rootEl.textContent = e instanceof Error ? e.message : String(e);

@@ -57,6 +57,9 @@ export class VtkMprView {
   private frame = 0;
   /** Duration (ms) of the latest reslice, for the benchmark. */
   lastResliceMs = 0;
+  /** performance.now() after the latest render that showed a new slice image (benchmark: open → first image). */
+  imageRenderedAt = 0;
+  private renderedKey = '';
 
   constructor(container: HTMLElement) {
     this.renderWindow.addRenderer(this.renderer);
@@ -175,15 +178,25 @@ export class VtkMprView {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      this.renderWindow.render();
+      this.render();
     });
   }
 
-  /** Renders now (benchmarks measure the full slice change). */
-  renderNow(): void {
+  private render(): void {
+    this.renderWindow.render();
+    if (this.imageKey && this.imageKey !== this.renderedKey) {
+      this.renderedKey = this.imageKey;
+      this.imageRenderedAt = performance.now();
+    }
+  }
+
+  /** Renders now and waits for the GPU (reads one pixel back): benchmarks time the whole slice change. */
+  renderNowAndSync(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.frame = 0;
-    this.renderWindow.render();
+    this.render();
+    const gl = (this.glWindow as unknown as { getContext(): WebGL2RenderingContext | null }).getContext();
+    gl?.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
   }
 
   dispose(): void {
