@@ -9,6 +9,10 @@ import { recistCommand } from './recist';
 import { responseCommand } from './response';
 import { segmentCommand } from './segment';
 import { modelsCommand } from './models';
+import { classifyCommand } from './classify';
+import { vqaCommand } from './vqa';
+import { embedCommand } from './embed';
+import { fewshotCommand } from './fewshot';
 
 export const COMMANDS: CliCommand[] = [infoCommand];
 COMMANDS.push(phantomCommand);
@@ -19,3 +23,4 @@ COMMANDS.push(recistCommand);
 COMMANDS.push(responseCommand);
 COMMANDS.push(segmentCommand);
 COMMANDS.push(modelsCommand);
+COMMANDS.push(classifyCommand, vqaCommand, embedCommand, fewshotCommand);
