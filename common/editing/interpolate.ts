@@ -19,7 +19,7 @@
 import { VoxaError } from '../contract/errors';
 import type { Vec3 } from '../volume';
 import { buildEditDelta, emptyEditDelta, boxSize, type EditDelta, type VoxelBox } from './editDelta';
-import { readBox } from './floodFill';
+import { labelBox, readBox } from './floodFill';
 import { signedDistance2d } from './distanceTransform';
 import { checkAxis, checkLabel, prepareTarget, type Axis, type EditTarget } from './editTarget';
 
@@ -48,7 +48,8 @@ export function interpolateSlices(target: EditTarget, o: InterpolateOptions): Ed
   const nv = dims[v];
   const ns = dims[a];
 
-  // Per slice: does it hold the label, and its in-plane bounding box.
+  // Per slice: does it hold the label, and its in-plane bounding box (scanned inside the segment's box only).
+  const lb = labelBox(labels, dims, o.label);
   const present: { u0: number; u1: number; v0: number; v1: number }[] = [];
   const has = new Uint8Array(ns);
   for (let s = 0; s < ns; s++) {
@@ -56,14 +57,15 @@ export function interpolateSlices(target: EditTarget, o: InterpolateOptions): Ed
     let u1 = -1;
     let v0 = nv;
     let v1 = -1;
-    for (let y = 0; y < nv; y++)
-      for (let x = 0; x < nu; x++)
-        if (labels[s * sa + y * sv + x * su] === o.label) {
-          if (x < u0) u0 = x;
-          if (x > u1) u1 = x;
-          if (y < v0) v0 = y;
-          if (y > v1) v1 = y;
-        }
+    if (lb.max[0] >= 0 && s >= lb.min[a] && s <= lb.max[a])
+      for (let y = lb.min[v]; y <= lb.max[v]; y++)
+        for (let x = lb.min[u]; x <= lb.max[u]; x++)
+          if (labels[s * sa + y * sv + x * su] === o.label) {
+            if (x < u0) u0 = x;
+            if (x > u1) u1 = x;
+            if (y < v0) v0 = y;
+            if (y > v1) v1 = y;
+          }
     present.push({ u0, u1, v0, v1 });
     if (u1 >= 0) has[s] = 1;
   }

@@ -131,21 +131,70 @@ export function decodeEntries(bytes: Uint8Array): (HistoryStep & { id: number })
   return out;
 }
 
-/** Labelmap bytes, deflated (level 1: labelmaps are long runs, and speed matters more than the last few percent). */
+/**
+ * Labelmap bytes for a snapshot: run-length pairs (value, length) as LEB128
+ * varints, then deflated. A lesion labelmap is a few thousand runs, so this
+ * takes one pass over the voxels (about 0.1 s for 512×512×300) where
+ * deflating the raw voxels takes seconds.
+ */
 export function packLabels(labels: Labelmap): Uint8Array {
-  return deflateSync(new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength), { level: 1 });
+  let out = new Uint8Array(1 << 16);
+  let p = 0;
+  const put = (v: number) => {
+    if (p + 10 > out.length) {
+      const grown = new Uint8Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+    }
+    while (v >= 0x80) {
+      out[p++] = (v & 0x7f) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    out[p++] = v;
+  };
+  const n = labels.length;
+  let i = 0;
+  while (i < n) {
+    const v = labels[i] as number;
+    let j = i + 1;
+    while (j < n && labels[j] === v) j++;
+    put(v);
+    put(j - i);
+    i = j;
+  }
+  return deflateSync(out.subarray(0, p), { level: 6 });
 }
 
 export function unpackLabels(bytes: Uint8Array, dtype: 'uint8' | 'uint16', voxels: number): Labelmap {
   let raw: Uint8Array;
   try {
-    raw = inflateSync(bytes, { out: new Uint8Array(voxels * (dtype === 'uint8' ? 1 : 2)) });
+    raw = inflateSync(bytes);
   } catch {
     throw new VoxaError('CORRUPT_INPUT', 'journal snapshot labelmap does not inflate');
   }
-  if (raw.length !== voxels * (dtype === 'uint8' ? 1 : 2)) throw new VoxaError('CORRUPT_INPUT', 'journal snapshot labelmap has the wrong size');
-  if (dtype === 'uint8') return raw;
-  const copy = new Uint8Array(raw.length);
-  copy.set(raw);
-  return new Uint16Array(copy.buffer);
+  const out = dtype === 'uint8' ? new Uint8Array(voxels) : new Uint16Array(voxels);
+  const max = dtype === 'uint8' ? 255 : 65535;
+  let p = 0;
+  const get = () => {
+    let v = 0;
+    let scale = 1;
+    for (;;) {
+      if (p >= raw.length) throw new VoxaError('CORRUPT_INPUT', 'journal snapshot labelmap is truncated');
+      const b = raw[p++] as number;
+      v += (b & 0x7f) * scale;
+      if (b < 0x80) return v;
+      scale *= 128;
+      if (scale > 2 ** 35) throw new VoxaError('CORRUPT_INPUT', 'journal snapshot labelmap has an oversized number');
+    }
+  };
+  let i = 0;
+  while (p < raw.length) {
+    const v = get();
+    const len = get();
+    if (v > max || len === 0 || i + len > voxels) throw new VoxaError('CORRUPT_INPUT', 'journal snapshot labelmap does not match its grid');
+    if (v !== 0) out.fill(v, i, i + len);
+    i += len;
+  }
+  if (i !== voxels) throw new VoxaError('CORRUPT_INPUT', 'journal snapshot labelmap does not match its grid');
+  return out;
 }
