@@ -163,7 +163,7 @@ export class EditJournal {
         base = snap.seq;
         fromSnapshot = true;
       } else {
-        this.state = createSessionState(dims, this.labelType === 'uint8' ? new Uint8Array(n) : new Uint16Array(n), o.historyLimits);
+        this.state = createSessionState(dims, (this.labelType === 'uint8' ? new Uint8Array(n) : new Uint16Array(n)).fill(0), o.historyLimits);
       }
       const rows = db.prepare(`SELECT seq, kind, payload FROM journal_event WHERE key = ? AND seq > ? ORDER BY seq`).all(key, base) as { seq: number; kind: string; payload: Buffer }[];
       let last = base;
@@ -186,6 +186,8 @@ export class EditJournal {
       const init = o.initialLabels;
       this.labelType = o.labelType ?? (init instanceof Uint16Array ? 'uint16' : 'uint8');
       const labels = init ? init.slice() : this.labelType === 'uint8' ? new Uint8Array(n) : new Uint16Array(n);
+      // Touch the memory now: the first full pass (a compaction) would otherwise pay the page faults, ~0.7 s on 78 MB.
+      if (!init) labels.fill(0);
       if ((this.labelType === 'uint8') !== labels instanceof Uint8Array) throw new VoxaError('BAD_REQUEST', 'initial labelmap type does not match labelType');
       this.state = createSessionState(dims, labels, o.historyLimits);
       const now = Date.now();
