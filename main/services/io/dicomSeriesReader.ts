@@ -16,6 +16,7 @@
  */
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import * as dicomParser from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
 import { VoxaError } from '../../../common/contract';
 import { cross, dot, normalize } from '../../../common/geometry/affine';
@@ -152,6 +153,10 @@ export async function scanDicomFile(file: string, rel: string, limits: IoLimits 
       ds = parseDataSet(bytes, rel, { headerOnly: true, maxInflatedBytes: limits.maxVoxelBytes });
     }
   } catch (e) {
+    const sopClass = mediaStorageSopClass(bytes);
+    if (sopClass === '1.2.840.10008.1.3.10') {
+      return { file: rel, reason: `DICOMDIR (media directory): its images are read from their own files (its records are damaged: ${e instanceof Error ? e.message.replace(`${rel}: `, '').slice(0, 100) : 'parse error'})`, kind: 'non-image' };
+    }
     if (e instanceof VoxaError) {
       const notDicom = /not a DICOM file/.test(e.message);
       return { file: rel, reason: notDicom ? 'not a DICOM file' : e.message.replace(`${rel}: `, ''), kind: notDicom ? 'not-dicom' : e.code === 'TOO_LARGE' ? 'unsupported' : 'damaged' };
@@ -162,6 +167,16 @@ export async function scanDicomFile(file: string, rel: string, limits: IoLimits 
   if ('reason' in described) return { file: rel, reason: described.reason, kind: described.kind, ...(described.modality ? { modality: described.modality } : {}) };
   const deflated = described.transferSyntax === TS.deflate;
   return { ...described, absPath: file, retained: deflated || bytes.length >= size ? (ds.byteArray as Uint8Array) : null };
+}
+
+/** MediaStorageSOPClassUID from the File Meta group alone (null when it cannot be read). */
+function mediaStorageSopClass(bytes: Uint8Array): string | null {
+  try {
+    const meta = dicomParser.readPart10Header(bytes);
+    return str0(meta, 'x00020002') || null;
+  } catch {
+    return null;
+  }
 }
 
 function str0(ds: DataSet, tag: string): string {

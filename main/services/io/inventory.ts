@@ -45,6 +45,8 @@ export interface Inventory {
 export interface InventoryOptions extends ScanOptions {
   /** Load the first loadable series (default true). */
   load?: boolean;
+  /** Also decode every other series (then dropped), so `error` tells which ones cannot be opened. */
+  verifyAll?: boolean;
 }
 
 function fromVolume(volume: Volume, format: 'nifti' | 'nrrd', name: string): SeriesSummary {
@@ -98,6 +100,18 @@ async function fromScan(scan: DicomScan, options: InventoryOptions): Promise<Inv
       try {
         volume = await seriesToVolume(scan.series[n]!, { ...(options.limits ? { limits: options.limits } : {}), ...(options.signal ? { signal: options.signal } : {}) });
         loadedIndex = n;
+      } catch (e) {
+        if (!isVoxaError(e)) throw e;
+        summary.error = errorOf(e);
+      }
+    }
+  }
+  if (options.verifyAll) {
+    for (let n = 0; n < scan.series.length; n++) {
+      const summary = series[n] as SeriesSummary;
+      if (summary.error || n === loadedIndex) continue;
+      try {
+        await seriesToVolume(scan.series[n]!, { ...(options.limits ? { limits: options.limits } : {}), ...(options.signal ? { signal: options.signal } : {}) });
       } catch (e) {
         if (!isVoxaError(e)) throw e;
         summary.error = errorOf(e);

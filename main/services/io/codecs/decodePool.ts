@@ -66,7 +66,6 @@ export class DecodePool {
 
   private spawn(url: URL | string): Slot {
     const worker = new Worker(url);
-    worker.unref();
     const slot: Slot = { worker, busy: 0, pending: new Map() };
     worker.on('message', (r: Reply) => {
       const p = slot.pending.get(r.id);
@@ -86,6 +85,8 @@ export class DecodePool {
       const at = this.slots.indexOf(slot);
       if (at >= 0) this.slots.splice(at, 1);
     });
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    worker.unref();
     return slot;
   }
 
