@@ -163,8 +163,18 @@ export async function scanDicomFile(file: string, rel: string, limits: IoLimits 
     }
     return { file: rel, reason: `damaged DICOM (${e instanceof Error ? e.message.slice(0, 100) : 'parse error'})`, kind: 'damaged' };
   }
-  const described = describeDataSet(ds, rel);
+  let described;
+  try {
+    described = describeDataSet(ds, rel, limits.maxVoxelBytes);
+  } catch (e) {
+    // Anything the description trips over in a damaged header is reported for this file only.
+    return { file: rel, reason: `damaged DICOM header (${e instanceof Error ? e.message.slice(0, 100) : 'unreadable'})`, kind: 'damaged' };
+  }
   if ('reason' in described) return { file: rel, reason: described.reason, kind: described.kind, ...(described.modality ? { modality: described.modality } : {}) };
+  const np = described.nativePixels;
+  if (np && np.offset + np.length > (ds.byteArray === bytes && bytes.length < size ? size : ds.byteArray.length)) {
+    return { file: rel, reason: `file is truncated: pixel data ends at byte ${np.offset + np.length}, the file has ${size}`, kind: 'damaged' };
+  }
   const deflated = described.transferSyntax === TS.deflate;
   return { ...described, absPath: file, retained: deflated || bytes.length >= size ? (ds.byteArray as Uint8Array) : null };
 }

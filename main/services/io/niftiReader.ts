@@ -43,10 +43,18 @@ export function readNifti(fileBytes: Uint8Array, name: string, limits: IoLimits 
     }
   }
   const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const isV1 = ab.byteLength >= 348 && nifti.isNIFTI1(ab);
-  const isV2 = !isV1 && ab.byteLength >= 540 && nifti.isNIFTI2(ab);
-  if (!isV1 && !isV2) throw new VoxaError('CORRUPT_INPUT', `${name}: not a NIfTI-1 or NIfTI-2 file (bad magic or header size)`);
-  const header = nifti.readHeader(ab);
+  let header: ReturnType<typeof nifti.readHeader>;
+  let isV2 = false;
+  try {
+    const isV1 = ab.byteLength >= 348 && nifti.isNIFTI1(ab);
+    isV2 = !isV1 && ab.byteLength >= 540 && nifti.isNIFTI2(ab);
+    if (!isV1 && !isV2) throw new VoxaError('CORRUPT_INPUT', `${name}: not a NIfTI-1 or NIfTI-2 file (bad magic or header size)`);
+    header = nifti.readHeader(ab);
+  } catch (e) {
+    // nifti-reader-js throws plain Errors on damaged headers (bad sizeof_hdr, extensions running off the end...).
+    if (e instanceof VoxaError) throw e;
+    throw new VoxaError('CORRUPT_INPUT', `${name}: damaged NIfTI header (${e instanceof Error ? e.message.slice(0, 100) : 'unreadable'})`);
+  }
   if (!header) throw new VoxaError('CORRUPT_INPUT', `${name}: unreadable NIfTI header`);
   if ('isHDR' in header && header.isHDR) throw new VoxaError('UNSUPPORTED', `${name}: split .hdr/.img pairs are not supported; convert to .nii`);
 
@@ -66,7 +74,11 @@ export function readNifti(fileBytes: Uint8Array, name: string, limits: IoLimits 
   if (voxelBytes > limits.maxVoxelBytes) {
     throw new VoxaError('TOO_LARGE', `${name}: header claims ${dims.join('×')} voxels (${formatBytes(voxelBytes)}), above the ${formatBytes(limits.maxVoxelBytes)} limit`);
   }
-  const offset = Math.max(0, Math.round(header.vox_offset));
+  const headerBytes = isV2 ? 540 : 348;
+  if (!Number.isFinite(header.vox_offset) || header.vox_offset < headerBytes) {
+    throw new VoxaError('CORRUPT_INPUT', `${name}: vox_offset ${header.vox_offset} does not point past the ${headerBytes}-byte header`);
+  }
+  const offset = Math.round(header.vox_offset);
   if (offset + voxelBytes > ab.byteLength) {
     throw new VoxaError('CORRUPT_INPUT', `${name}: file is truncated (${formatBytes(ab.byteLength)}; header needs ${formatBytes(offset + voxelBytes)})`);
   }

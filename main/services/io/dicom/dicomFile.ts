@@ -15,6 +15,7 @@ import { VoxaError } from '../../../../common/contract';
 import { cross, dot, normalize } from '../../../../common/geometry/affine';
 import type { Vec3 } from '../../../../common/volume';
 import { isSupportedSyntax, TS } from '../codecs/frameCodecs';
+import { DEFAULT_IO_LIMITS } from '../limits';
 import { csaValue, parseCsaHeader } from './siemensCsa';
 import { nonImageReason } from './sopClasses';
 
@@ -231,7 +232,7 @@ function vec3(v: number[] | undefined): Vec3 | undefined {
 }
 
 /** Describes a parsed data set: an image with its frames, or why it is not one. */
-export function describeDataSet(ds: DataSet, file: string): DicomImage | NotAnImage {
+export function describeDataSet(ds: DataSet, file: string, maxVoxelBytes: number = DEFAULT_IO_LIMITS.maxVoxelBytes): DicomImage | NotAnImage {
   const sopClassUid = str(ds, 'x00080016') || str(ds, 'x00020002');
   const modality = str(ds, 'x00080060');
   const seriesInstanceUid = str(ds, 'x0020000e');
@@ -262,10 +263,21 @@ export function describeDataSet(ds: DataSet, file: string): DicomImage | NotAnIm
   if (samplesPerPixel !== 1 && samplesPerPixel !== 3) return { ...base, kind: 'unsupported', reason: `${samplesPerPixel} samples per pixel is not supported` };
   const numberOfFrames = Math.max(1, Math.floor(dsNumber(ds, 'x00280008') ?? 1));
   const warnings: string[] = [];
+  // Claimed size, checked before anything is allocated (a lying header must not cost memory).
+  const frameBytes = rows * columns * samplesPerPixel * (bitsAllocated / 8);
+  const claimedBytes = frameBytes * numberOfFrames;
+  if (claimedBytes > maxVoxelBytes) {
+    return { ...base, kind: 'unsupported', reason: `header claims ${columns}×${rows}×${numberOfFrames} samples (${(claimedBytes / 1024 ** 3).toFixed(1)} GiB), above the ${(maxVoxelBytes / 1024 ** 3).toFixed(1)} GiB limit` };
+  }
 
   let nativePixels: DicomImage['nativePixels'] = null;
   if (!pixelEl.encapsulatedPixelData && pixelEl.length !== 0xffffffff) {
     nativePixels = { offset: pixelEl.dataOffset, length: pixelEl.length };
+    if (pixelEl.length < claimedBytes) {
+      return { ...base, kind: 'damaged', reason: `pixel data holds ${pixelEl.length} bytes, the header needs ${claimedBytes} (${numberOfFrames} frame${numberOfFrames === 1 ? '' : 's'} of ${columns}×${rows})` };
+    }
+  } else if (pixelEl.encapsulatedPixelData && pixelEl.length !== 0xffffffff && numberOfFrames * 8 > pixelEl.length) {
+    return { ...base, kind: 'damaged', reason: `NumberOfFrames ${numberOfFrames} cannot fit in ${pixelEl.length} bytes of compressed pixel data` };
   }
 
   // Geometry sources, most specific first: per-frame functional groups, shared groups, top level.
