@@ -22,7 +22,7 @@ import { VoxaError } from '../../../common/contract';
 import { cross, dot, normalize } from '../../../common/geometry/affine';
 import type { Mat3, Modality, Vec3, Volume, VoxelArray, VoxelDType } from '../../../common/volume';
 import { bytesPerVoxel } from '../../../common/volume';
-import { decodeNative, NATIVE_SYNTAXES, TS } from './codecs/frameCodecs';
+import { decodeFrameBytes, decodeNative, NATIVE_SYNTAXES, TS } from './codecs/frameCodecs';
 import { sharedDecodePool } from './codecs/decodePool';
 import type { FrameSpec, StoredPixels } from './codecs/storedPixels';
 import { describeDataSet, encapsulatedFrames, parseDataSet, type DicomImage, type FrameGeometry, type NotAnImage } from './dicom/dicomFile';
@@ -72,6 +72,8 @@ export interface ScanOptions {
 }
 
 const HEADER_CHUNK = 64 * 1024;
+/** Fewest compressed frames in a series worth starting decoder threads for (a thread and its codec take ~0.1–0.2 s to start). */
+const MIN_POOL_FRAMES = 4;
 const SCAN_CONCURRENCY = 8;
 
 /** Every file below `dir` (sorted), refusing folders with more than the limit. */
@@ -210,12 +212,23 @@ export async function scanDicomFiles(files: string[], dir: string, options: Scan
   const limits = options.limits ?? DEFAULT_IO_LIMITS;
   const results: (ScannedImage | SkippedFile)[] = new Array(files.length);
   let done = 0;
+  let compressedSeen = 0;
+  let warmed = false;
   await forEachLimited(
     files,
     SCAN_CONCURRENCY,
     async (file, n) => {
       const rel = path.relative(dir, file) || path.basename(file);
-      results[n] = await scanDicomFile(file, rel, limits);
+      const r = await scanDicomFile(file, rel, limits);
+      results[n] = r;
+      if ('frames' in r && !NATIVE_SYNTAXES.has(r.transferSyntax)) {
+        // Compressed frames ahead: start the decoder threads and their codec now, while the scan goes on.
+        compressedSeen += r.frames.length;
+        if (compressedSeen >= MIN_POOL_FRAMES && !warmed) {
+          warmed = true;
+          sharedDecodePool().warm(r.transferSyntax, Math.max(compressedSeen, Math.round((compressedSeen * files.length) / (done + 1))));
+        }
+      }
       options.onProgress?.(++done, files.length);
     },
     options.signal,
@@ -465,8 +478,11 @@ async function decodeInto(sorted: SeriesFrame[], out: VoxelArray, ni: number, nj
     list.push({ k, geom: f.geom });
   });
   const entries = [...byFile.entries()];
-  const compressed = entries.some(([im]) => !NATIVE_SYNTAXES.has(im.transferSyntax));
-  const pool = compressed ? sharedDecodePool() : null;
+  const compressedFrames = sorted.filter((f) => !NATIVE_SYNTAXES.has(f.image.transferSyntax)).length;
+  // A few frames decode faster here than a thread can start; more go to the worker pool (warmed during the scan).
+  const pool = compressedFrames >= MIN_POOL_FRAMES ? sharedDecodePool() : null;
+  const firstCompressed = sorted.find((f) => !NATIVE_SYNTAXES.has(f.image.transferSyntax));
+  if (pool && firstCompressed) pool.warm(firstCompressed.image.transferSyntax, compressedFrames);
   const concurrency = pool ? Math.max(2, pool.size * 2) : 4;
   await forEachLimited(
     entries,
@@ -490,7 +506,7 @@ async function decodeInto(sorted: SeriesFrame[], out: VoxelArray, ni: number, nj
             encFrames ??= encapsulatedFrames(fullDataSet(bytes, image), image, image.file);
             const enc = encFrames[f];
             if (!enc) throw new VoxaError('CORRUPT_INPUT', `${image.file}: frame ${f + 1} is missing`);
-            p = (pool ? pool.decode(spec, enc) : Promise.reject(new VoxaError('INTERNAL', 'no decoder'))).catch((e: unknown) => {
+            p = (pool ? pool.decode(spec, enc) : decodeFrameBytes(spec, enc)).catch((e: unknown) => {
               if (e instanceof VoxaError) throw new VoxaError(e.code, `${image.file}: ${e.message}`);
               throw e;
             });

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ERROR_CODES, VoxaError, type ErrorCode } from '../../../../common/contract';
-import { decodeFrameBytes } from './frameCodecs';
+import { compileCodecModule, decodeFrameBytes } from './frameCodecs';
 import type { FrameSpec, StoredPixels } from './storedPixels';
 
 interface Pending {
@@ -27,6 +27,8 @@ interface Slot {
   worker: Worker;
   busy: number;
   pending: Map<number, Pending>;
+  /** Transfer syntaxes whose codec this worker was asked to instantiate. */
+  warmed: Set<string>;
 }
 interface Reply {
   id: number;
@@ -56,22 +58,52 @@ function workerUrl(): URL | string | null {
 export class DecodePool {
   private readonly slots: Slot[] = [];
   private nextId = 1;
+  private readonly url: URL | string | null;
+  private readonly warmed = new Set<string>();
+  private readonly decodedHere = new Set<string>();
+  private readonly modules = new Map<string, Promise<WebAssembly.Module | null>>();
+  /** Most worker threads this pool starts (0: frames decode in the calling thread). */
   readonly size: number;
 
+  /** Workers start lazily (on warm() or when frames arrive), up to `size`: a single small frame never pays for 16 thread start-ups. */
   constructor(size = Math.max(1, os.availableParallelism())) {
-    const url = workerUrl();
-    this.size = url ? size : 0;
-    for (let n = 0; n < this.size && url; n++) this.slots.push(this.spawn(url));
+    this.url = workerUrl();
+    this.size = this.url ? size : 0;
+  }
+
+  /** Starts up to `expectedFrames` workers (at most size) and has each instantiate the codec for `transferSyntax`, ahead of the frames. */
+  warm(transferSyntax: string, expectedFrames = this.size): void {
+    const want = Math.min(this.size, Math.max(1, expectedFrames));
+    while (this.slots.length < want && this.url) this.slots.push(this.spawn(this.url));
+    this.warmed.add(transferSyntax);
+    for (const s of this.slots) this.warmSlot(s);
+  }
+
+  /** The codec module for `ts`, compiled once here (null when the syntax needs no WASM). */
+  private moduleFor(ts: string): Promise<WebAssembly.Module | null> {
+    let p = this.modules.get(ts);
+    if (!p) this.modules.set(ts, (p = compileCodecModule(ts)));
+    return p;
+  }
+
+  private warmSlot(slot: Slot): void {
+    for (const ts of this.warmed) {
+      if (slot.warmed.has(ts)) continue;
+      slot.warmed.add(ts);
+      // Posted before any frame of this syntax (decode() waits for the same promise), so the worker never compiles its own copy.
+      void this.moduleFor(ts).then((module) => slot.worker.postMessage({ warm: ts, module }));
+    }
   }
 
   private spawn(url: URL | string): Slot {
     const worker = new Worker(url);
-    const slot: Slot = { worker, busy: 0, pending: new Map() };
+    const slot: Slot = { worker, busy: 0, pending: new Map(), warmed: new Set() };
     worker.on('message', (r: Reply) => {
       const p = slot.pending.get(r.id);
       if (!p) return;
       slot.pending.delete(r.id);
       slot.busy--;
+      if (slot.busy === 0) slot.worker.unref();
       if (r.pixels) p.resolve(r.pixels);
       else {
         const code = (ERROR_CODES as readonly string[]).includes(r.error?.code ?? '') ? (r.error?.code as ErrorCode) : 'INTERNAL';
@@ -87,24 +119,39 @@ export class DecodePool {
     });
     // After the listeners: adding a 'message' listener refs the worker's port again.
     worker.unref();
+    this.warmSlot(slot);
     return slot;
   }
 
   /** Decodes one frame; `bytes` is copied (the caller keeps its buffer). */
   decode(spec: FrameSpec, bytes: Uint8Array): Promise<StoredPixels> {
-    if (this.slots.length === 0) return decodeFrameBytes(spec, bytes);
-    let slot = this.slots[0] as Slot;
-    for (const s of this.slots) if (s.busy < slot.busy) slot = s;
+    if (!this.url || this.size === 0) return decodeFrameBytes(spec, bytes);
+    if (!this.decodedHere.has(spec.transferSyntax)) {
+      // The first frame of a syntax decodes here, on the module the workers get: it runs V8's tier-up of
+      // the codec once, on a free core, while the workers start. Without it each worker runs the slow
+      // baseline code for many frames while optimising compiles compete with it for the cores.
+      this.decodedHere.add(spec.transferSyntax);
+      return this.moduleFor(spec.transferSyntax).then(() => decodeFrameBytes(spec, bytes));
+    }
+    let slot = this.slots.find((s) => s.busy === 0);
+    if (!slot && this.slots.length < this.size) this.slots.push((slot = this.spawn(this.url)));
+    if (!slot) {
+      slot = this.slots[0] as Slot;
+      for (const s of this.slots) if (s.busy < slot.busy) slot = s;
+    }
+    const target = slot;
     const id = this.nextId++;
     const copy = new Uint8Array(bytes.length); // not bytes.slice(): on a Buffer that is a view, and transferring it would detach the caller's file
     copy.set(bytes);
-    slot.busy++;
+    target.busy++;
+    target.worker.ref();
+    const ts = spec.transferSyntax;
+    this.warmed.add(ts);
+    this.warmSlot(target);
     return new Promise<StoredPixels>((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
-      slot.worker.ref();
-      slot.worker.postMessage({ id, spec, bytes: copy }, [copy.buffer]);
-    }).finally(() => {
-      if (slot.busy === 0) slot.worker.unref();
+      target.pending.set(id, { resolve, reject });
+      // After the slot's warm message (same promise, resolved in order).
+      void this.moduleFor(ts).then(() => target.worker.postMessage({ id, spec, bytes: copy }, [copy.buffer]));
     });
   }
 

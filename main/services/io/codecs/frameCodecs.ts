@@ -13,6 +13,7 @@
  * RLE → rleDecoder.ts. The JPEG family is dispatched on the codestream's SOF
  * marker, not only the transfer syntax, because files in the wild mislabel it.
  */
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { VoxaError } from '../../../../common/contract';
 import { decodeRle } from './rleDecoder';
@@ -104,13 +105,61 @@ type WasmFactory = (opts?: object) => Promise<Record<string, unknown>>;
 
 const localRequire = createRequire(__filename);
 const codecCache = new Map<string, Promise<DecoderCtor>>();
+/** Compiled WASM modules handed over by another thread (one compilation, and one tier-up, per process). */
+const sharedModules = new Map<string, WebAssembly.Module>();
+/** The WebAssembly API (Node has it; this project's Node typings declare only its types). */
+const wasmApi = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WebAssembly.Module>; instantiate(module: WebAssembly.Module, imports: object): Promise<object> } }).WebAssembly;
+
+/** The WASM codec (glue module id, class) a transfer syntax decodes with, or null when it needs none. */
+function wasmCodecFor(ts: string): { moduleId: string; className: string; wasmId: string } | null {
+  const c = (moduleId: string, className: string) => ({ moduleId, className, wasmId: moduleId.replace(/wasmjs$/, 'wasm') });
+  if (JPEG_LS_SYNTAXES.has(ts)) return c('@cornerstonejs/codec-charls/decodewasmjs', 'JpegLSDecoder');
+  if (J2K_SYNTAXES.has(ts)) return c('@cornerstonejs/codec-openjpeg/decodewasmjs', 'J2KDecoder');
+  if (HTJ2K_SYNTAXES.has(ts)) return c('@cornerstonejs/codec-openjph/wasmjs', 'HTJ2KDecoder');
+  if (ts === TS.jpegBaseline) return c('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs', 'JPEGDecoder');
+  return null;
+}
+
+/** Compiles the codec's WASM for `ts` (to post to worker threads), or null when the syntax needs none or it cannot be found. */
+export async function compileCodecModule(ts: string): Promise<WebAssembly.Module | null> {
+  const codec = wasmCodecFor(ts);
+  if (!codec) return null;
+  const existing = sharedModules.get(codec.moduleId);
+  if (existing) return existing;
+  try {
+    const module = await wasmApi.compile(await readFile(localRequire.resolve(codec.wasmId)));
+    sharedModules.set(codec.moduleId, module);
+    return module;
+  } catch {
+    return null; // each thread then loads the codec its own way
+  }
+}
+
+/** Uses a module compiled by another thread for `ts` (must come before the first frame of that syntax). */
+export function useCodecModule(ts: string, module: WebAssembly.Module): void {
+  const codec = wasmCodecFor(ts);
+  if (codec && !codecCache.has(codec.moduleId)) sharedModules.set(codec.moduleId, module);
+}
 
 function loadCodec(moduleId: string, className: string): Promise<DecoderCtor> {
   let p = codecCache.get(moduleId);
   if (!p) {
     p = (async () => {
       const factory = localRequire(moduleId) as WasmFactory;
-      const mod = await factory({ print: () => undefined, printErr: () => undefined });
+      const shared = sharedModules.get(moduleId);
+      // A failed instantiation must reject, not leave the factory's promise pending for ever.
+      let fail: (e: Error) => void = () => undefined;
+      const failed = new Promise<never>((_resolve, reject) => (fail = reject));
+      const instantiateWasm = shared
+        ? (imports: object, receive: (instance: object, module: WebAssembly.Module) => void) => {
+            wasmApi.instantiate(shared, imports).then(
+              (instance) => receive(instance, shared),
+              (e: unknown) => fail(new VoxaError('INTERNAL', `codec ${moduleId} cannot be instantiated (${describe(e)})`)),
+            );
+            return {};
+          }
+        : undefined;
+      const mod = await Promise.race([factory({ print: () => undefined, printErr: () => undefined, ...(instantiateWasm ? { instantiateWasm } : {}) }), failed]);
       const ctor = mod[className];
       if (typeof ctor !== 'function') throw new VoxaError('INTERNAL', `codec ${moduleId} has no ${className}`);
       return ctor as DecoderCtor;
@@ -167,6 +216,12 @@ function fromCodecOutput(spec: FrameSpec, data: Uint8Array, info: CodecFrameInfo
     bytesPerSample === 1 ? (info.isSigned ? new Int8Array(copy.buffer) : copy)
     : bytesPerSample === 2 ? (info.isSigned ? new Int16Array(copy.buffer) : new Uint16Array(copy.buffer))
     : info.isSigned ? new Int32Array(copy.buffer) : new Uint32Array(copy.buffer);
+  // Same sample type as the header's: the fresh copy is the result (no second pass).
+  const out = allocStored(spec, 0);
+  if (src.constructor === out.constructor) {
+    fixStoredBits(src as StoredPixels, spec);
+    return src as StoredPixels;
+  }
   return toStored(spec, src);
 }
 
@@ -257,6 +312,12 @@ function decodeJpegLossless(spec: FrameSpec, bytes: Uint8Array): StoredPixels {
   const src = wide ? (spec.pixelRepresentation === 1 ? new Int16Array(out) : new Uint16Array(out)) : new Uint8Array(out);
   if (src.length < expectedCount(spec)) throw new VoxaError('CORRUPT_INPUT', 'JPEG lossless decoder returned too few samples');
   return toStored(spec, src);
+}
+
+/** Instantiates the WASM codec a transfer syntax needs (once per thread), so the first frame does not pay for it. */
+export async function warmCodec(ts: string): Promise<void> {
+  const codec = wasmCodecFor(ts);
+  if (codec) await loadCodec(codec.moduleId, codec.className);
 }
 
 /** Decodes one frame in the calling thread. */
