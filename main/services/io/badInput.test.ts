@@ -14,7 +14,7 @@ import { isVoxaError } from '../../../common/contract';
 import type { Volume } from '../../../common/volume';
 import { dataPath, HAS_DATA } from '../../testing/dataDir';
 import { readDicomFile, readDicomFolder, scanDicomFolder } from './dicomSeriesReader';
-import { readNifti } from './niftiReader';
+import { readNifti, readNiftiFile } from './niftiReader';
 import { encodeNifti } from './niftiWriter';
 import { readNrrd } from './nrrdReader';
 
@@ -83,6 +83,34 @@ describe('absurd sizes are refused before any allocation', () => {
     } finally {
       rmSync(dir, { recursive: true });
     }
+  });
+});
+
+describe('NIfTI files read as a stream', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'voxa-nii-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const values = Array.from({ length: 7 * 5 * 3 }, (_v, n) => (n * 13) % 50);
+  const whole = encodeNifti({ ...tinyVolume(values), geometry: { ...tinyVolume(values).geometry, dimensions: [7, 5, 3] } });
+
+  it('gives the same volume as the in-memory reader, .nii and .nii.gz, also below 540 bytes', async () => {
+    const tiny = encodeNifti(tinyVolume([5]));
+    expect(tiny.length).toBeLessThan(540);
+    for (const [name, bytes] of [['a.nii', whole], ['a.nii.gz', gzipSync(whole)], ['tiny.nii', tiny], ['tiny.nii.gz', gzipSync(tiny)]] as const) {
+      writeFileSync(path.join(dir, name), bytes);
+      const a = await readNiftiFile(path.join(dir, name));
+      const b = readNifti(new Uint8Array(bytes), name);
+      expect(a.geometry, name).toEqual(b.geometry);
+      expect(Array.from(a.voxels), name).toEqual(Array.from(b.voxels));
+      expect(a.voxels.byteOffset).toBe(0); // the voxels own their buffer (sent across IPC without a copy)
+    }
+  });
+
+  it('a .nii.gz cut short is CORRUPT_INPUT, not a short array', async () => {
+    const gz = gzipSync(whole);
+    writeFileSync(path.join(dir, 'cut.nii.gz'), gz.subarray(0, gz.length - 40));
+    expect((await errorOf(readNiftiFile(path.join(dir, 'cut.nii.gz')))).code).toBe('CORRUPT_INPUT');
+    writeFileSync(path.join(dir, 'cut.nii'), whole.subarray(0, whole.length - 10));
+    expect(await errorOf(readNiftiFile(path.join(dir, 'cut.nii')))).toMatchObject({ code: 'CORRUPT_INPUT', message: expect.stringMatching(/truncated/) as unknown });
   });
 });
 

@@ -24,7 +24,7 @@ import type { Mat3, Modality, Vec3, Volume, VoxelArray, VoxelDType } from '../..
 import { bytesPerVoxel } from '../../../common/volume';
 import { decodeFrameBytes, decodeNative, NATIVE_SYNTAXES, TS } from './codecs/frameCodecs';
 import { sharedDecodePool } from './codecs/decodePool';
-import type { FrameSpec, StoredPixels } from './codecs/storedPixels';
+import { allocStored, fixStoredBits, type FrameSpec, type StoredPixels } from './codecs/storedPixels';
 import { describeDataSet, encapsulatedFrames, parseDataSet, type DicomImage, type FrameGeometry, type NotAnImage } from './dicom/dicomFile';
 import { DEFAULT_IO_LIMITS, type IoLimits } from './limits';
 import { formatBytes } from './niftiReader';
@@ -72,6 +72,7 @@ export interface ScanOptions {
 }
 
 const HEADER_CHUNK = 64 * 1024;
+const LONG_HEADER_CHUNK = 1024 * 1024;
 /** Fewest compressed frames in a series worth starting decoder threads for (a thread and its codec take ~0.1–0.2 s to start). */
 const MIN_POOL_FRAMES = 4;
 const SCAN_CONCURRENCY = 8;
@@ -118,13 +119,13 @@ async function forEachLimited<T>(items: T[], limit: number, work: (item: T, inde
   await Promise.all(runners);
 }
 
-/** Reads a file's first bytes (or all of it when small). */
-async function readHead(file: string, size: number): Promise<Uint8Array> {
-  if (size <= HEADER_CHUNK) return readFile(file);
+/** Reads a file's first `chunk` bytes (or all of it when small). */
+async function readHead(file: string, size: number, chunk = HEADER_CHUNK): Promise<Uint8Array> {
+  if (size <= chunk) return readFile(file);
   const fh = await open(file, 'r');
   try {
-    const buf = Buffer.alloc(HEADER_CHUNK);
-    const { bytesRead } = await fh.read(buf, 0, HEADER_CHUNK, 0);
+    const buf = Buffer.allocUnsafe(chunk);
+    const { bytesRead } = await fh.read(buf, 0, chunk, 0);
     return buf.subarray(0, bytesRead);
   } finally {
     await fh.close();
@@ -151,8 +152,23 @@ export async function scanDicomFile(file: string, rel: string, limits: IoLimits 
       if (!whole && str0(ds, 'x00020010') === TS.deflate) throw new VoxaError('CORRUPT_INPUT', 'deflated: needs the whole file');
     } catch (e) {
       if (whole || (e instanceof VoxaError && /not a DICOM file/.test(e.message))) throw e;
-      bytes = await readFile(file);
-      ds = parseDataSet(bytes, rel, { headerOnly: true, maxInflatedBytes: limits.maxVoxelBytes });
+      // Long headers (Siemens CSA, private groups): a bigger chunk first, the whole file last (and always for deflate).
+      const deflated = metaString(head, 'x00020010') === TS.deflate;
+      let parsed: DataSet | null = null;
+      if (!deflated && size > LONG_HEADER_CHUNK) {
+        bytes = await readHead(file, size, LONG_HEADER_CHUNK);
+        try {
+          parsed = parseDataSet(bytes, rel, { headerOnly: true, maxInflatedBytes: limits.maxVoxelBytes });
+          if (!parsed.elements.x7fe00010) parsed = null;
+        } catch {
+          parsed = null;
+        }
+      }
+      if (!parsed) {
+        bytes = await readFile(file);
+        parsed = parseDataSet(bytes, rel, { headerOnly: true, maxInflatedBytes: limits.maxVoxelBytes });
+      }
+      ds = parsed;
     }
   } catch (e) {
     const sopClass = mediaStorageSopClass(bytes);
@@ -178,17 +194,22 @@ export async function scanDicomFile(file: string, rel: string, limits: IoLimits 
     return { file: rel, reason: `file is truncated: pixel data ends at byte ${np.offset + np.length}, the file has ${size}`, kind: 'damaged' };
   }
   const deflated = described.transferSyntax === TS.deflate;
-  return { ...described, absPath: file, retained: deflated || bytes.length >= size ? (ds.byteArray as Uint8Array) : null };
+  // Kept: deflated files (offsets are in the inflated bytes) and small files (no second read); others are read again by range.
+  return { ...described, absPath: file, retained: deflated || size <= HEADER_CHUNK ? (ds.byteArray as Uint8Array) : null };
+}
+
+/** A File Meta value (group 0002) read alone, or null when it cannot be read. */
+function metaString(bytes: Uint8Array, tag: string): string | null {
+  try {
+    return str0(dicomParser.readPart10Header(bytes), tag) || null;
+  } catch {
+    return null;
+  }
 }
 
 /** MediaStorageSOPClassUID from the File Meta group alone (null when it cannot be read). */
 function mediaStorageSopClass(bytes: Uint8Array): string | null {
-  try {
-    const meta = dicomParser.readPart10Header(bytes);
-    return str0(meta, 'x00020002') || null;
-  } catch {
-    return null;
-  }
+  return metaString(bytes, 'x00020002');
 }
 
 function str0(ds: DataSet, tag: string): string {
@@ -483,11 +504,14 @@ async function decodeInto(sorted: SeriesFrame[], out: VoxelArray, ni: number, nj
   const pool = compressedFrames >= MIN_POOL_FRAMES ? sharedDecodePool() : null;
   const firstCompressed = sorted.find((f) => !NATIVE_SYNTAXES.has(f.image.transferSyntax));
   if (pool && firstCompressed) pool.warm(firstCompressed.image.transferSyntax, compressedFrames);
-  const concurrency = pool ? Math.max(2, pool.size * 2) : 4;
+  // Native files are mostly I/O: more reads in flight keep the thread pool busy (bounded when files are big).
+  const largestFile = Math.max(0, ...entries.map(([im]) => im.nativePixels?.length ?? 0));
+  const concurrency = pool ? Math.max(2, pool.size * 2) : largestFile <= 8 * 1024 * 1024 ? 16 : 4;
   await forEachLimited(
     entries,
     concurrency,
     async ([image, targets]) => {
+      if (targets.length === 1 && (await readStraightIntoSlice(image, targets[0]!.geom, out, targets[0]!.k * ni * nj, ni, nj))) return;
       const bytes = image.retained ?? (await readPixelBytes(image));
       const spec = frameSpec(image);
       const frameCache = new Map<number, Promise<StoredPixels>>();
@@ -525,6 +549,47 @@ async function decodeInto(sorted: SeriesFrame[], out: VoxelArray, ni: number, nj
     },
     signal,
   );
+}
+
+/**
+ * The common case, without intermediate copies: a little-endian native single-frame
+ * grey image whose stored sample type is the volume's type is read from the file
+ * straight into its slice of the volume, then rescaled in place. Returns false when
+ * the frame needs the general path.
+ */
+async function readStraightIntoSlice(image: ScannedImage, geom: FrameGeometry, out: VoxelArray, base: number, ni: number, nj: number): Promise<boolean> {
+  const np = image.nativePixels;
+  if (!np || image.retained || image.mosaic || image.palette || image.samplesPerPixel !== 1 || image.numberOfFrames !== 1 || geom.frameIndex !== 0) return false;
+  if (image.transferSyntax !== TS.implicitLE && image.transferSyntax !== TS.explicitLE) return false;
+  if (image.columns !== ni || image.rows !== nj) return false;
+  const sliceView = out.subarray(base, base + ni * nj);
+  // Stored samples and voxels of the same integer width: the bytes land in the slice and are
+  // reinterpreted in place (chooseDtype guarantees every rescaled value fits the voxel type).
+  if (sliceView instanceof Float32Array || sliceView instanceof Float64Array || sliceView.BYTES_PER_ELEMENT !== image.bitsAllocated / 8) return false;
+  const frameBytes = ni * nj * (image.bitsAllocated / 8);
+  if (np.length < frameBytes) return false;
+  const target = new Uint8Array(sliceView.buffer, sliceView.byteOffset, frameBytes);
+  const fh = await open(image.absPath, 'r');
+  try {
+    let done = 0;
+    while (done < frameBytes) {
+      const { bytesRead } = await fh.read(target, done, frameBytes - done, np.offset + done);
+      if (bytesRead === 0) throw new VoxaError('CORRUPT_INPUT', `${image.file}: pixel data is truncated`);
+      done += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  const spec = frameSpec(image);
+  const storedType = allocStored(spec, 0).constructor as new (b: ArrayBufferLike, o: number, n: number) => StoredPixels;
+  const stored = storedType === sliceView.constructor ? (sliceView as StoredPixels) : new storedType(sliceView.buffer, sliceView.byteOffset, ni * nj);
+  fixStoredBits(stored, spec);
+  const { slope, intercept } = geom;
+  if (slope !== 1 || intercept !== 0 || stored !== sliceView) {
+    // Same index, same width: element n is read before it is written.
+    for (let n = 0; n < stored.length; n++) sliceView[n] = (stored[n] as number) * slope + intercept;
+  }
+  return true;
 }
 
 /** For header-scanned files: where the bytes returned by readPixelBytes start in the file. */
@@ -565,6 +630,13 @@ function writeSlice(stored: StoredPixels, image: ScannedImage, geom: FrameGeomet
   const { slope, intercept } = geom;
   const identity = slope === 1 && intercept === 0;
   if (spp === 1 && !image.palette) {
+    if (identity) {
+      // Native copy (and type conversion) of whole rows, or of the whole frame when it is not a mosaic tile.
+      const dst = out as { set(src: ArrayLike<number>, offset: number): void };
+      if (srcColumns === ni && x0 === 0 && y0 === 0) dst.set(stored.subarray(0, ni * nj), base);
+      else for (let j = 0; j < nj; j++) dst.set(stored.subarray((y0 + j) * srcColumns + x0, (y0 + j) * srcColumns + x0 + ni), base + j * ni);
+      return;
+    }
     for (let j = 0; j < nj; j++) {
       const src = (y0 + j) * srcColumns + x0;
       const dst = base + j * ni;

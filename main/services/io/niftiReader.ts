@@ -7,7 +7,11 @@
  * qform_code > 0, else the pixdim scaling (NIfTI-1 "method 1"), as nibabel does.
  * RAS+ world coordinates are converted to LPS by negating x and y.
  */
-import { gunzipSync } from 'node:zlib';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import * as nifti from 'nifti-reader-js';
 import { VoxaError } from '../../../common/contract';
 import { decomposeAffine, type Mat4 } from '../../../common/geometry/affine';
@@ -30,28 +34,41 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** Parses a NIfTI file's bytes (gzipped or not). `name` is used in messages only. */
-export function readNifti(fileBytes: Uint8Array, name: string, limits: IoLimits = DEFAULT_IO_LIMITS): Volume {
-  let bytes = fileBytes;
-  if (isGzip(bytes)) {
-    try {
-      bytes = gunzipSync(bytes, { maxOutputLength: Math.min(limits.maxVoxelBytes + 1024 * 1024, 2 ** 32) });
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code === 'ERR_BUFFER_TOO_LARGE') throw new VoxaError('TOO_LARGE', `${name}: decompressed size exceeds the ${formatBytes(limits.maxVoxelBytes)} limit`);
-      throw new VoxaError('CORRUPT_INPUT', `${name}: gzip stream is damaged or truncated`);
-    }
-  }
-  const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+type NiftiHeader = NonNullable<ReturnType<typeof nifti.readHeader>>;
+
+/** What the header says, checked (sizes against the limits) before any voxel is read or allocated. */
+interface ParsedHeader {
+  header: NiftiHeader;
+  isV2: boolean;
+  /** The fixed-size header alone (348 or 540 bytes): extensions are not parsed. */
+  headerAb: ArrayBuffer;
+  dims: Vec3;
+  dtype: VoxelDType;
+  count: number;
+  voxelBytes: number;
+  /** Where the first volume's voxels start. */
+  offset: number;
+  warnings: string[];
+}
+
+/** Parses and checks the header from the first bytes of the (decompressed) file. */
+function parseHeader(bytes: Uint8Array, name: string, limits: IoLimits): ParsedHeader {
+  // A real copy (Buffer#slice would be a view into a possibly shared pool).
+  const copy = (n: number) => new Uint8Array(bytes.subarray(0, Math.min(n, bytes.length))).buffer as ArrayBuffer;
   let header: ReturnType<typeof nifti.readHeader>;
   let isV2 = false;
+  let headerAb: ArrayBuffer;
   try {
-    const isV1 = ab.byteLength >= 348 && nifti.isNIFTI1(ab);
-    isV2 = !isV1 && ab.byteLength >= 540 && nifti.isNIFTI2(ab);
+    headerAb = copy(348);
+    const isV1 = headerAb.byteLength >= 348 && nifti.isNIFTI1(headerAb);
+    if (!isV1) {
+      headerAb = copy(540);
+      isV2 = headerAb.byteLength >= 540 && nifti.isNIFTI2(headerAb);
+    }
     if (!isV1 && !isV2) throw new VoxaError('CORRUPT_INPUT', `${name}: not a NIfTI-1 or NIfTI-2 file (bad magic or header size)`);
-    header = nifti.readHeader(ab);
+    header = nifti.readHeader(headerAb);
   } catch (e) {
-    // nifti-reader-js throws plain Errors on damaged headers (bad sizeof_hdr, extensions running off the end...).
+    // nifti-reader-js throws plain Errors on damaged headers (bad sizeof_hdr...).
     if (e instanceof VoxaError) throw e;
     throw new VoxaError('CORRUPT_INPUT', `${name}: damaged NIfTI header (${e instanceof Error ? e.message.slice(0, 100) : 'unreadable'})`);
   }
@@ -78,17 +95,105 @@ export function readNifti(fileBytes: Uint8Array, name: string, limits: IoLimits 
   if (!Number.isFinite(header.vox_offset) || header.vox_offset < headerBytes) {
     throw new VoxaError('CORRUPT_INPUT', `${name}: vox_offset ${header.vox_offset} does not point past the ${headerBytes}-byte header`);
   }
-  const offset = Math.round(header.vox_offset);
-  if (offset + voxelBytes > ab.byteLength) {
-    throw new VoxaError('CORRUPT_INPUT', `${name}: file is truncated (${formatBytes(ab.byteLength)}; header needs ${formatBytes(offset + voxelBytes)})`);
-  }
+  return { header, isV2, headerAb, dims, dtype: type.dtype, count, voxelBytes, offset: Math.round(header.vox_offset), warnings };
+}
 
-  const raw = copyVoxels(ab, offset, count, type.dtype, header.littleEndian);
+function truncated(name: string, have: number, p: ParsedHeader): VoxaError {
+  return new VoxaError('CORRUPT_INPUT', `${name}: file is truncated (${formatBytes(have)}; header needs ${formatBytes(p.offset + p.voxelBytes)})`);
+}
+
+/** Parses a NIfTI file's bytes (gzipped or not). `name` is used in messages only. */
+export function readNifti(fileBytes: Uint8Array, name: string, limits: IoLimits = DEFAULT_IO_LIMITS): Volume {
+  let bytes = fileBytes;
+  if (isGzip(bytes)) {
+    try {
+      bytes = gunzipSync(bytes, { maxOutputLength: Math.min(limits.maxVoxelBytes + 1024 * 1024, 2 ** 32) });
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'ERR_BUFFER_TOO_LARGE') throw new VoxaError('TOO_LARGE', `${name}: decompressed size exceeds the ${formatBytes(limits.maxVoxelBytes)} limit`);
+      throw new VoxaError('CORRUPT_INPUT', `${name}: gzip stream is damaged or truncated`);
+    }
+  }
+  const p = parseHeader(bytes, name, limits);
+  if (p.offset + p.voxelBytes > bytes.byteLength) throw truncated(name, bytes.byteLength, p);
+  const raw = typedVoxels(new Uint8Array(bytes.subarray(p.offset, p.offset + p.voxelBytes)), p.dtype, p.header.littleEndian); // a copy: the voxels own their buffer
+  return finishVolume(p, raw, name);
+}
+
+/**
+ * Reads a .nii or .nii.gz file as a stream: the header is parsed from the first
+ * bytes, the voxel array (first volume only) is allocated at its final size and
+ * filled as the (decompressed) data arrives, and reading stops once it is full.
+ * Peak memory is the voxel bytes plus one chunk, never the whole decompressed file.
+ */
+export async function readNiftiFile(file: string, limits: IoLimits = DEFAULT_IO_LIMITS): Promise<Volume> {
+  const name = path.basename(file);
+  let magic: Uint8Array;
+  try {
+    const fh = await open(file, 'r');
+    try {
+      magic = new Uint8Array(2);
+      await fh.read(magic, 0, 2, 0);
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    throw new VoxaError('NOT_FOUND', `${name}: cannot be read`);
+  }
+  const CHUNK = 1024 * 1024;
+  const fileStream = createReadStream(file, { highWaterMark: CHUNK });
+  const gz = isGzip(magic);
+  const source: NodeJS.ReadableStream = gz ? pipeline(fileStream, createGunzip({ chunkSize: CHUNK }), () => undefined) : fileStream;
+  let head: Buffer = Buffer.alloc(0);
+  let p: ParsedHeader | null = null;
+  let raw: Uint8Array | null = null;
+  let filled = 0;
+  let position = 0; // bytes of the decompressed stream consumed so far
+  /** Copies the part of `data` (stream bytes from `position`) that falls in [offset, offset + voxelBytes). */
+  const consume = (hp: ParsedHeader, out: Uint8Array, data: Uint8Array) => {
+    const start = Math.max(hp.offset - position, 0);
+    const end = Math.min(data.length, hp.offset + hp.voxelBytes - position);
+    if (end > start) {
+      out.set(data.subarray(start, end), filled);
+      filled += end - start;
+    }
+    position += data.length;
+  };
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      if (!p || !raw) {
+        head = Buffer.concat([head, chunk]);
+        if (head.length < 540) continue;
+        p = parseHeader(head, name, limits);
+        raw = new Uint8Array(p.voxelBytes);
+        consume(p, raw, head);
+      } else consume(p, raw, chunk);
+      if (filled >= p.voxelBytes) break; // later volumes (4D) are not read
+    }
+  } catch (e) {
+    if (e instanceof VoxaError) throw e;
+    throw new VoxaError('CORRUPT_INPUT', gz ? `${name}: gzip stream is damaged or truncated` : `${name}: cannot be read to the end`);
+  } finally {
+    fileStream.destroy();
+  }
+  if (!p || !raw) {
+    // The whole file is shorter than 540 bytes.
+    p = parseHeader(head, name, limits);
+    raw = new Uint8Array(p.voxelBytes);
+    consume(p, raw, head);
+  }
+  if (filled < p.voxelBytes) throw truncated(name, position, p);
+  return finishVolume(p, typedVoxels(raw, p.dtype, p.header.littleEndian), name);
+}
+
+/** Scaling, NaN check and geometry: the part shared by both readers. */
+function finishVolume(p: ParsedHeader, raw: VoxelArray, name: string): Volume {
+  const { header, count, warnings } = p;
   const slope = header.scl_slope;
   const inter = header.scl_inter;
   const scaled = Number.isFinite(slope) && slope !== 0 && !(slope === 1 && (inter === 0 || !Number.isFinite(inter)));
   let voxels: VoxelArray = raw;
-  let dtype = type.dtype;
+  let dtype = p.dtype;
   if (scaled) {
     const out = new Float32Array(count);
     const b = Number.isFinite(inter) ? inter : 0;
@@ -102,7 +207,7 @@ export function readNifti(fileBytes: Uint8Array, name: string, limits: IoLimits 
     if (bad > 0) warnings.push(`${bad} voxels are NaN or infinite; they are shown as the lowest value`);
   }
 
-  const rasAffine = spatialAffine(header, new DataView(ab), isV2, warnings);
+  const rasAffine = spatialAffine(header, new DataView(p.headerAb), p.isV2, warnings);
   // RAS → LPS: negate the first two rows.
   const lps: Mat4 = rasAffine.map((v, n) => (n < 8 ? -v : v));
   let decomposed;
@@ -114,7 +219,7 @@ export function readNifti(fileBytes: Uint8Array, name: string, limits: IoLimits 
   if (decomposed.shear > 1e-3) warnings.push('the spatial transform is sheared; shown as the nearest orthogonal grid');
 
   return {
-    geometry: { dimensions: dims, ...decomposed.geometry },
+    geometry: { dimensions: p.dims, ...decomposed.geometry },
     dtype,
     voxels,
     meta: {
@@ -130,35 +235,36 @@ export function readNifti(fileBytes: Uint8Array, name: string, limits: IoLimits 
   };
 }
 
-/** Copies the first volume's voxels into a fresh, aligned, native-endian array. */
-function copyVoxels(ab: ArrayBuffer, offset: number, count: number, dtype: VoxelDType, littleEndian: boolean): VoxelArray {
+/** A fresh byte array (offset 0, owned) of one volume → a native-endian typed array on the same memory. */
+function typedVoxels(bytes: Uint8Array, dtype: VoxelDType, littleEndian: boolean): VoxelArray {
   const bpv = bytesPerVoxel(dtype);
-  const copy = ab.slice(offset, offset + count * bpv);
   if (!littleEndian && bpv > 1) {
-    const u8 = new Uint8Array(copy);
-    for (let n = 0; n < u8.length; n += bpv) u8.subarray(n, n + bpv).reverse();
+    for (let n = 0; n < bytes.length; n += bpv) bytes.subarray(n, n + bpv).reverse();
   }
+  const b = bytes.buffer as ArrayBuffer;
+  const o = bytes.byteOffset;
+  const n = bytes.byteLength / bpv;
   switch (dtype) {
     case 'uint8':
-      return new Uint8Array(copy);
+      return new Uint8Array(b, o, n);
     case 'int8':
-      return new Int8Array(copy);
+      return new Int8Array(b, o, n);
     case 'int16':
-      return new Int16Array(copy);
+      return new Int16Array(b, o, n);
     case 'uint16':
-      return new Uint16Array(copy);
+      return new Uint16Array(b, o, n);
     case 'int32':
-      return new Int32Array(copy);
+      return new Int32Array(b, o, n);
     case 'uint32':
-      return new Uint32Array(copy);
+      return new Uint32Array(b, o, n);
     case 'float32':
-      return new Float32Array(copy);
+      return new Float32Array(b, o, n);
     case 'float64':
-      return new Float64Array(copy);
+      return new Float64Array(b, o, n);
   }
 }
 
-type NiftiHeader = NonNullable<ReturnType<typeof nifti.readHeader>>;
+
 
 /** Row-major 4×4 voxel → RAS+ affine chosen per the NIfTI standard (sform, then qform, then pixdim). */
 function spatialAffine(header: NiftiHeader, view: DataView, isV2: boolean, warnings: string[]): Mat4 {

@@ -1,10 +1,10 @@
 /** Opens any supported path (NIfTI or NRRD file, or DICOM folder) as a {@link Volume}. */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VoxaError } from '../../../common/contract';
 import type { Volume } from '../../../common/volume';
 import { readDicomFolder, type ScanOptions } from './dicomSeriesReader';
-import { readNifti } from './niftiReader';
+import { readNiftiFile } from './niftiReader';
 import { readNrrdFile } from './nrrdReader';
 
 export type InputKind = 'nifti' | 'nrrd' | 'dicom' | 'dicom-folder' | 'other';
@@ -33,7 +33,7 @@ export async function loadVolume(p: string, options: ScanOptions = {}): Promise<
     if (limits && info.size > limits.maxVoxelBytes + 1024 * 1024) {
       throw new VoxaError('TOO_LARGE', `${path.basename(p)} is larger than the configured limit`);
     }
-    return readNifti(await readFile(p), path.basename(p), limits);
+    return readNiftiFile(p, limits);
   }
   if (kind === 'nrrd') {
     const limits = options.limits;
