@@ -72,7 +72,8 @@ export interface ScanOptions {
 }
 
 const HEADER_CHUNK = 64 * 1024;
-const LONG_HEADER_CHUNK = 1024 * 1024;
+/** Bigger first chunks tried, in turn, for headers longer than HEADER_CHUNK (Siemens CSA, private groups). */
+const LONG_HEADER_CHUNKS = [256 * 1024, 1024 * 1024];
 /** Fewest compressed frames in a series worth starting decoder threads for (a thread and its codec take ~0.1–0.2 s to start). */
 const MIN_POOL_FRAMES = 4;
 const SCAN_CONCURRENCY = 8;
@@ -137,8 +138,16 @@ export async function scanDicomFile(file: string, rel: string, limits: IoLimits 
   let size: number;
   let head: Uint8Array;
   try {
-    size = (await stat(file)).size;
-    head = await readHead(file, size);
+    // One open: a file shorter than the chunk is read whole and needs no stat.
+    const fh = await open(file, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(HEADER_CHUNK);
+      const { bytesRead } = await fh.read(buf, 0, HEADER_CHUNK, 0);
+      size = bytesRead < HEADER_CHUNK ? bytesRead : (await fh.stat()).size;
+      head = buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
   } catch {
     return { file: rel, reason: 'cannot be read', kind: 'damaged' };
   }
@@ -155,8 +164,9 @@ export async function scanDicomFile(file: string, rel: string, limits: IoLimits 
       // Long headers (Siemens CSA, private groups): a bigger chunk first, the whole file last (and always for deflate).
       const deflated = metaString(head, 'x00020010') === TS.deflate;
       let parsed: DataSet | null = null;
-      if (!deflated && size > LONG_HEADER_CHUNK) {
-        bytes = await readHead(file, size, LONG_HEADER_CHUNK);
+      for (const chunk of LONG_HEADER_CHUNKS) {
+        if (deflated || parsed || size <= chunk) break;
+        bytes = await readHead(file, size, chunk);
         try {
           parsed = parseDataSet(bytes, rel, { headerOnly: true, maxInflatedBytes: limits.maxVoxelBytes });
           if (!parsed.elements.x7fe00010) parsed = null;
@@ -585,8 +595,9 @@ async function readStraightIntoSlice(image: ScannedImage, geom: FrameGeometry, o
   const stored = storedType === sliceView.constructor ? (sliceView as StoredPixels) : new storedType(sliceView.buffer, sliceView.byteOffset, ni * nj);
   fixStoredBits(stored, spec);
   const { slope, intercept } = geom;
-  if (slope !== 1 || intercept !== 0 || stored !== sliceView) {
-    // Same index, same width: element n is read before it is written.
+  // Identity: the stored bits already are the voxel bits (the value fits both types). Otherwise
+  // same index, same width: element n is read before it is written.
+  if (slope !== 1 || intercept !== 0) {
     for (let n = 0; n < stored.length; n++) sliceView[n] = (stored[n] as number) * slope + intercept;
   }
   return true;
