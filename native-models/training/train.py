@@ -28,6 +28,7 @@ class Sampler:
         self.organ = organ_vols
         self.all = train_vols + organ_vols + bg_vols
         self.rng = np.random.RandomState(seed)
+        self.p_beyond = 0.12  # share of "slice just beyond the object" samples (empty target)
 
     # -- one crop of a real slice ------------------------------------------------------------
     def _crop(self, vol, k, centre, fov, theta, flip):
@@ -48,7 +49,7 @@ class Sampler:
         lab, k = vol.objects[rng.randint(len(vol.objects))]
         nz = vol.mask.shape[0]
         beyond = False
-        if vol.kind == "tumour" and rng.rand() < 0.12:
+        if rng.rand() < self.p_beyond:
             ks_all = sorted({kk for (ll, kk) in vol.objects if ll == lab})
             edge = ks_all[0] if rng.rand() < 0.5 else ks_all[-1]
             kt = edge - 1 if edge == ks_all[0] else edge + 1
@@ -94,9 +95,12 @@ class Sampler:
         img, _ = self._crop(vol, k, (float(xs[i]), float(ys[i])), fov, theta, rng.rand() < 0.5)
         off = 0.25 * diam / 2 / (fov / S)
         c = (S / 2 + rng.uniform(-off, off), S / 2 + rng.uniform(-off, off))
-        img, tgt = D.synth_lesion(rng, img, fov, c, diam)
+        painted, tgt = D.synth_lesion(rng, img, fov, c, diam)
+        if mode == "mask" and rng.rand() < self.p_beyond:
+            # the lesion has ended: previous mask as prompt, unpainted image, empty target
+            return img, torch.zeros_like(tgt), P.perturb_mask(rng, tgt, strength=1.0), mode, True
         src = P.perturb_mask(rng, tgt, strength=1.3) if mode == "mask" else None
-        return img, tgt, src, mode, False
+        return painted, tgt, src, mode, False
 
     # -- prompts ---------------------------------------------------------------------------
     def prompts(self, tgt, src, mode, beyond):
@@ -205,6 +209,8 @@ def main():
     ap.add_argument("--ckpt-every", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--init", default=None, help="start from these weights (stage 2)")
+    ap.add_argument("--p-beyond", type=float, default=0.12, help="share of empty-target 'object ended' samples")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
@@ -219,11 +225,16 @@ def main():
     print(f"train volumes {len(train_vols)}, organ volumes {len(organ)}, val volumes {len(val_vols)}", flush=True)
 
     model = RadSamLite()
+    if args.init:
+        from model import load_weights
+        model.load_state_dict(load_weights(args.init))
+        print(f"initialised from {args.init}", flush=True)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = lambda s: 0.5 * (1 + math.cos(math.pi * min(s, args.steps) / args.steps)) * min(1.0, (s + 1) / max(1, min(100, args.steps // 10)))
     step = 0
     ck = os.path.join(args.out, "checkpoint.pt")
     sampler = Sampler(train_vols, organ, bg, args.seed)
+    sampler.p_beyond = args.p_beyond
     if os.path.exists(ck):
         st = torch.load(ck)
         model.load_state_dict(st["model"])
