@@ -7,49 +7,32 @@
  * preload builds its bridge by looping over `CHANNELS`, and the renderer's
  * client is typed from the same object.
  */
-import { z } from 'zod';
-import { binary, fsEntrySchema, jobProgressSchema, volumeHeaderSchema } from './schemas';
-import { VOXEL_DTYPES } from '../volume';
+import type { z } from 'zod';
 import type { VoxaErrorShape } from './errors';
+import { coreChannels, coreEvents } from './channels/core';
+import { recistChannels, recistEvents } from './channels/recist';
+import { segmentChannels, segmentEvents } from './channels/segment';
+import { studyChannels, studyEvents } from './channels/study';
+import { tasksChannels, tasksEvents } from './channels/tasks';
 
 export * from './errors';
 export * from './schemas';
 
-const channel = <Req extends z.ZodType, Res extends z.ZodType>(req: Req, res: Res) => ({ req, res });
-
+/** Every channel, one file per domain under ./channels (names must not repeat across files). */
 export const contract = {
-  'app:info': channel(
-    z.object({}),
-    z.object({
-      version: z.string(),
-      mode: z.enum(['electron', 'host']),
-      platform: z.string(),
-      /** True where native open dialogs exist (Electron); host mode offers the file browser instead. */
-      nativeDialogs: z.boolean(),
-      demoPath: z.string().nullable(),
-    }),
-  ),
-  'dialog:open': channel(
-    z.object({ kind: z.enum(['dicomFolder', 'niftiFile']) }),
-    z.object({ path: z.string().nullable() }),
-  ),
-  'fs:roots': channel(z.object({}), z.object({ roots: z.array(fsEntrySchema) })),
-  'fs:list': channel(
-    z.object({ path: z.string().min(1) }),
-    z.object({ path: z.string(), parent: z.string().nullable(), entries: z.array(fsEntrySchema) }),
-  ),
-  'volume:open': channel(z.object({ path: z.string().min(1), jobId: z.string().optional() }), volumeHeaderSchema),
-  'volume:voxels': channel(
-    z.object({ volumeId: z.string() }),
-    z.object({ volumeId: z.string(), dtype: z.enum(VOXEL_DTYPES), data: binary }),
-  ),
-  'volume:close': channel(z.object({ volumeId: z.string() }), z.object({ closed: z.boolean() })),
+  ...coreChannels,
+  ...studyChannels,
+  ...segmentChannels,
+  ...recistChannels,
+  ...tasksChannels,
 } as const;
 
 export const events = {
-  'job:progress': jobProgressSchema,
-  /** The shell opened a path (menu, drag and drop, command line); the renderer loads it. */
-  'app:openPath': z.object({ path: z.string() }),
+  ...coreEvents,
+  ...studyEvents,
+  ...segmentEvents,
+  ...recistEvents,
+  ...tasksEvents,
 } as const;
 
 export type Contract = typeof contract;

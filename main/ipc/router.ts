@@ -41,6 +41,9 @@ export type Handler<C extends ChannelName> = (
 
 export type Handlers = { [C in ChannelName]: Handler<C> };
 
+/** The handlers of one domain's channels (one file per domain under common/contract/channels). */
+export type DomainHandlers<Channels> = { [C in keyof Channels & ChannelName]: Handler<C> };
+
 export interface RouterOptions {
   isTrustedSender: (sender: CallSender) => boolean;
   /** Called with every non-typed exception, for the log (no patient data is added here). */

@@ -4,7 +4,12 @@
  * share everything else.
  */
 import { VoxaError, type ChannelResponse } from '../../common/contract';
-import type { Handlers } from '../ipc/router';
+import type { DomainHandlers, Handlers } from '../ipc/router';
+import type { coreChannels } from '../../common/contract/channels/core';
+import { createRecistHandlers } from './recist/recistHandlers';
+import { createSegmentHandlers } from './segmentation/segmentHandlers';
+import { createStudyHandlers } from './db/studyHandlers';
+import { createTaskHandlers } from './tasks/taskHandlers';
 import type { PathGrants } from './access/pathGrants';
 import { listFolder, listRoots } from './fileBrowser';
 import { DEFAULT_IO_LIMITS, type IoLimits } from './io/limits';
@@ -24,7 +29,18 @@ export interface ServiceDeps {
   limits?: IoLimits;
 }
 
+/** Every channel's handler: the core ones here, each domain's in its own file. */
 export function createHandlers(deps: ServiceDeps): Handlers {
+  return {
+    ...createCoreHandlers(deps),
+    ...createStudyHandlers(deps),
+    ...createSegmentHandlers(deps),
+    ...createRecistHandlers(deps),
+    ...createTaskHandlers(deps),
+  };
+}
+
+function createCoreHandlers(deps: ServiceDeps): DomainHandlers<typeof coreChannels> {
   const limits = deps.limits ?? DEFAULT_IO_LIMITS;
   return {
     'app:info': () => deps.shell.info(),

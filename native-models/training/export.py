@@ -1,5 +1,5 @@
 """Export RadSAM-lite to ONNX (opset 17) with the interface of docs/model-packs.md, write the
-manifest (sha256 filled in) and parity vectors for check_onnx.cjs.
+manifest (sha256 filled in) and parity vectors for check_onnx.mjs.
 
   /usr/bin/python3 native-models/training/export.py --weights /tmp/radsam-run/final.pt
 """

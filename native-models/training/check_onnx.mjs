@@ -1,11 +1,13 @@
 // Runs radsam-lite.onnx in onnxruntime-node: checks the interface, parity with the PyTorch
 // outputs written by export.py (/tmp/radsam-parity.json) and times one slice step on 2 threads.
-//   node native-models/training/check_onnx.cjs
-const path = require('node:path');
-const fs = require('node:fs');
-const ort = require(path.join(__dirname, '..', '..', 'node_modules', 'onnxruntime-node'));
+//   node native-models/training/check_onnx.mjs
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ort from 'onnxruntime-node';
 
-const modelPath = path.join(__dirname, '..', 'radsam-lite', 'radsam-lite.onnx');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const modelPath = path.join(here, '..', 'radsam-lite', 'radsam-lite.onnx');
 const parityPath = process.argv[2] ?? '/tmp/radsam-parity.json';
 
 (async () => {
@@ -21,8 +23,6 @@ const parityPath = process.argv[2] ?? '/tmp/radsam-parity.json';
       for (const [k, t] of Object.entries(v.inputs)) feeds[k] = new ort.Tensor('float32', Float32Array.from(t.data), t.shape);
       const r = await session.run(feeds);
       const m = r.masks.data;
-      let sum = 0;
-      for (const x of m) sum += x;
       let maxErr = 0;
       v.masks_sample.forEach((x, i) => { maxErr = Math.max(maxErr, Math.abs(x - m[i * 97])); });
       const iouErr = Math.abs(r.iou_predictions.data[0] - v.iou);

@@ -1,0 +1,40 @@
+/** App, dialogs, the host-mode file browser and volume transfer. */
+import { z } from 'zod';
+import { VOXEL_DTYPES } from '../../volume';
+import { binary, fsEntrySchema, jobProgressSchema, volumeHeaderSchema } from '../schemas';
+import { channel } from './define';
+
+export const coreChannels = {
+  'app:info': channel(
+    z.object({}),
+    z.object({
+      version: z.string(),
+      mode: z.enum(['electron', 'host']),
+      platform: z.string(),
+      /** True where native open dialogs exist (Electron); host mode offers the file browser instead. */
+      nativeDialogs: z.boolean(),
+      demoPath: z.string().nullable(),
+    }),
+  ),
+  'dialog:open': channel(
+    z.object({ kind: z.enum(['dicomFolder', 'niftiFile']) }),
+    z.object({ path: z.string().nullable() }),
+  ),
+  'fs:roots': channel(z.object({}), z.object({ roots: z.array(fsEntrySchema) })),
+  'fs:list': channel(
+    z.object({ path: z.string().min(1) }),
+    z.object({ path: z.string(), parent: z.string().nullable(), entries: z.array(fsEntrySchema) }),
+  ),
+  'volume:open': channel(z.object({ path: z.string().min(1), jobId: z.string().optional() }), volumeHeaderSchema),
+  'volume:voxels': channel(
+    z.object({ volumeId: z.string() }),
+    z.object({ volumeId: z.string(), dtype: z.enum(VOXEL_DTYPES), data: binary }),
+  ),
+  'volume:close': channel(z.object({ volumeId: z.string() }), z.object({ closed: z.boolean() })),
+} as const;
+
+export const coreEvents = {
+  'job:progress': jobProgressSchema,
+  /** The shell opened a path (menu, drag and drop, command line); the renderer loads it. */
+  'app:openPath': z.object({ path: z.string() }),
+} as const;
