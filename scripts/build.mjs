@@ -20,14 +20,19 @@ const pkg = JSON.parse((await import('node:fs')).readFileSync(path.join(root, 'p
 const node = { define: { __VOXA_VERSION__: JSON.stringify(pkg.version) }, bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, external: nodeExternals, logLevel: quiet ? 'error' : 'info' };
 
 // Worker thread that decodes compressed DICOM frames; main/services/io/codecs/decodePool.ts looks for it beside the bundle.
-const decodeWorker = () => build({ ...node, entryPoints: [path.join(root, 'main/services/io/codecs/decodeWorker.ts')], outfile: path.join(root, 'dist/main/decodeWorker.cjs') });
+// Each worker is built once per run even when several targets need it (same output file).
+const once = (f) => {
+  let p = null;
+  return () => (p ??= f());
+};
+const decodeWorker = once(() => build({ ...node, entryPoints: [path.join(root, 'main/services/io/codecs/decodeWorker.ts')], outfile: path.join(root, 'dist/main/decodeWorker.cjs') }));
 
 // Inference worker thread (onnxruntime sessions); main/services/inference/worker/inferenceClient.ts looks for it beside the bundle.
-const inferenceWorker = () => build({ ...node, entryPoints: [path.join(root, 'main/services/inference/worker/inferenceWorker.ts')], outfile: path.join(root, 'dist/main/inferenceWorker.cjs') });
+const inferenceWorker = once(() => build({ ...node, entryPoints: [path.join(root, 'main/services/inference/worker/inferenceWorker.ts')], outfile: path.join(root, 'dist/main/inferenceWorker.cjs') }));
 
 const targets = {
-  app: () => build({ ...node, entryPoints: [path.join(root, 'main/app/electronMain.ts')], outfile: path.join(root, 'dist/main/app.cjs') }),
-  host: () => build({ ...node, entryPoints: [path.join(root, 'main/host/hostMain.ts')], outfile: path.join(root, 'dist/main/host.cjs') }),
+  app: () => Promise.all([build({ ...node, entryPoints: [path.join(root, 'main/app/electronMain.ts')], outfile: path.join(root, 'dist/main/app.cjs') }), decodeWorker(), inferenceWorker()]),
+  host: () => Promise.all([build({ ...node, entryPoints: [path.join(root, 'main/host/hostMain.ts')], outfile: path.join(root, 'dist/main/host.cjs') }), decodeWorker(), inferenceWorker()]),
   cli: () => Promise.all([build({ ...node, entryPoints: [path.join(root, 'main/cli/bin.ts')], outfile: path.join(root, 'dist/main/cli.cjs') }), decodeWorker(), inferenceWorker()]),
   preload: () =>
     build({ ...node, entryPoints: [path.join(root, 'preload/preload.ts')], outfile: path.join(root, 'dist/preload/preload.cjs'), external: ['electron'] }),
