@@ -112,7 +112,7 @@ export function startShell(electron: ElectronModules, paths: ShellPaths, options
     if (!chosen) return null;
     return services.grants.grant(chosen);
   };
-  const services = createServiceContext({ mode: 'electron', demoPath: null, nativeDialogs: true, openDialog });
+  const services = createServiceContext({ mode: 'electron', demoPath: null, nativeDialogs: true, openDialog, dataDir: app.getPath('userData') });
   const router = new Router(services.handlers, {
     isTrustedSender: (s: CallSender) => s.kind === 'internal' || (s.kind === 'electron' && isTrustedFrame(s.frameUrl, paths.rendererHtml)),
     onInternalError: (channel, e) => console.error(`[voxa] internal error on ${channel}:`, e instanceof Error ? e.message : e),

@@ -40,7 +40,7 @@ async function main() {
   const appRoot = path.resolve(__dirname, '..', '..');
   const demoDir = path.join(args.dataDir, 'demo');
   const demoPath = args.demo ? await ensureDemoStudy(demoDir) : null;
-  const ctx = createServiceContext({ mode: 'host', demoPath, nativeDialogs: false });
+  const ctx = createServiceContext({ mode: 'host', demoPath, nativeDialogs: false, dataDir: args.dataDir });
   const roots = args.roots.length > 0 ? args.roots : [demoDir, path.resolve(appRoot, '..', 'shared', 'data')];
   for (const r of roots) if (existsSync(r)) ctx.grants.grant(r);
   if (demoPath) ctx.grants.grant(demoDir, 'Demo study');

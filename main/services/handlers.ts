@@ -27,6 +27,8 @@ export interface ServiceDeps {
   volumes: VolumeStore;
   shell: ShellAdapter;
   limits?: IoLimits;
+  /** Folder for per-installation data (edit journal, databases); null keeps them in memory (tests). */
+  dataDir?: string | null;
 }
 
 /** Every channel's handler: the core ones here, each domain's in its own file. */
@@ -66,7 +68,7 @@ function createCoreHandlers(deps: ServiceDeps): DomainHandlers<typeof coreChanne
           ctx.emit('job:progress', { jobId: id, label, fraction: total > 0 ? done / total : null, done: false });
         },
       });
-      const header = deps.volumes.add(volume);
+      const header = deps.volumes.add(volume, real);
       ctx.emit('job:progress', { jobId: id, label, fraction: 1, done: true });
       return header;
     },

@@ -19,6 +19,8 @@ export function createServiceContext(options: {
   nativeDialogs: boolean;
   openDialog?: ShellAdapter['openDialog'];
   grants?: PathGrants;
+  /** Per-installation data folder (host: --data-dir; Electron: userData); null/absent keeps data in memory. */
+  dataDir?: string | null;
 }): ServiceContext {
   const grants = options.grants ?? new PathGrants();
   const volumes = new VolumeStore();
@@ -31,5 +33,5 @@ export function createServiceContext(options: {
     demoPath = p ? grants.grant(p) : null;
   };
   if (demoPath) setDemoPath(demoPath);
-  return { grants, volumes, handlers: createHandlers({ grants, volumes, shell }), setDemoPath };
+  return { grants, volumes, handlers: createHandlers({ grants, volumes, shell, dataDir: options.dataDir ?? null }), setDemoPath };
 }

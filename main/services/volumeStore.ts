@@ -6,13 +6,20 @@ import type { VolumeHeader } from '../../common/contract';
 import { valueRange, type Volume } from '../../common/volume';
 
 export class VolumeStore {
-  private readonly volumes = new Map<string, { volume: Volume; header: VolumeHeader }>();
+  private readonly volumes = new Map<string, { volume: Volume; header: VolumeHeader; sourcePath: string | null }>();
 
-  add(volume: Volume): VolumeHeader {
+  /** `sourcePath`: the real path it was loaded from (keys its edit journal; DICOM SEG export reads its headers). */
+  add(volume: Volume, sourcePath: string | null = null): VolumeHeader {
     const volumeId = randomUUID();
     const header = describeVolume(volumeId, volume);
-    this.volumes.set(volumeId, { volume, header });
+    this.volumes.set(volumeId, { volume, header, sourcePath });
     return header;
+  }
+
+  /** The real path the volume was loaded from, or null. */
+  sourcePath(volumeId: string): string | null {
+    this.get(volumeId);
+    return this.volumes.get(volumeId)?.sourcePath ?? null;
   }
 
   get(volumeId: string): Volume {
