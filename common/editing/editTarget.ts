@@ -28,9 +28,14 @@ export interface PreparedTarget {
 export function prepareTarget(t: EditTarget): PreparedTarget {
   const dims = t.geometry.dimensions;
   checkLabelmap(t.labels, dims);
-  const sp = t.geometry.spacingMm;
+  return { labels: t.labels, dims: [...dims], locked: lockTable(t.locked), gram: gramMatrix(t.geometry) };
+}
+
+/** Gram matrix (row-major 3×3) of the IJK → LPS linear part; BAD_REQUEST for non-positive spacing. */
+export function gramMatrix(geometry: Pick<VolumeGeometry, 'spacingMm' | 'direction'>): number[] {
+  const sp = geometry.spacingMm;
   for (const s of sp) if (!(s > 0) || !Number.isFinite(s)) throw new VoxaError('BAD_REQUEST', `voxel spacing must be positive, got ${sp.join(', ')} mm`);
-  const dir = t.geometry.direction;
+  const dir = geometry.direction;
   const gram: number[] = [];
   for (let a = 0; a < 3; a++)
     for (let b = 0; b < 3; b++) {
@@ -38,7 +43,7 @@ export function prepareTarget(t: EditTarget): PreparedTarget {
       for (let c = 0; c < 3; c++) dot += (dir[a * 3 + c] as number) * (dir[b * 3 + c] as number);
       gram.push(dot * (sp[a] as number) * (sp[b] as number));
     }
-  return { labels: t.labels, dims: [...dims], locked: lockTable(t.locked), gram };
+  return gram;
 }
 
 /** Squared physical distance (mm²) of a voxel offset. */

@@ -6,7 +6,10 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
   const fail = () => {
     throw new Error('not used');
   };
+  // Every channel (each domain's too) fails unless a test gives it a handler.
+  const all = Object.fromEntries(CHANNELS.map((c) => [c, fail])) as unknown as Handlers;
   return {
+    ...all,
     'app:info': () => ({ version: '1.2.3', mode: 'host', platform: 'linux', nativeDialogs: false, demoPath: null }),
     'dialog:open': fail,
     'fs:roots': fail,

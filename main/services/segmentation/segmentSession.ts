@@ -1,0 +1,380 @@
+/**
+ * The segmentation of one open volume, held in main: the labelmap on the
+ * image grid is authoritative here, the renderer keeps a copy updated by the
+ * deltas each call returns. Every change goes through the edit journal
+ * (`EditJournal.record`), so the live state and a restored one are the same
+ * events replayed (common/editing/editSession.ts).
+ *
+ * Prompts are kept per segment (the "prompt book", the session's
+ * `PromptState`): refining a segment re-runs the model with its earlier
+ * prompts plus the new ones and the segment becomes the result; undoing a
+ * click takes the click back out of the book.
+ */
+import { z } from 'zod';
+import { VoxaError } from '../../../common/contract';
+import type { EditOp, SegmentChange, SegmentStats } from '../../../common/contract/channels/segment';
+import { brushStroke, rangeFromClick } from '../../../common/editing/brush';
+import { boxSize, buildEditDelta, emptyEditDelta, encodeEditDelta, invertEdit, labelCountChanges, lockTable, type EditDelta } from '../../../common/editing/editDelta';
+import type { EditTarget } from '../../../common/editing/editTarget';
+import { fillHoles, floodFill, labelBox, readBox } from '../../../common/editing/floodFill';
+import { historyView, redoStep, STEP_NAMES, undoStep, type HistoryStep, type SegmentMeta } from '../../../common/editing/history';
+import { interpolateSlices } from '../../../common/editing/interpolate';
+import { removeIslands } from '../../../common/editing/islands';
+import { editFromMask } from '../../../common/editing/maskEdit';
+import { smoothSegment } from '../../../common/editing/smooth';
+import { lpsToIjk } from '../../../common/geometry/affine';
+import { applyNegativeClicks } from '../../../common/segmentation/negativeClicks';
+import type { PlaneName } from '../../../common/segmentation/slicePlane';
+import type { Vec3, Volume } from '../../../common/volume';
+import type { SegmentationService } from '../inference/segmentService';
+import type { Prompt2dProgress } from '../inference/prompt2d';
+import type { EditJournal } from '../journal/editJournal';
+import { DEFAULT_COLOURS } from '../masks/segmentCodes';
+
+const vec3 = z.tuple([z.number(), z.number(), z.number()]);
+const promptRecordSchema = z.object({
+  modelId: z.string(),
+  plane: z.enum(['axial', 'coronal', 'sagittal']),
+  points: z.array(z.object({ ijk: vec3, positive: z.boolean() })),
+  box: z.object({ a: vec3, b: vec3 }).optional(),
+});
+/** The prompts that made each segment, by label. */
+export type PromptRecord = z.infer<typeof promptRecordSchema>;
+const promptBookSchema = z.record(z.string(), promptRecordSchema);
+export type PromptBook = z.infer<typeof promptBookSchema>;
+
+export type PointInput = { lps: Vec3; positive: boolean } | { ijk: Vec3; positive: boolean };
+export type CornerInput = { lps: Vec3 } | { ijk: Vec3 };
+
+export interface PromptInput {
+  target: { kind: 'new'; name?: string } | { kind: 'refine'; label: number };
+  modelId: string;
+  plane: PlaneName;
+  points: PointInput[];
+  box?: { a: CornerInput; b: CornerInput };
+}
+
+export interface PromptOutcome extends SegmentChange {
+  label: number;
+  provider: string;
+  totalMs: number;
+}
+
+const MAX_SEGMENTS = 255;
+
+function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
+}
+
+export class SegmentSession {
+  private readonly counts = new Map<number, number>();
+  private readonly spans = new Map<number, [number, number] | null>();
+  private readonly voxelMl: number;
+
+  constructor(
+    readonly volumeId: string,
+    readonly volume: Volume,
+    readonly journal: EditJournal,
+    private readonly segmenter: () => SegmentationService,
+  ) {
+    const sp = volume.geometry.spacingMm;
+    this.voxelMl = (sp[0] * sp[1] * sp[2]) / 1000;
+    const labels = journal.state.labels;
+    for (let n = 0; n < labels.length; n++) {
+      const l = labels[n] as number;
+      if (l !== 0) this.counts.set(l, (this.counts.get(l) ?? 0) + 1);
+    }
+  }
+
+  get state() {
+    return this.journal.state;
+  }
+
+  get dims(): Vec3 {
+    return this.state.dims;
+  }
+
+  segments(): SegmentMeta[] {
+    return this.state.segments;
+  }
+
+  /** The prompt book; anything else in the journal (an older format) reads as empty. */
+  prompts(): PromptBook {
+    const parsed = promptBookSchema.safeParse(this.state.prompts);
+    return parsed.success ? parsed.data : {};
+  }
+
+  history() {
+    return historyView(this.state.history);
+  }
+
+  stats(): SegmentStats[] {
+    return this.segments().map((s) => {
+      const voxels = this.counts.get(s.label) ?? 0;
+      let span = this.spans.get(s.label);
+      if (span === undefined) {
+        const b = labelBox(this.state.labels, this.dims, s.label);
+        span = b.max[2] < b.min[2] ? null : [b.min[2], b.max[2]];
+        this.spans.set(s.label, span);
+      }
+      return { label: s.label, voxels, volumeMl: voxels * this.voxelMl, sliceSpan: voxels > 0 ? span : null };
+    });
+  }
+
+  /** Voxels per label now in the labelmap (independent count, for tests and stats checks). */
+  voxelCount(label: number): number {
+    return this.counts.get(label) ?? 0;
+  }
+
+  private target(): EditTarget {
+    return { labels: this.state.labels, geometry: this.volume.geometry, locked: this.segments().filter((s) => s.locked).map((s) => s.label) };
+  }
+
+  private noteDelta(d: EditDelta): void {
+    for (const [label, n] of labelCountChanges(d)) {
+      if (label === 0) continue;
+      this.counts.set(label, (this.counts.get(label) ?? 0) + n);
+      this.spans.delete(label);
+    }
+  }
+
+  private change(d: EditDelta): SegmentChange {
+    this.noteDelta(d);
+    return { volumeId: this.volumeId, delta: toArrayBuffer(encodeEditDelta(d)), changed: d.changed, segments: this.segments(), history: this.history(), stats: this.stats() };
+  }
+
+  private segment(label: number): SegmentMeta {
+    const s = this.segments().find((x) => x.label === label);
+    if (!s) throw new VoxaError('NOT_FOUND', `segment ${label} does not exist`);
+    return s;
+  }
+
+  private freeLabel(): number {
+    const used = new Set(this.segments().map((s) => s.label));
+    for (let l = 1; l <= MAX_SEGMENTS; l++) if (!used.has(l)) return l;
+    throw new VoxaError('TOO_LARGE', `at most ${MAX_SEGMENTS} segments`);
+  }
+
+  private newMeta(label: number, name?: string, colour?: [number, number, number]): SegmentMeta {
+    return { label, name: name ?? `Segment ${label}`, colour: colour ?? ([...(DEFAULT_COLOURS[(label - 1) % DEFAULT_COLOURS.length] as [number, number, number])] as [number, number, number]), visible: true, locked: false, opacity: 1 };
+  }
+
+  /** Records a history step; a step that changes nothing at all is not recorded. */
+  private step(step: Omit<HistoryStep, 'at'>): SegmentChange {
+    if (step.delta.changed === 0 && !step.segments && !step.prompts) return this.change(step.delta);
+    this.journal.record({ kind: 'step', step: { ...step, at: Date.now() } });
+    return this.change(step.delta);
+  }
+
+  private toIjk(p: { lps: Vec3 } | { ijk: Vec3 }): Vec3 {
+    const ijk = 'ijk' in p ? p.ijk : lpsToIjk(this.volume.geometry, p.lps);
+    const d = this.dims;
+    if (ijk.some((v, a) => !Number.isFinite(v) || v < -0.5 || v > (d[a] as number) - 0.5)) throw new VoxaError('BAD_REQUEST', 'the prompt lies outside the image');
+    return ijk;
+  }
+
+  // ---- prompts ----
+
+  async prompt(input: PromptInput, opts: { signal?: AbortSignal; onProgress?: (p: Prompt2dProgress) => void } = {}): Promise<PromptOutcome> {
+    const book = this.prompts();
+    const isNew = input.target.kind === 'new';
+    let label: number;
+    let earlier: PromptRecord | undefined;
+    if (input.target.kind === 'new') label = this.freeLabel();
+    else {
+      label = input.target.label;
+      const s = this.segment(label);
+      if (s.locked) throw new VoxaError('BAD_REQUEST', `segment "${s.name}" is locked; unlock it to refine it`);
+      earlier = book[String(label)];
+    }
+    const added = input.points.map((p) => ({ ijk: this.toIjk(p), positive: p.positive }));
+    const box = input.box ? { a: this.toIjk(input.box.a), b: this.toIjk(input.box.b) } : earlier?.box;
+    const points = [...(earlier?.points ?? []), ...added];
+    if (!points.some((p) => p.positive) && !box) throw new VoxaError('BAD_REQUEST', 'a prompt needs a positive point or a box');
+    const result = await this.segmenter().segment(
+      this.volume,
+      { modelId: input.modelId, plane: input.plane, points: points.map((p) => ({ ijk: p.ijk, positive: p.positive })), ...(box ? { box: { a: { ijk: box.a }, b: { ijk: box.b } } } : {}), label },
+      { key: this.volumeId, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) },
+    );
+    // The labelmap may have changed while the model ran: everything below reads it now.
+    const positives = points.filter((p) => p.positive).map((p) => p.ijk);
+    if (positives.length === 0 && box) positives.push([0, 1, 2].map((a) => ((box.a[a] as number) + (box.b[a] as number)) / 2) as Vec3);
+    const mask = applyNegativeClicks(result.delta, this.volume.geometry, positives, points.filter((p) => !p.positive).map((p) => p.ijk));
+    const before = this.segments();
+    if (!isNew && !before.some((s) => s.label === label)) throw new VoxaError('NOT_FOUND', `segment ${label} was deleted while the model ran`);
+    const after = isNew ? [...before, this.newMeta(label, input.target.kind === 'new' ? input.target.name : undefined)] : before;
+    const delta = editFromMask(this.target(), mask, { label, mode: isNew ? 'add' : 'replace' });
+    const record: PromptRecord = { modelId: input.modelId, plane: input.plane, points, ...(box ? { box } : {}) };
+    const name = input.box ? STEP_NAMES.box : added.some((p) => !p.positive) ? STEP_NAMES.clickNegative : STEP_NAMES.clickPositive;
+    const change = this.step({ name, delta, ...(isNew ? { segments: { before, after } } : {}), prompts: { before: book, after: { ...book, [String(label)]: record } } });
+    return { ...change, label, provider: result.provider, totalMs: result.timings.totalMs };
+  }
+
+  // ---- editing tools ----
+
+  edit(op: EditOp): SegmentChange {
+    const target = this.target();
+    const image = this.volume.voxels;
+    const rangeOf = (t: { rangeHu: [number, number] } | { toleranceHu: number }, at: Vec3): [number, number] => ('rangeHu' in t ? t.rangeHu : rangeFromClick(image, this.dims, at, t.toleranceHu));
+    if (op.tool !== 'brush' || op.mode === 'paint') this.segment(op.label);
+    else if (op.label !== 0) this.segment(op.label);
+    let delta: EditDelta;
+    let name: string;
+    switch (op.tool) {
+      case 'brush': {
+        const intensity = op.threshold ? { image, range: rangeOf(op.threshold, op.points[0] as Vec3) } : undefined;
+        delta = brushStroke(target, {
+          mode: op.mode,
+          label: op.label,
+          points: op.points,
+          radiusMm: op.radiusMm,
+          shape: op.shape,
+          ...(op.planeAxis !== undefined ? { planeAxis: op.planeAxis } : {}),
+          ...(op.overwrite !== undefined ? { overwrite: op.overwrite } : {}),
+          ...(intensity ? { intensity } : {}),
+        });
+        name = op.mode === 'erase' ? STEP_NAMES.erase : op.threshold ? STEP_NAMES.thresholdBrush : STEP_NAMES.brush;
+        break;
+      }
+      case 'fill':
+        delta = floodFill(target, {
+          seed: op.seed,
+          label: op.label,
+          dimensionality: op.dimensionality,
+          ...(op.planeAxis !== undefined ? { planeAxis: op.planeAxis } : {}),
+          ...(op.connectivity !== undefined ? { connectivity: op.connectivity } : {}),
+          ...(op.threshold ? { intensity: { image, range: rangeOf(op.threshold, op.seed) } } : {}),
+        });
+        name = STEP_NAMES.fill;
+        break;
+      case 'fillHoles':
+        delta = fillHoles(target, {
+          label: op.label,
+          dimensionality: op.dimensionality,
+          ...(op.planeAxis !== undefined ? { planeAxis: op.planeAxis } : {}),
+          ...(op.connectivity !== undefined ? { connectivity: op.connectivity } : {}),
+        });
+        name = STEP_NAMES.fillHoles;
+        break;
+      case 'islands':
+        delta = removeIslands(target, { label: op.label, keep: op.keep, ...(op.connectivity !== undefined ? { connectivity: op.connectivity } : {}) });
+        name = STEP_NAMES.removeIslands;
+        break;
+      case 'interpolate':
+        delta = interpolateSlices(target, { label: op.label, axis: op.axis, ...(op.keySlices ? { keySlices: op.keySlices } : {}) });
+        name = STEP_NAMES.interpolate;
+        break;
+      case 'smooth':
+        delta = smoothSegment(target, { label: op.label, method: op.method, radiusMm: op.radiusMm, dimensionality: op.dimensionality, ...(op.planeAxis !== undefined ? { planeAxis: op.planeAxis } : {}) });
+        name = STEP_NAMES.smooth;
+        break;
+    }
+    return this.step({ name, delta });
+  }
+
+  // ---- history ----
+
+  undo(): SegmentChange {
+    const u = undoStep(this.state.history);
+    if (!u) return this.change(emptyEditDelta(this.dims));
+    this.journal.record({ kind: 'undo' });
+    return this.change(invertEdit(u.entry.delta));
+  }
+
+  redo(): SegmentChange {
+    const r = redoStep(this.state.history);
+    if (!r) return this.change(emptyEditDelta(this.dims));
+    this.journal.record({ kind: 'redo' });
+    return this.change(r.entry.delta);
+  }
+
+  // ---- segments ----
+
+  create(name?: string, colour?: [number, number, number]): SegmentChange & { label: number } {
+    const label = this.freeLabel();
+    const before = this.segments();
+    const change = this.step({ name: STEP_NAMES.newSegment, delta: emptyEditDelta(this.dims), segments: { before, after: [...before, this.newMeta(label, name, colour)] } });
+    return { ...change, label };
+  }
+
+  update(label: number, patch: Partial<Omit<SegmentMeta, 'label'>>): SegmentChange {
+    this.segment(label);
+    const segments = this.segments().map((s) => (s.label === label ? { ...s, ...patch, label } : s));
+    this.journal.record({ kind: 'segments', segments });
+    return this.change(emptyEditDelta(this.dims));
+  }
+
+  delete(label: number): SegmentChange {
+    const s = this.segment(label);
+    if (s.locked) throw new VoxaError('BAD_REQUEST', `segment "${s.name}" is locked; unlock it to delete it`);
+    const box = labelBox(this.state.labels, this.dims, label);
+    let delta = emptyEditDelta(this.dims);
+    if (box.max[0] >= 0) {
+      const proposed = readBox(this.state.labels, this.dims, box);
+      for (let q = 0; q < proposed.length; q++) if (proposed[q] === label) proposed[q] = 0;
+      delta = buildEditDelta(this.state.labels, this.dims, box, proposed, lockTable());
+    }
+    const before = this.segments();
+    const book = this.prompts();
+    const { [String(label)]: _dropped, ...rest } = book;
+    return this.step({ name: STEP_NAMES.deleteSegment, delta, segments: { before, after: before.filter((x) => x.label !== label) }, prompts: { before: book, after: rest } });
+  }
+
+  /**
+   * Adds segments from masks on this grid (one 0/1 mask per segment): each
+   * keeps its number when that label is free, else takes the lowest free
+   * one; masks only paint background and never touch locked segments.
+   */
+  addMasks(masks: { number: number; name: string; colour?: [number, number, number]; mask: Uint8Array }[]): SegmentChange & { added: number[] } {
+    const dims = this.dims;
+    const n = dims[0] * dims[1] * dims[2];
+    const before = this.segments();
+    const used = new Set(before.map((s) => s.label));
+    const metas: SegmentMeta[] = [];
+    const labelOf: number[] = [];
+    for (const m of masks) {
+      if (m.mask.length !== n) throw new VoxaError('BAD_REQUEST', 'an imported mask is not on the image grid');
+      let label = Number.isInteger(m.number) && m.number >= 1 && m.number <= MAX_SEGMENTS && !used.has(m.number) ? m.number : 0;
+      for (let l = 1; label === 0 && l <= MAX_SEGMENTS; l++) if (!used.has(l)) label = l;
+      if (label === 0) throw new VoxaError('TOO_LARGE', `at most ${MAX_SEGMENTS} segments`);
+      used.add(label);
+      labelOf.push(label);
+      metas.push(this.newMeta(label, m.name || undefined, m.colour));
+    }
+    const min: Vec3 = [dims[0], dims[1], dims[2]];
+    const max: Vec3 = [-1, -1, -1];
+    const [ni, nj] = dims;
+    for (const m of masks)
+      for (let v = 0; v < n; v++) {
+        if (!m.mask[v]) continue;
+        const i = v % ni;
+        const j = Math.floor(v / ni) % nj;
+        const k = Math.floor(v / (ni * nj));
+        if (i < min[0]) min[0] = i;
+        if (i > max[0]) max[0] = i;
+        if (j < min[1]) min[1] = j;
+        if (j > max[1]) max[1] = j;
+        if (k < min[2]) min[2] = k;
+        if (k > max[2]) max[2] = k;
+      }
+    let delta = emptyEditDelta(dims);
+    if (max[0] >= 0) {
+      const box = { min, max };
+      const proposed = readBox(this.state.labels, dims, box);
+      const [bi, bj] = boxSize(box);
+      masks.forEach((m, s) => {
+        for (let k = min[2]; k <= max[2]; k++)
+          for (let j = min[1]; j <= max[1]; j++)
+            for (let i = min[0]; i <= max[0]; i++) {
+              if (!m.mask[i + ni * (j + nj * k)]) continue;
+              const q = i - min[0] + bi * (j - min[1] + bj * (k - min[2]));
+              if (proposed[q] === 0) proposed[q] = labelOf[s] as number;
+            }
+      });
+      const locked = lockTable(before.filter((x) => x.locked).map((x) => x.label));
+      delta = buildEditDelta(this.state.labels, dims, box, proposed, locked);
+    }
+    const change = this.step({ name: STEP_NAMES.importMask, delta, segments: { before, after: [...before, ...metas].sort((a, b) => a.label - b.label) } });
+    return { ...change, added: labelOf };
+  }
+}
