@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { VoxaError } from '../contract/errors';
 import type { Vec3 } from '../volume';
+import { mulberry32 } from '../random';
 import {
   applyEdit,
   buildEditDelta,
@@ -17,17 +18,7 @@ import {
 
 const full = (dims: Vec3) => ({ min: [0, 0, 0] as Vec3, max: [dims[0] - 1, dims[1] - 1, dims[2] - 1] as Vec3 });
 
-/** Small deterministic PRNG (mulberry32) for the randomised checks. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 describe('buildEditDelta', () => {
   it('records before/after triples over the tightened box (hand-computed)', () => {

@@ -5,19 +5,11 @@
  * class count. Reports the AUROC of every held-out fold (its mean and sample
  * standard deviation are the "spread") and the pooled out-of-fold AUROC.
  */
+import { mulberry32 } from '../random';
 import { auroc } from './auroc';
 
-/** mulberry32: a small deterministic PRNG so folds are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic PRNG so folds are reproducible. */
+export const seededRandom = mulberry32;
 
 /** Fold index (0..k−1) of each sample, stratified by label. */
 export function stratifiedFolds(labels: readonly number[], k: number, rand: () => number): number[] {

@@ -3,17 +3,9 @@
  * naive JSON array of numbers, for a 512×512×200 int16 CT volume.
  */
 import { decodeWire, encodeWire } from '../../common/contract/wireCodec';
+import { medianMs } from './timing';
 
-function time(fn: () => void, runs: number): number {
-  const t: number[] = [];
-  for (let n = 0; n < runs; n++) {
-    const s = performance.now();
-    fn();
-    t.push(performance.now() - s);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)] as number;
-}
+const time = medianMs;
 
 const voxels = new Int16Array(512 * 512 * 200);
 for (let n = 0; n < voxels.length; n++) voxels[n] = ((n * 2654435761) >>> 20) - 1024;

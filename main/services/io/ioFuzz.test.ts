@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import * as dicomParser from 'dicom-parser';
+import { mulberry32 } from '../../../common/random';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VoxaError } from '../../../common/contract';
 import type { Volume } from '../../../common/volume';
@@ -27,16 +28,6 @@ const SEED = Number(process.env.VOXA_FUZZ_SEED ?? 1);
 /** A case that takes longer than this counts as a hang (the machine running CI has 2 busy cores). */
 const CASE_LIMIT_MS = 10_000;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Format = 'dicom' | 'nifti' | 'nrrd';
 interface Sample {

@@ -8,6 +8,7 @@
  * volume centre.
  */
 import type { Mat3, Vec3, Volume } from '../../../common/volume';
+import { mulberry32 } from '../../../common/random';
 
 export interface Lesion {
   name: string;
@@ -45,17 +46,8 @@ export interface TorsoPhantom {
   lesions: Lesion[];
 }
 
-/** A small, fast PRNG (mulberry32) so phantoms are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Re-exported for the phantom generators (common/random.ts). */
+export { mulberry32 };
 
 export const DEFAULT_LESIONS: Lesion[] = [
   // Patient's left lung (LPS +x is patient left).
