@@ -1,14 +1,16 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { ChannelResponse } from '../../../common/contract';
 import type { VoxaClient } from '../client/voxaClient';
 import { FileBrowser } from '../components/FileBrowser';
 import { HelpOverlay } from '../components/HelpOverlay';
+import { SegmentEditorPanel } from '../components/SegmentEditorPanel';
 import { SegmentPanel } from '../components/SegmentPanel';
 import { StatusBar } from '../components/StatusBar';
 import { StudyPanel } from '../components/StudyPanel';
 import { Toolbar } from '../components/Toolbar';
 import { ViewerLayout } from '../components/ViewerLayout';
+import { createEditToolStore, handleSegmentKey } from '../state/editToolStore';
 import { createSegmentationStore, type SegmentationStore } from '../state/segmentationStore';
 import { createStudyListStore, type StudyListStore } from '../state/studyListStore';
 import { handleViewerKey } from '../state/viewerKeys';
@@ -16,6 +18,8 @@ import type { ViewerStore } from '../state/viewerStore';
 import { axialThumbnail } from '../viewport/thumbnail';
 import { openLabelmap } from './openLabelmap';
 import { openVolume } from './openVolume';
+import { SegmentEditor } from './segmentEditing';
+import { segmentToolHandler } from './segmentTools';
 
 function browserStorage() {
   try {
@@ -36,7 +40,13 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
   const [segStore] = useState(() => segIn ?? createSegmentationStore());
   const [studies] = useState(() => studiesIn ?? createStudyListStore(browserStorage()));
   const [info, setInfo] = useState<ChannelResponse<'app:info'> | null>(null);
-  const [browsing, setBrowsing] = useState<'image' | 'labelmap' | null>(null);
+  const [browsing, setBrowsing] = useState<'image' | 'labelmap' | 'mask' | null>(null);
+  const [tools] = useState(() => createEditToolStore());
+  const editor = useMemo(() => new SegmentEditor(client, store, segStore, tools), [client, store, segStore, tools]);
+  const toolHandler = useMemo(() => segmentToolHandler(editor), [editor]);
+  const [models, setModels] = useState<{ id: string; name: string }[]>([]);
+  const tool = useStore(tools, (s) => s.tool);
+  const brushRadiusMm = useStore(tools, (s) => s.brushRadiusMm);
   const [dropped, setDropped] = useState(false);
   const volume = useStore(store, (s) => s.volume);
   const error = useStore(store, (s) => s.error);
@@ -59,11 +69,24 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       if (t && (t.tagName === 'INPUT' || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA')) return;
-      if (handleViewerKey(store, segStore, e)) e.preventDefault();
+      if (!store.getState().helpOpen && store.getState().volume && handleSegmentKey(tools, { undo: () => void editor.undo(), redo: () => void editor.redo() }, e)) e.preventDefault();
+      else if (handleViewerKey(store, segStore, e)) e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [store, segStore]);
+  }, [store, segStore, tools, editor]);
+
+  // The segmentation of each opened volume lives in the services (restored from the edit journal).
+  const volumeId = volume?.header.volumeId;
+  useEffect(() => {
+    if (volumeId) void editor.open(volumeId);
+  }, [editor, volumeId]);
+  useEffect(() => {
+    client.invoke('segment:models', {}).then(
+      (r) => setModels(r.models.filter((m) => m.status === 'ok')),
+      () => undefined,
+    );
+  }, [client]);
 
   // Thumbnail of each newly opened study.
   const path = studies.getState().open[0]?.path;
@@ -81,6 +104,7 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
     const mode = browsing;
     setBrowsing(null);
     if (mode === 'labelmap') void openLabelmap(client, store, segStore, p);
+    else if (mode === 'mask') void editor.importFrom(p);
     else void openVolume(client, targets, p);
   };
   const dialog = (kind: 'dicomFolder' | 'niftiFile') =>
@@ -108,8 +132,27 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
       />
       <main className="workspace">
         <StudyPanel store={store} studies={studies} dropped={dropped} appLine={info ? `Voxa ${info.version} · ${info.mode} mode` : ''} onOpenPath={(p) => void openVolume(client, targets, p)} />
-        <ViewerLayout store={store} segStore={segStore} />
-        <SegmentPanel store={store} segStore={segStore} onOpenLabelmap={openLabelmapDialog} />
+        <ViewerLayout
+          store={store}
+          segStore={segStore}
+          onToolPointer={tool === 'navigate' ? undefined : toolHandler}
+          toolCursor={tool === 'brush' || tool === 'eraser' ? { radiusMm: brushRadiusMm } : null}
+        />
+        <SegmentPanel store={store} segStore={segStore} onOpenLabelmap={openLabelmapDialog}>
+          {volume && (
+            <SegmentEditorPanel
+              editor={editor}
+              segStore={segStore}
+              models={models}
+              defaultExportDir={path ? path.replace(/[\\/][^\\/]*[\\/]?$/, '') || null : null}
+              onBrowseImport={() =>
+                info?.nativeDialogs
+                  ? void client.invoke('dialog:open', { kind: 'niftiFile' }).then((r) => r.path && void editor.importFrom(r.path), () => undefined)
+                  : setBrowsing('mask')
+              }
+            />
+          )}
+        </SegmentPanel>
       </main>
       {error && (
         <div className="error-banner" role="alert" data-testid="error-banner">

@@ -1,4 +1,5 @@
 /** Segments (colour, visibility, opacity, fill/outline, 3D surfaces) and the 3D view's preset and clipping box. */
+import type { ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { SegmentationStore } from '../state/segmentationStore';
 import type { ClipBox, ViewerStore } from '../state/viewerStore';
@@ -8,7 +9,7 @@ const hex = (c: [number, number, number]) => `#${c.map((v) => v.toString(16).pad
 const rgb = (h: string): [number, number, number] => [1, 3, 5].map((n) => parseInt(h.slice(n, n + 2), 16)) as [number, number, number];
 const AXES = ['i', 'j', 'k'];
 
-export function SegmentPanel({ store, segStore, onOpenLabelmap }: { store: ViewerStore; segStore: SegmentationStore; onOpenLabelmap: () => void }) {
+export function SegmentPanel({ store, segStore, onOpenLabelmap, children }: { store: ViewerStore; segStore: SegmentationStore; onOpenLabelmap: () => void; children?: ReactNode }) {
   const volume = useStore(store, (s) => s.volume);
   const vrPreset = useStore(store, (s) => s.vrPreset);
   const clip = useStore(store, (s) => s.clip);
@@ -27,8 +28,9 @@ export function SegmentPanel({ store, segStore, onOpenLabelmap }: { store: Viewe
       <button onClick={onOpenLabelmap} data-testid="open-labelmap">
         Open labelmap…
       </button>
-      <ul className="segment-list">
-        {segmentation?.segments.map((s) => (
+      {children}
+      <ul className="segment-list" hidden={children !== undefined}>
+        {(children === undefined ? (segmentation?.segments ?? []) : []).map((s) => (
           <li key={s.label} data-testid={`segment-${s.label}`}>
             <input type="checkbox" checked={s.visible} onChange={(e) => seg.updateSegment(s.label, { visible: e.target.checked })} aria-label={`Show ${s.name}`} />
             <input type="color" value={hex(s.colour)} onChange={(e) => seg.updateSegment(s.label, { colour: rgb(e.target.value) })} aria-label={`Colour of ${s.name}`} />

@@ -73,7 +73,7 @@ export function Toolbar({ store, nativeDialogs, onOpenDicom, onOpenNifti, onBrow
       <button disabled={!volume} onClick={() => s.setInterpolation(interpolation === 'nearest' ? 'linear' : 'nearest')} title="Interpolation (L)">
         {interpolation === 'nearest' ? 'Nearest' : 'Linear'}
       </button>
-      <button className={anonymise ? 'on' : ''} onClick={() => s.toggleAnonymise()} title="Hide patient identifiers (P)" data-testid="toggle-anonymise">
+      <button className={anonymise ? 'on' : ''} onClick={() => s.toggleAnonymise()} title="Hide patient identifiers (Shift+P)" data-testid="toggle-anonymise">
         Anonymise
       </button>
       <button disabled={!volume} onClick={() => s.resetView()} title="Reset zoom, pan and window (R)">

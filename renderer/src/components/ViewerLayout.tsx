@@ -3,11 +3,22 @@ import { useStore } from 'zustand';
 import type { SegmentationStore } from '../state/segmentationStore';
 import { layoutViews, type ViewerStore, type ViewId } from '../state/viewerStore';
 import { MprViewport } from '../viewport/MprViewport';
+import type { ToolCursor, ToolPointerHandler } from '../viewport/toolPointer';
 import { Volume3DViewport } from '../viewport/Volume3DViewport';
 
 const ALL: ViewId[] = ['axial', 'coronal', 'sagittal', '3d'];
 
-export function ViewerLayout({ store, segStore }: { store: ViewerStore; segStore: SegmentationStore }) {
+export function ViewerLayout({
+  store,
+  segStore,
+  onToolPointer,
+  toolCursor = null,
+}: {
+  store: ViewerStore;
+  segStore: SegmentationStore;
+  onToolPointer?: ToolPointerHandler | undefined;
+  toolCursor?: ToolCursor;
+}) {
   const layout = useStore(store, (s) => s.layout);
   const active = useStore(store, (s) => s.activeView);
   const maximised = useStore(store, (s) => s.maximised);
@@ -18,7 +29,7 @@ export function ViewerLayout({ store, segStore }: { store: ViewerStore; segStore
     <div className={`viewer-grid ${cls}`} data-testid="viewer-grid" data-layout={maximised ? 'maximised' : layout}>
       {ALL.map((v) => (
         <div key={v} className="viewer-cell" hidden={!shown.includes(v)} style={{ order: shown.indexOf(v) }}>
-          {v === '3d' ? <Volume3DViewport store={store} segStore={segStore} /> : <MprViewport view={v} store={store} segStore={segStore} />}
+          {v === '3d' ? <Volume3DViewport store={store} segStore={segStore} /> : <MprViewport view={v} store={store} segStore={segStore} onToolPointer={onToolPointer} toolCursor={toolCursor} />}
         </div>
       ))}
     </div>

@@ -19,6 +19,8 @@ export interface Segment {
   colour: Rgb;
   visible: boolean;
   locked: boolean;
+  /** This segment's opacity (0..1), multiplied by the representation's; default 1. */
+  opacity?: number;
   /** SNOMED CT code where known. */
   snomedCode?: string;
 }
@@ -57,6 +59,8 @@ export interface SegmentationActions {
   updateSegment(label: number, patch: Partial<Omit<Segment, 'label'>>): void;
   /** Removes a segment and erases its voxels. */
   removeSegment(label: number): void;
+  /** Replaces the segment list (the services own it while editing). */
+  setSegments(segments: Segment[]): void;
   /** Applies a delta; returns its inverse, or throws RangeError for a bad delta. */
   applyDelta(delta: LabelDelta): LabelDelta;
   setRepresentation(patch: Partial<SegmentationRepresentation>): void;
@@ -85,17 +89,18 @@ export function defaultSegment(label: number, meta: Partial<Omit<Segment, 'label
     colour: meta.colour ?? SEGMENT_COLOURS[(label - 1) % SEGMENT_COLOURS.length]!,
     visible: meta.visible ?? true,
     locked: meta.locked ?? false,
+    ...(meta.opacity !== undefined ? { opacity: meta.opacity } : {}),
     ...(meta.snomedCode ? { snomedCode: meta.snomedCode } : {}),
   };
 }
 
-/** RGBA table (256 × 4) for drawing: hidden segments and label 0 transparent. */
+/** RGBA table (256 × 4) for drawing: hidden segments and label 0 transparent; alpha = opacity × the segment's own. */
 export function colourTable(segments: Segment[], opacity: number): Uint8Array {
   const t = new Uint8Array(256 * 4);
-  const a = Math.round(Math.min(1, Math.max(0, opacity)) * 255);
+  const clamp = (v: number) => Math.min(1, Math.max(0, v));
   for (const s of segments) {
     if (!s.visible || s.label <= 0 || s.label > 255) continue;
-    t.set([s.colour[0], s.colour[1], s.colour[2], a], s.label * 4);
+    t.set([s.colour[0], s.colour[1], s.colour[2], Math.round(clamp(opacity) * clamp(s.opacity ?? 1) * 255)], s.label * 4);
   }
   return t;
 }
@@ -152,6 +157,11 @@ export function createSegmentationStore() {
           lastChange: changed ? null : seg.lastChange,
         },
       });
+    },
+    setSegments(segments) {
+      const seg = get().segmentation;
+      if (!seg) return;
+      set({ segmentation: { ...seg, segments: [...segments].sort((a, b) => a.label - b.label) } });
     },
     applyDelta(delta) {
       const seg = get().segmentation;

@@ -2,6 +2,7 @@
  * Keyboard and mouse conventions: one table, used both by the key handler and
  * by the help overlay (`?`), so the two cannot disagree.
  */
+import { SEGMENT_SHORTCUTS } from './editToolStore';
 import type { SegmentationStore } from './segmentationStore';
 import type { ViewerStore, ViewId } from './viewerStore';
 import { AUTO_WINDOW_KEY, CT_PRESETS } from './windowPresets';
@@ -22,11 +23,12 @@ export const KEYBOARD_SHORTCUTS: Shortcut[] = [
   { keys: 'R', action: 'Reset zoom, pan, window and clipping' },
   { keys: 'C', action: 'Show / hide crosshairs' },
   { keys: 'A', action: 'Show / hide corner annotations' },
-  { keys: 'P', action: 'Hide / show patient identifiers (demos, screenshots)' },
+  { keys: 'Shift+P', action: 'Hide / show patient identifiers (demos, screenshots)' },
   { keys: 'W', action: 'Left drag: crosshair ↔ window/level' },
   { keys: 'F', action: 'Maximise / restore the active view' },
   { keys: 'Shift+1 / Shift+3 / Shift+4', action: 'Layout 1×1 / 1×3 / 2×2' },
   { keys: 'O', action: 'Labelmap: fill ↔ outline' },
+  ...SEGMENT_SHORTCUTS,
   { keys: '?', action: 'This help' },
   { keys: 'Esc', action: 'Close dialogs and this help' },
 ];
@@ -82,6 +84,8 @@ export function handleViewerKey(store: ViewerStore, segStore: SegmentationStore,
         s.toggleAnnotations();
         break;
       case 'p':
+        // Plain P is the point prompt (editToolStore).
+        if (!e.shiftKey) return false;
         s.toggleAnonymise();
         break;
       case 'w':

@@ -5,6 +5,7 @@ import { dot } from '../../../common/geometry/affine';
 import { colourTable, type SegmentationStore } from '../state/segmentationStore';
 import { sliceOf, type ViewerStore } from '../state/viewerStore';
 import { computeView, displayToLps, edgeLabels, lpsToDisplay, PLANE_AXES, sampleAt, scaleBarMm, type MprView, type Size } from './mprGeometry';
+import type { ToolCursor, ToolPointerHandler } from './toolPointer';
 import { VtkMprView } from './vtkMprView';
 
 const TITLES: Record<MprView, string> = { axial: 'Axial', coronal: 'Coronal', sagittal: 'Sagittal' };
@@ -12,8 +13,23 @@ const TITLES: Record<MprView, string> = { axial: 'Axial', coronal: 'Coronal', sa
 /** For benchmarks and e2e: the live vtk views by name. */
 export const liveMprViews = new Map<MprView, VtkMprView>();
 
-export function MprViewport({ view, store, segStore }: { view: MprView; store: ViewerStore; segStore: SegmentationStore }) {
+export function MprViewport({
+  view,
+  store,
+  segStore,
+  onToolPointer,
+  toolCursor = null,
+}: {
+  view: MprView;
+  store: ViewerStore;
+  segStore: SegmentationStore;
+  /** The active editing tool's handler for the left button (prompts, brush); absent: navigation only. */
+  onToolPointer?: ToolPointerHandler | undefined;
+  toolCursor?: ToolCursor;
+}) {
   const containerRef = useRef<HTMLDivElement>(null);
+  const [rubberBand, setRubberBand] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
+  const [hover, setHover] = useState<{ x: number; y: number } | null>(null);
   const vtkRef = useRef<VtkMprView | null>(null);
   const [size, setSize] = useState<Size>({ width: 0, height: 0 });
   const volume = useStore(store, (s) => s.volume);
@@ -65,7 +81,7 @@ export function MprViewport({ view, store, segStore }: { view: MprView; store: V
       v.updateOverlay(
         segmentation && segmentation.volumeId === s.volume.header.volumeId
           ? {
-              key: `${segmentation.version}|${segmentation.segments.map((x) => `${x.label}:${x.colour.join(',')}:${x.visible}`).join(';')}`,
+              key: `${segmentation.version}|${segmentation.segments.map((x) => `${x.label}:${x.colour.join(',')}:${x.visible}:${x.opacity ?? 1}`).join(';')}`,
               labels: segmentation.labels,
               table: colourTable(segmentation.segments, 1),
               mode: rep.mode,
@@ -114,6 +130,31 @@ export function MprViewport({ view, store, segStore }: { view: MprView; store: V
     el.focus();
     const s0 = store.getState();
     s0.setActiveView(view);
+    if (e.button === 0 && !e.shiftKey && onToolPointer) {
+      const lps = toLps(e.clientX, e.clientY);
+      const drag = lps ? onToolPointer({ view, lps, negative: e.ctrlKey || e.altKey || e.metaKey }) : null;
+      if (drag) {
+        const r = el.getBoundingClientRect();
+        const x0 = e.clientX - r.left;
+        const y0 = e.clientY - r.top;
+        const toolMove = (ev: PointerEvent) => {
+          const p = toLps(ev.clientX, ev.clientY);
+          if (p) drag.move(p);
+          if (drag.kind === 'box') setRubberBand({ x0, y0, x1: ev.clientX - r.left, y1: ev.clientY - r.top });
+        };
+        const toolUp = (ev: PointerEvent) => {
+          el.removeEventListener('pointermove', toolMove);
+          el.removeEventListener('pointerup', toolUp);
+          el.removeEventListener('pointercancel', toolUp);
+          setRubberBand(null);
+          drag.up(ev.type === 'pointercancel' ? null : toLps(ev.clientX, ev.clientY));
+        };
+        el.addEventListener('pointermove', toolMove);
+        el.addEventListener('pointerup', toolUp);
+        el.addEventListener('pointercancel', toolUp);
+        return;
+      }
+    }
     const mode =
       e.button === 2
         ? 'zoom'
@@ -175,8 +216,17 @@ export function MprViewport({ view, store, segStore }: { view: MprView; store: V
         tabIndex={0}
         onWheel={onWheel}
         onPointerDown={onPointerDown}
-        onPointerMove={(e) => readoutAt(e.clientX, e.clientY)}
-        onPointerLeave={() => store.getState().setCursor(null)}
+        onPointerMove={(e) => {
+          readoutAt(e.clientX, e.clientY);
+          if (toolCursor) {
+            const r = e.currentTarget.getBoundingClientRect();
+            setHover({ x: e.clientX - r.left, y: e.clientY - r.top });
+          }
+        }}
+        onPointerLeave={() => {
+          store.getState().setCursor(null);
+          setHover(null);
+        }}
         onContextMenu={(e) => e.preventDefault()}
       />
       {volume && cross ? (
@@ -185,6 +235,19 @@ export function MprViewport({ view, store, segStore }: { view: MprView; store: V
             <svg className="crosshair" width={size.width} height={size.height} data-testid={`${view}-crosshair`} data-x={cross[0].toFixed(2)} data-y={cross[1].toFixed(2)}>
               <line x1={0} x2={size.width} y1={cross[1]} y2={cross[1]} />
               <line x1={cross[0]} x2={cross[0]} y1={0} y2={size.height} />
+            </svg>
+          )}
+          {(rubberBand || (toolCursor && hover && mmPerPx > 0)) && (
+            <svg className="tool-overlay" width={size.width} height={size.height} data-testid={`${view}-tool-overlay`}>
+              {rubberBand && (
+                <rect
+                  x={Math.min(rubberBand.x0, rubberBand.x1)}
+                  y={Math.min(rubberBand.y0, rubberBand.y1)}
+                  width={Math.abs(rubberBand.x1 - rubberBand.x0)}
+                  height={Math.abs(rubberBand.y1 - rubberBand.y0)}
+                />
+              )}
+              {toolCursor && hover && mmPerPx > 0 && <circle cx={hover.x} cy={hover.y} r={toolCursor.radiusMm / mmPerPx} />}
             </svg>
           )}
           <span className="orient orient-top" data-testid={`${view}-orient-top`}>{labels.top}</span>
