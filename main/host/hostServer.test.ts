@@ -86,6 +86,12 @@ describe('host server', () => {
     expect(voxels.binary).toBe(true);
     const data = (voxels.envelope.value as { data: ArrayBuffer }).data;
     expect(Array.from(new Int16Array(data))).toEqual(Array.from({ length: 24 }, (_, n) => n * 10 - 50));
+    // A chunk of whole k slices: slice 1 of 2 holds voxels 12..23.
+    const chunk = await call(ws, 6, 'volume:voxels', { volumeId: header.volumeId, firstSlice: 1, sliceCount: 1 });
+    expect(chunk.envelope.value).toMatchObject({ firstSlice: 1, sliceCount: 1 });
+    expect(Array.from(new Int16Array((chunk.envelope.value as { data: ArrayBuffer }).data))).toEqual(Array.from({ length: 12 }, (_, n) => (n + 12) * 10 - 50));
+    const past = await call(ws, 7, 'volume:voxels', { volumeId: header.volumeId, firstSlice: 1, sliceCount: 2 });
+    expect(past.envelope).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     const bad = await call(ws, 3, 'volume:open', { path: 17 });
     expect(bad.envelope).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     const unknown = await call(ws, 4, 'shell:exec', {});

@@ -15,6 +15,7 @@ import { listFolder, listRoots } from './fileBrowser';
 import { DEFAULT_IO_LIMITS, type IoLimits } from './io/limits';
 import { loadVolume } from './io/volumeLoader';
 import type { VolumeStore } from './volumeStore';
+import type { Volume } from '../../common/volume';
 
 export interface ShellAdapter {
   info: () => ChannelResponse<'app:info'>;
@@ -72,12 +73,25 @@ function createCoreHandlers(deps: ServiceDeps): DomainHandlers<typeof coreChanne
       ctx.emit('job:progress', { jobId: id, label, fraction: 1, done: true });
       return header;
     },
-    'volume:voxels': ({ volumeId }) => {
-      const v = deps.volumes.get(volumeId);
-      const bytes = v.voxels;
-      const data = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
-      return { volumeId, dtype: v.dtype, data };
-    },
+    'volume:voxels': ({ volumeId, firstSlice, sliceCount }) => voxelSlices(deps.volumes.get(volumeId), volumeId, firstSlice, sliceCount),
     'volume:close': ({ volumeId }) => ({ closed: deps.volumes.close(volumeId) }),
   };
+}
+
+/**
+ * The voxels of k slices [firstSlice, firstSlice + sliceCount) as one buffer (all
+ * slices when no range is given). A range past the last slice is BAD_REQUEST.
+ * The whole array is sent without a copy when it owns its buffer.
+ */
+export function voxelSlices(v: Volume, volumeId: string, firstSlice = 0, sliceCount?: number): ChannelResponse<'volume:voxels'> {
+  const [ni, nj, nk] = v.geometry.dimensions;
+  const count = sliceCount ?? nk - firstSlice;
+  if (firstSlice + count > nk || count < 0) {
+    throw new VoxaError('BAD_REQUEST', `slices ${firstSlice}..${firstSlice + count - 1} are outside the volume's ${nk} slices`);
+  }
+  const bytes = v.voxels;
+  const whole = firstSlice === 0 && count === nk;
+  const part = whole ? bytes : bytes.subarray(firstSlice * ni * nj, (firstSlice + count) * ni * nj);
+  const data = part.byteOffset === 0 && part.byteLength === part.buffer.byteLength ? (part.buffer as ArrayBuffer) : (part.slice().buffer as ArrayBuffer);
+  return { volumeId, dtype: v.dtype, firstSlice, sliceCount: count, data };
 }

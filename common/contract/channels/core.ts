@@ -4,6 +4,9 @@ import { VOXEL_DTYPES } from '../../volume';
 import { binary, fsEntrySchema, jobProgressSchema, volumeHeaderSchema } from '../schemas';
 import { channel } from './define';
 
+/** Target size of one voxel chunk (whole k slices; a single slice may exceed it). */
+export const VOXEL_CHUNK_BYTES = 16 * 1024 * 1024;
+
 export const coreChannels = {
   'app:info': channel(
     z.object({}),
@@ -26,9 +29,24 @@ export const coreChannels = {
     z.object({ path: z.string(), parent: z.string().nullable(), entries: z.array(fsEntrySchema) }),
   ),
   'volume:open': channel(z.object({ path: z.string().min(1), jobId: z.string().optional() }), volumeHeaderSchema),
+  /**
+   * Voxels of a loaded volume, whole or as a range of k slices (i fastest). Large
+   * volumes travel in chunks of about VOXEL_CHUNK_BYTES, so no single message holds
+   * the whole array and the renderer fills one typed array as they arrive.
+   */
   'volume:voxels': channel(
-    z.object({ volumeId: z.string() }),
-    z.object({ volumeId: z.string(), dtype: z.enum(VOXEL_DTYPES), data: binary }),
+    z.object({
+      volumeId: z.string(),
+      firstSlice: z.number().int().nonnegative().optional(),
+      sliceCount: z.number().int().positive().optional(),
+    }),
+    z.object({
+      volumeId: z.string(),
+      dtype: z.enum(VOXEL_DTYPES),
+      firstSlice: z.number().int().nonnegative(),
+      sliceCount: z.number().int().nonnegative(),
+      data: binary,
+    }),
   ),
   'volume:close': channel(z.object({ volumeId: z.string() }), z.object({ closed: z.boolean() })),
 } as const;

@@ -4,10 +4,10 @@
  * (same dimensions, and spacing, origin and direction within 1e-3).
  */
 import { VoxaError, type VolumeHeader } from '../../../common/contract';
-import { voxelArrayFromBuffer } from '../../../common/volume';
 import type { VoxaClient } from '../client/voxaClient';
 import type { SegmentationStore } from '../state/segmentationStore';
 import type { ViewerStore } from '../state/viewerStore';
+import { fetchVoxels } from './fetchVoxels';
 
 export function sameGrid(a: VolumeHeader['geometry'], b: VolumeHeader['geometry'], tol = 1e-3): boolean {
   const close = (x: readonly number[], y: readonly number[]) => x.every((v, n) => Math.abs(v - (y[n] ?? NaN)) <= tol * Math.max(1, Math.abs(v)));
@@ -27,8 +27,7 @@ export async function openLabelmap(client: VoxaClient, store: ViewerStore, segSt
     labelId = header.volumeId;
     if (!sameGrid(header.geometry, image.header.geometry)) throw new VoxaError('UNSUPPORTED', "The segmentation's grid does not match the image's grid.");
     if (header.valueRange[0] < 0 || header.valueRange[1] > 255) throw new VoxaError('UNSUPPORTED', 'A labelmap must hold labels 0..255.');
-    const { dtype, data } = await client.invoke('volume:voxels', { volumeId: header.volumeId });
-    const values = voxelArrayFromBuffer(dtype, data);
+    const values = await fetchVoxels(client, { volumeId: header.volumeId, dtype: header.dtype, dimensions: header.geometry.dimensions });
     const labels = values instanceof Uint8Array ? values : Uint8Array.from(values, (v) => (Number.isFinite(v) ? Math.round(v) : 0));
     segStore.getState().load(image.header.volumeId, image.header.geometry.dimensions, labels);
   } catch (e) {

@@ -1,11 +1,11 @@
 /**
- * Loads a volume into the viewer: header, then the voxels once, as binary.
- * The typed array wraps the received buffer (no copy); the viewer, the MPR
- * reslicer and the 3D view all read that one array.
+ * Loads a volume into the viewer: header, then the voxels as binary chunks
+ * filling one typed array (fetchVoxels.ts); the viewer, the MPR reslicer and
+ * the 3D view all read that one array.
  */
 import { VoxaError } from '../../../common/contract';
-import { voxelArrayFromBuffer } from '../../../common/volume';
 import type { VoxaClient } from '../client/voxaClient';
+import { fetchVoxels } from './fetchVoxels';
 import type { SegmentationStore } from '../state/segmentationStore';
 import type { StudyListStore } from '../state/studyListStore';
 import type { ViewerStore } from '../state/viewerStore';
@@ -16,8 +16,8 @@ export interface OpenTargets {
   studies?: StudyListStore;
 }
 
-/** For the benchmark: timestamps (performance.now) of the latest open. */
-export const openTimings = { requested: 0, headerMs: 0, voxelsMs: 0, loadedAt: 0 };
+/** For the benchmark: timestamps (performance.now) and durations of the latest open. */
+export const openTimings = { requested: 0, headerMs: 0, voxelsMs: 0, loadedAt: 0, setVolumeMs: 0 };
 
 export async function openVolume(client: VoxaClient, targets: OpenTargets | ViewerStore, path: string): Promise<void> {
   const { store, segStore, studies } = 'getState' in targets ? { store: targets, segStore: undefined, studies: undefined } : targets;
@@ -37,11 +37,18 @@ export async function openVolume(client: VoxaClient, targets: OpenTargets | View
     openTimings.requested = t0;
     const header = await client.invoke('volume:open', { path, jobId });
     const t1 = performance.now();
-    const { dtype, data } = await client.invoke('volume:voxels', { volumeId: header.volumeId });
+    const name = path.split(/[\\/]/).pop() ?? '';
+    const voxels = await fetchVoxels(client, { volumeId: header.volumeId, dtype: header.dtype, dimensions: header.geometry.dimensions }, {
+      onProgress: (fraction) => {
+        store.getState().setBusy({ label: 'Receiving voxels', fraction });
+        studies?.getState().setJob(jobId, { label: `Receiving ${name}`, fraction });
+      },
+    });
     const t2 = performance.now();
     Object.assign(openTimings, { headerMs: t1 - t0, voxelsMs: t2 - t1, loadedAt: t2 });
     segStore?.getState().clear();
-    store.getState().setVolume({ header, voxels: voxelArrayFromBuffer(dtype, data) });
+    store.getState().setVolume({ header, voxels });
+    openTimings.setVolumeMs = performance.now() - t2;
     studies?.getState().opened({
       path,
       volumeId: header.volumeId,

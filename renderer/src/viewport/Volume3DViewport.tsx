@@ -76,11 +76,25 @@ export function Volume3DViewport({ store, segStore }: { store: ViewerStore; segS
     };
   }, []);
 
+  // Lazily, after the MPR views have drawn their first images: subsampling and
+  // the 3D texture upload never delay the first image of a newly opened volume.
   useEffect(() => {
-    if (!volume || !vtkRef.current) return;
-    const d = downsampleVolume(volume.header.geometry, volume.voxels);
-    vtkRef.current.setVolume(d.geometry, d.voxels);
-  }, [volume]);
+    if (!volume || !vtkRef.current) return undefined;
+    let timer = 0;
+    const frame = requestAnimationFrame(() => {
+      timer = window.setTimeout(() => {
+        const v = vtkRef.current;
+        if (!v) return;
+        const d = downsampleVolume(volume.header.geometry, volume.voxels);
+        v.setVolume(d.geometry, d.voxels);
+        v.setClip(store.getState().clip);
+      }, 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [volume, store]);
 
   useEffect(() => {
     const p = VR_PRESETS.find((x) => x.id === preset);
