@@ -1,56 +1,17 @@
 /** `voxa recist`: RECIST 1.1 axes, volume and 3D diameter of a lesion mask on its image. */
 import path from 'node:path';
-import { VoxaError } from '../../../common/contract';
-import { ijkToLps } from '../../../common/geometry/affine';
-import { measureLesion, type Caliper, type LesionMeasurement } from '../../../common/geometry/recistAxes';
+import type { Caliper, LesionMeasurement } from '../../../common/geometry/recistAxes';
 import { assessMeasurability } from '../../../common/recist/measurability';
-import type { Vec3, Volume, VolumeGeometry } from '../../../common/volume';
-import { loadVolume } from '../../services/io/volumeLoader';
+import type { Vec3 } from '../../../common/volume';
+import { measureMaskFile, srLesionOf } from '../../services/recist/maskMeasurement';
+import { lesionFromGroup, readTid1500File, writeTid1500, type SrDocument } from '../../services/recist/tid1500';
+import { hashedUid, randomUid } from '../../services/phantom/dicomPart10';
 import { parseFlags, UsageError, type CliCommand } from '../command';
+
+export { checkSameGrid, chooseLabel } from '../../services/recist/maskMeasurement';
 
 const r4 = (v: number) => Math.round(v * 1e4) / 1e4 + 0;
 const r4v = (v: Vec3): Vec3 => [r4(v[0]), r4(v[1]), r4(v[2])];
-
-/** Refuses a mask whose voxel grid is not the image's (same dimensions, voxel centres within 1 % of a voxel). */
-export function checkSameGrid(image: VolumeGeometry, mask: VolumeGeometry): void {
-  const dims = (g: VolumeGeometry) => g.dimensions.join('×');
-  if (dims(image) !== dims(mask)) throw new VoxaError('BAD_REQUEST', `mask grid ${dims(mask)} differs from image grid ${dims(image)}; resample the mask onto the image first`);
-  const [ni, nj, nk] = image.dimensions;
-  const corners: Vec3[] = [
-    [0, 0, 0],
-    [ni - 1, 0, 0],
-    [0, nj - 1, 0],
-    [0, 0, nk - 1],
-    [ni - 1, nj - 1, nk - 1],
-  ];
-  const tol = 0.01 * Math.min(...image.spacingMm);
-  for (const c of corners) {
-    const a = ijkToLps(image, c);
-    const b = ijkToLps(mask, c);
-    const d = Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
-    if (!(d <= tol)) throw new VoxaError('BAD_REQUEST', `mask and image voxel ${c.join(',')} are ${d.toFixed(3)} mm apart: the mask does not lie on the image grid`);
-  }
-}
-
-/** The label to measure: the one given, else the mask's only non-zero value. */
-export function chooseLabel(mask: Volume, label: number | undefined): number {
-  if (label !== undefined) return label;
-  const seen = new Set<number>();
-  const v = mask.voxels;
-  for (let n = 0; n < v.length; n++) {
-    const x = v[n] as number;
-    if (x !== 0 && Number.isFinite(x)) {
-      seen.add(x);
-      if (seen.size > 16) break;
-    }
-  }
-  if (seen.size === 0) throw new VoxaError('NOT_FOUND', 'the mask is empty (no non-zero voxel)');
-  if (seen.size > 1) {
-    const list = [...seen].sort((a, b) => a - b);
-    throw new VoxaError('BAD_REQUEST', `the mask holds several labels (${list.slice(0, 16).join(', ')}${seen.size > 16 ? ', …' : ''}); choose one with --label N`);
-  }
-  return [...seen][0] as number;
-}
 
 const AXIS_NAMES = ['i', 'j', 'k'] as const;
 
@@ -86,9 +47,14 @@ export function recistJson(m: LesionMeasurement, extra: Record<string, unknown>)
 
 export const recistCommand: CliCommand = {
   name: 'recist',
-  usage: ['recist <image> --mask <mask> [--label N] [--json]   RECIST 1.1 long/short axis, nodal short axis, volume and 3D diameter of a lesion mask'],
+  usage: [
+    'recist <image> --mask <mask.nii.gz|seg.dcm|rtstruct.dcm> [--label N] [--sr out.dcm [--id T1] [--node] [--role target|nonTarget|new]] [--json]   RECIST 1.1 long/short axis, nodal short axis, volume and 3D diameter of a lesion mask; --sr writes a DICOM SR TID 1500',
+    'recist --read-sr <sr.dcm> [--json]   the measurement groups of a TID 1500 SR (long/short axis, 3D diameter, volume, tracking ids, finding site)',
+  ],
   async run(args, io) {
-    const { positional, flags, has } = parseFlags(args, ['json']);
+    const { positional, flags, has } = parseFlags(args, ['json', 'node']);
+    const srIn = flags.get('read-sr')?.[0];
+    if (srIn) return printSr(await readTid1500File(path.resolve(srIn)), has('json'), io);
     const imagePath = positional[0];
     const maskPath = flags.get('mask')?.[0];
     if (!imagePath) throw new UsageError('missing <image>');
@@ -99,12 +65,24 @@ export const recistCommand: CliCommand = {
       label = Number(labelText);
       if (!Number.isInteger(label)) throw new UsageError(`--label must be an integer, got "${labelText}"`);
     }
-    const [image, mask] = await Promise.all([loadVolume(path.resolve(imagePath)), loadVolume(path.resolve(maskPath))]);
-    checkSameGrid(image.geometry, mask.geometry);
-    const chosen = chooseLabel(mask, label);
-    const m = measureLesion(mask, { label: chosen });
-    if (!m) throw new VoxaError('NOT_FOUND', `label ${chosen} has no voxel in ${path.basename(maskPath)}`);
-    const result = recistJson(m, { image: imagePath, mask: maskPath, label: chosen });
+    const role = flags.get('role')?.[0];
+    if (role !== undefined && role !== 'target' && role !== 'nonTarget' && role !== 'new') throw new UsageError(`--role must be target, nonTarget or new, got "${role}"`);
+    const mm = await measureMaskFile(path.resolve(imagePath), path.resolve(maskPath), label);
+    const m = mm.measurement;
+    const chosen = mm.label;
+    const result = recistJson(m, { image: imagePath, mask: maskPath, maskKind: mm.maskKind, label: chosen, ...(mm.segmentLabel ? { segmentLabel: mm.segmentLabel } : {}) });
+    const srOut = flags.get('sr')?.[0];
+    if (srOut) {
+      const trackingId = flags.get('id')?.[0] ?? mm.segmentLabel ?? `lesion ${chosen}`;
+      const lesion = srLesionOf(mm, {
+        trackingId,
+        trackingUid: mm.segment ? hashedUid(`tracking|${mm.segment.sopInstanceUid}|${chosen}`) : randomUid(),
+        isNode: has('node'),
+        ...(role ? { role } : {}),
+      });
+      await writeTid1500(path.resolve(srOut), [lesion], mm.subject);
+      Object.assign(result, { sr: srOut });
+    }
     if (has('json')) {
       io.out(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
@@ -112,16 +90,69 @@ export const recistCommand: CliCommand = {
     const p = (v: Vec3) => `(${r4v(v).join(', ')})`;
     io.out(
       [
-        `${path.basename(maskPath)} label ${chosen} on ${path.basename(imagePath)}`,
+        `${path.basename(maskPath)} ${mm.maskKind === 'labelmap' ? 'label' : 'segment'} ${chosen}${mm.segmentLabel ? ` "${mm.segmentLabel}"` : ''} on ${path.basename(imagePath)}`,
         `  long axis     ${result.longAxisMm} mm  on slice ${result.sliceAxis}=${result.sliceIndex}  ${p(m.longAxis.startLps)} → ${p(m.longAxis.endLps)} LPS`,
         `  short axis    ${result.shortAxisMm} mm  ${p(m.shortAxis.startLps)} → ${p(m.shortAxis.endLps)} LPS`,
         `  nodal short   ${result.nodalShortAxisMm} mm  on slice ${result.sliceAxis}=${m.nodalShortAxis.sliceIndex}`,
         `  3D longest    ${result.longest3dMm} mm`,
         `  volume        ${result.volumeMl} mL (${m.voxelCount} voxels)`,
         `  measurable    as a lesion: ${result.measurability.asLesion.reason}; as a node: ${result.measurability.asNode.reason}`,
+        ...(srOut ? [`  SR            ${srOut} (TID 1500)`] : []),
         '',
       ].join('\n'),
     );
     return 0;
   },
 };
+
+/** JSON of a read SR: per group the RECIST quantities (mm, mL) and the raw NUM items. */
+export function srJson(doc: SrDocument) {
+  return {
+    sopInstanceUid: doc.sopInstanceUid,
+    studyInstanceUid: doc.studyInstanceUid,
+    templateId: doc.templateId ?? null,
+    observers: doc.observerNames,
+    warnings: doc.warnings,
+    groups: doc.groups.map((g, n) => {
+      const l = lesionFromGroup(g, n);
+      return {
+        trackingId: l.trackingId,
+        trackingUid: l.trackingUid,
+        finding: g.finding ?? null,
+        findingSite: g.findingSite ?? null,
+        role: l.role ?? null,
+        isNode: l.isNode ?? false,
+        manual: l.manual ?? false,
+        longAxisMm: l.longAxis?.lengthMm ?? null,
+        shortAxisMm: l.shortAxis?.lengthMm ?? null,
+        longest3dMm: l.longest3d?.lengthMm ?? null,
+        volumeMl: l.volumeMl ?? null,
+        longAxis: l.longAxis ?? null,
+        shortAxis: l.shortAxis ?? null,
+        longest3d: l.longest3d ?? null,
+        segment: g.segment ?? null,
+        sourceSeriesUid: g.sourceSeriesUid ?? null,
+        sourceImageUids: g.sourceImageUids,
+        measurements: g.measurements.map((x) => ({ concept: x.concept, value: x.value, unit: x.unit?.value ?? null, derivation: x.derivation?.meaning ?? null })),
+      };
+    }),
+  };
+}
+
+function printSr(doc: SrDocument, json: boolean, io: { out: (s: string) => void }): number {
+  const j = srJson(doc);
+  if (json) {
+    io.out(`${JSON.stringify(j, null, 2)}\n`);
+    return 0;
+  }
+  const v = (x: number | null, unit: string) => (x === null ? '—' : `${r4(x)} ${unit}`);
+  const lines = [`TID ${j.templateId ?? '?'} SR ${j.sopInstanceUid}: ${j.groups.length} measurement group(s)`];
+  for (const g of j.groups) {
+    lines.push(
+      `  ${g.trackingId}${g.findingSite ? ` (${g.findingSite.meaning})` : ''}${g.manual ? ' [manual]' : ''}: long ${v(g.longAxisMm, 'mm')}, short ${v(g.shortAxisMm, 'mm')}, 3D ${v(g.longest3dMm, 'mm')}, volume ${v(g.volumeMl, 'mL')}`,
+    );
+    for (const x of g.measurements) lines.push(`      ${x.concept.meaning}${x.derivation ? ` (${x.derivation})` : ''} = ${x.value ?? '—'} ${x.unit ?? ''}`);
+  }
+  io.out(`${lines.join('\n')}\n`);
+  return 0;
+}
