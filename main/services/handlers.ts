@@ -12,6 +12,7 @@ import { createStudyHandlers } from './db/studyHandlers';
 import { createTaskHandlers } from './tasks/taskHandlers';
 import type { PathGrants } from './access/pathGrants';
 import { listFolder, listRoots } from './fileBrowser';
+import { jobProgress } from './jobProgress';
 import { DEFAULT_IO_LIMITS, type IoLimits } from './io/limits';
 import { loadVolume } from './io/volumeLoader';
 import type { VolumeStore } from './volumeStore';
@@ -55,22 +56,10 @@ function createCoreHandlers(deps: ServiceDeps): DomainHandlers<typeof coreChanne
     'fs:list': ({ path }) => listFolder(deps.grants, path),
     'volume:open': async ({ path, jobId }, ctx) => {
       const real = await deps.grants.check(path);
-      const id = jobId ?? 'volume:open';
-      const label = 'Loading';
-      ctx.emit('job:progress', { jobId: id, label, fraction: 0, done: false });
-      let lastSent = 0;
-      const volume = await loadVolume(real, {
-        limits,
-        signal: ctx.signal,
-        onProgress: (done, total) => {
-          const now = Date.now();
-          if (now - lastSent < 100 && done < total) return;
-          lastSent = now;
-          ctx.emit('job:progress', { jobId: id, label, fraction: total > 0 ? done / total : null, done: false });
-        },
-      });
+      const progress = jobProgress(ctx, jobId ?? 'volume:open', 'Loading');
+      const volume = await loadVolume(real, { limits, signal: ctx.signal, onProgress: progress.update });
       const header = deps.volumes.add(volume, real);
-      ctx.emit('job:progress', { jobId: id, label, fraction: 1, done: true });
+      progress.finish();
       return header;
     },
     'volume:voxels': ({ volumeId, firstSlice, sliceCount }) => voxelSlices(deps.volumes.get(volumeId), volumeId, firstSlice, sliceCount),

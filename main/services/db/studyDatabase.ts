@@ -287,6 +287,26 @@ export class StudyDatabase {
     ).map((r) => r.path);
   }
 
+  /**
+   * Checks a series' files on disk (opening it): marks the ones gone as missing and
+   * clears the flag of those back. Returns the present files, and null for an unknown series.
+   */
+  verifySeries(seriesUid: string): { files: string[]; missing: number; total: number } | null {
+    const series = this.db.prepare('SELECT id FROM series WHERE series_uid = ?').get(seriesUid) as { id: number } | undefined;
+    if (!series) return null;
+    const rows = this.db.prepare('SELECT id, path, missing FROM instances WHERE series_ref = ? ORDER BY instance_number, path').all(series.id) as Pick<InstanceRow, 'id' | 'path' | 'missing'>[];
+    const set = this.db.prepare('UPDATE instances SET missing = ? WHERE id = ?');
+    const files: string[] = [];
+    this.db.transaction(() => {
+      for (const r of rows) {
+        const exists = existsSync(r.path);
+        if (exists) files.push(r.path);
+        if (exists !== (r.missing === 0)) set.run(exists ? 0 : 1, r.id);
+      }
+    })();
+    return { files, missing: rows.length - files.length, total: rows.length };
+  }
+
   counts(): { patients: number; studies: number; series: number; instances: number; missing: number } {
     const one = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
     return {

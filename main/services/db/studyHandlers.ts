@@ -1,8 +1,121 @@
-/** Handlers of the study channels: The study database. */
-import type { studyChannels } from '../../../common/contract/channels/study';
+/**
+ * Handlers of the study channels: the study database in the user-data folder
+ * (host --data-dir, Electron userData; in memory without one), opened on first
+ * use. Imports report progress and can be cancelled by job id; opening a series
+ * checks its files first and loads only them.
+ */
+import path from 'node:path';
+import { VoxaError } from '../../../common/contract';
+import type { StudyListEntry, studyChannels } from '../../../common/contract/channels/study';
 import type { DomainHandlers } from '../../ipc/router';
 import type { ServiceDeps } from '../handlers';
+import { jobProgress } from '../jobProgress';
+import { DEFAULT_IO_LIMITS } from '../io/limits';
+import { scanDicomFiles, seriesToVolume } from '../io/dicomSeriesReader';
+import { DATABASE_FILE_NAME, StudyDatabase } from './studyDatabase';
 
-export function createStudyHandlers(_deps: ServiceDeps): DomainHandlers<typeof studyChannels> {
-  return {};
+const SKIPPED_LISTED = 20;
+
+/** Case-insensitive match of every word of `query` against patient name/ID and study/series descriptions. */
+export function studyMatches(s: StudyListEntry, query: string | undefined): boolean {
+  const words = (query ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const text = [s.patientName, s.patientId, s.description, ...s.series.map((x) => `${x.description} ${x.modality}`)].join(' ').toLowerCase();
+  return words.every((w) => text.includes(w));
+}
+
+export function createStudyHandlers(deps: ServiceDeps): DomainHandlers<typeof studyChannels> {
+  let db: StudyDatabase | null = null;
+  const database = () => (db ??= StudyDatabase.open(deps.dataDir ? path.join(deps.dataDir, DATABASE_FILE_NAME) : ':memory:'));
+  const imports = new Map<string, AbortController>();
+
+  return {
+    'study:list': ({ query }) => {
+      const d = database();
+      const series = d.listSeries();
+      const studies: StudyListEntry[] = d.listStudies().map((st) => ({
+        studyUid: st.studyUid,
+        patientId: st.patientId,
+        patientName: st.patientName,
+        studyDate: st.studyDate,
+        description: st.description,
+        instanceCount: st.instanceCount,
+        missingCount: st.missingCount,
+        series: series
+          .filter((se) => se.studyUid === st.studyUid)
+          .map((se) => ({ seriesUid: se.seriesUid, modality: se.modality, description: se.description, seriesNumber: se.seriesNumber, instanceCount: se.instanceCount, missingCount: se.missingCount })),
+      }));
+      return { studies: studies.filter((s) => studyMatches(s, query)), counts: d.counts() };
+    },
+    'study:import': async ({ path: p, jobId }, ctx) => {
+      const real = await deps.grants.check(p);
+      if (imports.has(jobId)) throw new VoxaError('BAD_REQUEST', `an import with job id ${jobId} is already running`);
+      const controller = new AbortController();
+      const onCallAbort = () => controller.abort();
+      ctx.signal.addEventListener('abort', onCallAbort);
+      imports.set(jobId, controller);
+      const progress = jobProgress(ctx, jobId, 'Importing');
+      let lastAdded = 0;
+      try {
+        const r = await database().importPath(real, {
+          signal: controller.signal,
+          onProgress: ({ done, total, added }) => {
+            progress.update(done, total);
+            // A batch was committed: lists may refresh (at most every 200 files).
+            if (added - lastAdded >= 200) {
+              lastAdded = added;
+              ctx.emit('study:changed', { reason: 'import' });
+            }
+          },
+        });
+        progress.finish();
+        ctx.emit('study:changed', { reason: 'import' });
+        return {
+          filesSeen: r.filesSeen,
+          added: r.added,
+          unchanged: r.unchanged,
+          relocated: r.relocated,
+          skippedCount: r.skipped.length,
+          skipped: r.skipped.slice(0, SKIPPED_LISTED),
+          cancelled: r.cancelled,
+        };
+      } finally {
+        imports.delete(jobId);
+        ctx.signal.removeEventListener('abort', onCallAbort);
+      }
+    },
+    'study:cancelImport': ({ jobId }) => {
+      const c = imports.get(jobId);
+      c?.abort();
+      return { cancelled: !!c };
+    },
+    'study:remove': (req, ctx) => {
+      const d = database();
+      const removed = 'studyUid' in req ? d.removeStudy(req.studyUid) : d.removeSeries(req.seriesUid);
+      if (removed) ctx.emit('study:changed', { reason: 'remove' });
+      return { removed };
+    },
+    'study:open': async ({ seriesUid, jobId }, ctx) => {
+      const check = database().verifySeries(seriesUid);
+      if (!check) throw new VoxaError('NOT_FOUND', 'this series is not in the study database');
+      if (check.missing > 0) ctx.emit('study:changed', { reason: 'missing' });
+      if (check.files.length === 0) {
+        throw new VoxaError('NOT_FOUND', `all ${check.total} files of this series were moved or deleted; import their new folder again (moved files are recognised)`);
+      }
+      // The files must still be inside what this session may read (a configured root or a picked folder).
+      const folder = await deps.grants.check(path.dirname(check.files[0]!));
+      const limits = deps.limits ?? DEFAULT_IO_LIMITS;
+      const progress = jobProgress(ctx, jobId ?? 'study:open', 'Loading');
+      const scan = await scanDicomFiles(check.files, folder, { limits, signal: ctx.signal, onProgress: (done, total) => progress.update(done, 2 * total) });
+      const series = scan.series.find((s) => s.seriesInstanceUid === seriesUid);
+      if (!series) throw new VoxaError('NOT_FOUND', `the indexed files of this series hold no loadable image (${scan.skipped[0]?.reason ?? 'no frames'})`);
+      const volume = await seriesToVolume(series, { limits, signal: ctx.signal });
+      if (check.missing > 0) volume.meta.warnings.push(`${check.missing} of ${check.total} files of this series were moved or deleted; opened the ${check.files.length} found`);
+      const others = scan.series.filter((s) => s !== series).length;
+      if (others > 0) volume.meta.warnings.push(`${others} other volume(s) in this series were not opened`);
+      const header = deps.volumes.add(volume, folder);
+      progress.finish();
+      return header;
+    },
+  };
 }
