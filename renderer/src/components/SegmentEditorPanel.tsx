@@ -7,10 +7,12 @@ import { useState } from 'react';
 import { useStore } from 'zustand';
 import type { SegmentEditor } from '../app/segmentEditing';
 import type { EditTool } from '../state/editToolStore';
-import type { SegmentationStore } from '../state/segmentationStore';
+import type { Segment, SegmentationStore } from '../state/segmentationStore';
 
 const hex = (c: [number, number, number]) => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 const rgb = (h: string): [number, number, number] => [1, 3, 5].map((n) => parseInt(h.slice(n, n + 2), 16)) as [number, number, number];
+
+const NO_SEGMENTS: Segment[] = [];
 
 const TOOLS: { id: EditTool; label: string; key: string }[] = [
   { id: 'navigate', label: '✛', key: 'Esc' },
@@ -36,7 +38,7 @@ export function SegmentEditorPanel({
   onBrowseImport: () => void;
 }) {
   const t = useStore(editor.tools);
-  const segments = useStore(segStore, (s) => s.segmentation?.segments ?? []);
+  const segments = useStore(segStore, (s) => s.segmentation?.segments ?? NO_SEGMENTS);
   const [format, setFormat] = useState<'dicom-seg' | 'nifti'>('dicom-seg');
   const [deid, setDeid] = useState(false);
   const [exportPath, setExportPath] = useState<string | null>(null);
@@ -47,7 +49,7 @@ export function SegmentEditorPanel({
   const statOf = (label: number) => t.stats.find((s) => s.label === label);
 
   return (
-    <section className="segment-editor" data-testid="segment-editor">
+    <section className="segment-editor" data-testid="segment-editor" data-volume-id={t.volumeId ?? ""}>
       <div className="tool-row" role="toolbar" aria-label="Segmentation tools">
         {TOOLS.map((tool) => (
           <button key={tool.id} className={t.tool === tool.id ? 'on' : ''} onClick={() => t.setTool(tool.id)} title={`${tool.label} (${tool.key})`} data-testid={`tool-${tool.id}`}>
@@ -128,10 +130,10 @@ export function SegmentEditorPanel({
                 aria-label={`Name of segment ${s.label}`}
               />
               <button className={s.locked ? 'on' : ''} onClick={() => void editor.update(s.label, { locked: !s.locked })} title={s.locked ? 'Unlock' : 'Lock'} data-testid={`segment-lock-${s.label}`}>
-                {s.locked ? '🔒' : '🔓'}
+                {s.locked ? 'Locked' : 'Lock'}
               </button>
               <button onClick={() => editor.jumpTo(s.label)} title="Jump to" data-testid={`segment-jump-${s.label}`}>
-                ⌖
+                Go to
               </button>
               <button onClick={() => void editor.remove(s.label)} title="Delete" disabled={s.locked} data-testid={`segment-delete-${s.label}`}>
                 ✕

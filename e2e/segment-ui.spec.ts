@@ -1,0 +1,148 @@
+/**
+ * Segmentation editing through the UI (host mode): P then one click on a
+ * phantom lesion in the axial view gives a 3D mask (checked through the API
+ * against the generator's labels), the brush adds and Ctrl+Z / Ctrl+Shift+Z
+ * take it back and forth exactly (the panel's live voxel count), the eraser
+ * removes, the history is named, the keys are in the help overlay, and the
+ * export button writes a NIfTI labelmap.
+ * Needs `node scripts/build.mjs --only host --only renderer` and the CLI (phantom).
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { lpsToIjk } from '../common/geometry/affine';
+import type { Vec3, VolumeGeometry } from '../common/volume';
+import { computeView, lpsToDisplay } from '../renderer/src/viewport/mprGeometry';
+import { connectHostApi, type HostApi } from './helpers/hostApi';
+import { REPO_ROOT, startHost, type HostProcess } from './helpers/hostProcess';
+import { dice, torsoStudy, type TorsoStudy } from './helpers/segmentPhantoms';
+
+const artifacts = path.join(REPO_ROOT, 'e2e-artifacts');
+const dataDir = path.join(artifacts, 'data-segment-ui');
+const userData = path.join(artifacts, 'userdata-segment-ui');
+let host: HostProcess;
+let api: HostApi;
+let study: TorsoStudy;
+let truthLabels: Uint8Array;
+let geometry: VolumeGeometry;
+
+test.beforeAll(async () => {
+  test.setTimeout(240_000);
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(userData, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  study = torsoStudy(path.join(dataDir, 'torso'));
+  host = await startHost(['--root', dataDir, '--data-dir', userData]);
+  api = await connectHostApi(host.url);
+  const m = await api.invoke('volume:open', { path: study.maskNifti });
+  truthLabels = new Uint8Array((await api.invoke('volume:voxels', { volumeId: m.volumeId })).data);
+  geometry = m.geometry;
+  await api.invoke('volume:close', { volumeId: m.volumeId });
+});
+
+test.afterAll(async () => {
+  api?.close();
+  await host?.stop();
+});
+
+const voxelsOf = async (page: Page, label: number) => Number(await page.getByTestId(`segment-stats-${label}`).getAttribute('data-voxels'));
+
+/** Scrolls the axial view to slice k (0-based). */
+async function goToAxialSlice(page: Page, k: number) {
+  const canvas = page.getByTestId('axial-viewport').locator('.viewport-canvas');
+  await canvas.focus();
+  for (let n = 0; n < 400; n++) {
+    const text = (await page.getByTestId('status-slice').textContent()) ?? '';
+    const current = Number(/Slice (\d+)/.exec(text)?.[1]) - 1;
+    if (current === k) return;
+    await page.keyboard.press(current < k ? 'ArrowUp' : 'ArrowDown');
+  }
+  throw new Error(`could not reach slice ${k}`);
+}
+
+/** Page coordinates of an LPS point in the axial view (the viewer's own fit rule, zoom 1, no pan). */
+async function axialPixel(page: Page, lps: Vec3): Promise<{ x: number; y: number }> {
+  const canvas = page.getByTestId('axial-viewport').locator('.viewport-canvas');
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error('no axial viewport');
+  const crosshair = JSON.parse((await page.getByTestId('status-crosshair').getAttribute('data-lps')) ?? '[0,0,0]') as Vec3;
+  const size = { width: box.width, height: box.height };
+  const [x, y] = lpsToDisplay(computeView(geometry, 'axial', crosshair, size, 1, [0, 0]), size, lps);
+  return { x: box.x + x, y: box.y + y };
+}
+
+test('P + one click on a lesion → 3D mask (Dice ≥ 0.9); brush, Ctrl+Z / Ctrl+Shift+Z exact; eraser; history; help; export', async ({ page }) => {
+  test.setTimeout(420_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(host.url);
+  await page.getByTestId('open-button').click();
+  await page.getByTestId('fb-entry-data-segment-ui').click();
+  await page.getByTestId('fb-entry-torso').click();
+  await page.getByTestId('fb-entry-ct.nii.gz').click();
+  await expect(page.getByTestId('segment-editor')).toBeVisible();
+  // One large axial view: nothing else (the 3D view) to render on a loaded CPU-only machine.
+  await page.getByTestId('layout-1x1').click();
+
+  const lesion = study.truth[0]!;
+  const ijk = lpsToIjk(geometry, lesion.centreLps);
+  await goToAxialSlice(page, Math.round(ijk[2]));
+  await page.keyboard.press('p');
+  await expect(page.getByTestId('tool-point')).toHaveClass(/on/);
+  const at = await axialPixel(page, lesion.centreLps);
+  await page.mouse.click(at.x, at.y);
+  await expect(page.getByTestId('segment-stats-1')).toContainText('mL');
+  await expect(page.getByTestId('history-list')).toContainText('Click +');
+
+  const volumeId = (await page.getByTestId('segment-editor').getAttribute('data-volume-id')) ?? '';
+  const state = await api.invoke('segment:state', { volumeId });
+  const d = dice(new Uint8Array(state.labels), 1, truthLabels, lesion.label);
+  const clicked = await voxelsOf(page, 1);
+  console.log(`UI one click on ${lesion.name}: Dice ${d.toFixed(3)}, ${clicked} voxels`);
+  expect(d).toBeGreaterThanOrEqual(0.9);
+
+  // Brush beside the lesion (segment 1 is selected after the click): 25 mm to the patient's right.
+  await page.keyboard.press('b');
+  await expect(page.getByTestId('tool-brush')).toHaveClass(/on/);
+  const from = await axialPixel(page, [lesion.centreLps[0] - 30, lesion.centreLps[1], lesion.centreLps[2]]);
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x - 15, from.y + 5, { steps: 2 });
+  await page.mouse.up();
+  await expect(page.getByTestId('history-list')).toContainText('Brush');
+  const brushed = await voxelsOf(page, 1);
+  expect(brushed).toBeGreaterThan(clicked);
+  await page.keyboard.press('Control+z');
+  await expect.poll(() => voxelsOf(page, 1)).toBe(clicked);
+  await expect(page.getByTestId('history-list').locator('li.undone')).toHaveText(['Brush']);
+  await page.keyboard.press('Control+Shift+z');
+  await expect.poll(() => voxelsOf(page, 1)).toBe(brushed);
+
+  // Eraser through the lesion centre.
+  await page.keyboard.press('e');
+  await page.mouse.move(at.x - 5, at.y);
+  await page.mouse.down();
+  await page.mouse.move(at.x + 5, at.y, { steps: 2 });
+  await page.mouse.up();
+  await expect(page.getByTestId('history-list')).toContainText('Erase');
+  await expect.poll(() => voxelsOf(page, 1)).toBeLessThan(brushed);
+  await expect(page.getByTestId('history-list').locator('li')).toHaveText(['Click +', 'Brush', 'Erase']);
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: path.join(artifacts, 'e2e-segment-ui.png'), timeout: 120_000 });
+
+  // The keys are in the help overlay.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('help-overlay')).toContainText('Brush / eraser');
+  await expect(page.getByTestId('help-overlay')).toContainText('Ctrl+Z / Ctrl+Shift+Z');
+  await page.keyboard.press('Escape');
+
+  // Export a NIfTI labelmap from the panel.
+  await page.getByTestId('export-format').selectOption('nifti');
+  const out = path.join(dataDir, 'torso', 'ui-export.nii.gz');
+  await page.getByTestId('export-path').fill(out);
+  await page.getByTestId('export-button').click();
+  await expect(page.getByTestId('export-message')).toContainText('Saved 1 segment');
+  expect(existsSync(out)).toBe(true);
+  expect(errors).toEqual([]);
+});
