@@ -83,6 +83,8 @@ export interface MaskMeasurement {
   /** The SEG the lesion was measured on, when it is one. */
   segment?: NonNullable<SrLesion['segment']>;
   imageGeometry: VolumeGeometry;
+  /** The image the mask lies on (for key images). */
+  image: Volume;
 }
 
 function subjectOfSeries(source: SourceSeries): SrSubject {
@@ -126,7 +128,7 @@ export async function measureMaskFile(imagePath: string, maskPath: string, label
     } catch {
       subject = subjectOfFile(imagePath, image);
     }
-    return { measurement: m, label: chosen, maskKind: 'labelmap', subject, imageGeometry: image.geometry };
+    return { measurement: m, label: chosen, maskKind: 'labelmap', subject, imageGeometry: image.geometry, image };
   }
   let source: SourceSeries | undefined;
   try {
@@ -135,18 +137,18 @@ export async function measureMaskFile(imagePath: string, maskPath: string, label
     if (kind === 'rtstruct') throw e;
   }
   let seg: Segmentation;
-  let imageGeometry: VolumeGeometry;
+  let imageVolume: Volume;
   let subject: SrSubject;
   if (source) {
     seg = await readMaskFile(maskPath, kind, source);
-    imageGeometry = source.volume.geometry;
+    imageVolume = source.volume;
     subject = subjectOfSeries(source);
   } else {
     // A SEG on a non-DICOM image (e.g. its NIfTI conversion): placed by its own plane positions, then checked against the image grid.
     const image = await loadVolume(imagePath);
     seg = await readMaskFile(maskPath, kind);
     checkSameGrid(image.geometry, seg.geometry);
-    imageGeometry = image.geometry;
+    imageVolume = image;
     subject = subjectOfFile(imagePath, image);
   }
   const segment = chooseSegment(seg, label, maskName);
@@ -155,7 +157,7 @@ export async function measureMaskFile(imagePath: string, maskPath: string, label
   for (let v = 0; v < binary.length; v++) if ((segment.mask[v] as number) >= threshold && (segment.mask[v] as number) > 0) binary[v] = 1;
   const m = measureLesion({ geometry: seg.geometry, voxels: binary }, { label: 1 });
   if (!m) throw new VoxaError('NOT_FOUND', `segment ${segment.number} of ${maskName} has no voxel on the image grid`);
-  const out: MaskMeasurement = { measurement: m, label: segment.number, maskKind: kind === 'nifti-labelmap' ? 'labelmap' : kind, segmentLabel: segment.label, subject, imageGeometry };
+  const out: MaskMeasurement = { measurement: m, label: segment.number, maskKind: kind === 'nifti-labelmap' ? 'labelmap' : kind, segmentLabel: segment.label, subject, imageGeometry: imageVolume.geometry, image: imageVolume };
   if (kind === 'seg') {
     const h = await readDicomHeader(maskPath);
     out.segment = {
