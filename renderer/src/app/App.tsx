@@ -18,6 +18,7 @@ import type { ViewerStore } from '../state/viewerStore';
 import { axialThumbnail } from '../viewport/thumbnail';
 import { openLabelmap } from './openLabelmap';
 import { openVolume } from './openVolume';
+import { importIntoDatabase } from './studyDb';
 import { SegmentEditor } from './segmentEditing';
 import { segmentToolHandler } from './segmentTools';
 
@@ -40,7 +41,7 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
   const [segStore] = useState(() => segIn ?? createSegmentationStore());
   const [studies] = useState(() => studiesIn ?? createStudyListStore(browserStorage()));
   const [info, setInfo] = useState<ChannelResponse<'app:info'> | null>(null);
-  const [browsing, setBrowsing] = useState<'image' | 'labelmap' | 'mask' | null>(null);
+  const [browsing, setBrowsing] = useState<'image' | 'labelmap' | 'mask' | 'import' | null>(null);
   const [tools] = useState(() => createEditToolStore());
   const editor = useMemo(() => new SegmentEditor(client, store, segStore, tools), [client, store, segStore, tools]);
   const toolHandler = useMemo(() => segmentToolHandler(editor), [editor]);
@@ -105,6 +106,7 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
     setBrowsing(null);
     if (mode === 'labelmap') void openLabelmap(client, store, segStore, p);
     else if (mode === 'mask') void editor.importFrom(p);
+    else if (mode === 'import') void importIntoDatabase(client, studies, p);
     else void openVolume(client, targets, p);
   };
   const dialog = (kind: 'dicomFolder' | 'niftiFile') =>
@@ -131,7 +133,20 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
         onBrowse={() => setBrowsing('image')}
       />
       <main className="workspace">
-        <StudyPanel store={store} studies={studies} dropped={dropped} appLine={info ? `Voxa ${info.version} · ${info.mode} mode` : ''} onOpenPath={(p) => void openVolume(client, targets, p)} />
+        <StudyPanel
+          client={client}
+          store={store}
+          studies={studies}
+          dropped={dropped}
+          appLine={info ? `Voxa ${info.version} · ${info.mode} mode` : ''}
+          onOpenPath={(p) => void openVolume(client, targets, p)}
+          onOpenSeries={(uid, label) => void openVolume(client, targets, `series:${uid}`, { seriesUid: uid, label })}
+          onImport={() =>
+            info?.nativeDialogs
+              ? void client.invoke('dialog:open', { kind: 'dicomFolder' }).then((r) => r.path && void importIntoDatabase(client, studies, r.path), () => undefined)
+              : setBrowsing('import')
+          }
+        />
         <ViewerLayout
           store={store}
           segStore={segStore}

@@ -19,25 +19,29 @@ export interface OpenTargets {
 /** For the benchmark: timestamps (performance.now) and durations of the latest open. */
 export const openTimings = { requested: 0, headerMs: 0, voxelsMs: 0, loadedAt: 0, setVolumeMs: 0 };
 
-export async function openVolume(client: VoxaClient, targets: OpenTargets | ViewerStore, path: string): Promise<void> {
+/**
+ * Opens a file or folder by path, or (with `series`) a series of the study
+ * database through study:open; `path` is then the list key `series:<uid>`.
+ */
+export async function openVolume(client: VoxaClient, targets: OpenTargets | ViewerStore, path: string, series?: { seriesUid: string; label: string }): Promise<void> {
   const { store, segStore, studies } = 'getState' in targets ? { store: targets, segStore: undefined, studies: undefined } : targets;
   const s = store.getState();
   s.setBusy({ label: 'Loading', fraction: null });
   s.setError(null);
   const jobId = `open-${Date.now()}`;
-  studies?.getState().setJob(jobId, { label: `Loading ${path.split(/[\\/]/).pop() ?? path}`, fraction: null });
+  const name = series?.label ?? path.split(/[\\/]/).pop() ?? path;
+  studies?.getState().setJob(jobId, { label: `Loading ${name}`, fraction: null });
   const off = client.on('job:progress', (p) => {
     if (p.jobId !== jobId || p.done) return;
     store.getState().setBusy({ label: p.label, fraction: p.fraction });
-    studies?.getState().setJob(jobId, { label: `${p.label} ${path.split(/[\\/]/).pop() ?? ''}`, fraction: p.fraction });
+    studies?.getState().setJob(jobId, { label: `${p.label} ${name}`, fraction: p.fraction });
   });
   try {
     const previous = s.volume?.header.volumeId;
     const t0 = performance.now();
     openTimings.requested = t0;
-    const header = await client.invoke('volume:open', { path, jobId });
+    const header = series ? await client.invoke('study:open', { seriesUid: series.seriesUid, jobId }) : await client.invoke('volume:open', { path, jobId });
     const t1 = performance.now();
-    const name = path.split(/[\\/]/).pop() ?? '';
     const voxels = await fetchVoxels(client, { volumeId: header.volumeId, dtype: header.dtype, dimensions: header.geometry.dimensions }, {
       onProgress: (fraction) => {
         store.getState().setBusy({ label: 'Receiving voxels', fraction });
@@ -51,6 +55,7 @@ export async function openVolume(client: VoxaClient, targets: OpenTargets | View
     openTimings.setVolumeMs = performance.now() - t2;
     studies?.getState().opened({
       path,
+      ...(series ? { seriesUid: series.seriesUid } : {}),
       volumeId: header.volumeId,
       modality: header.modality,
       description: header.description,

@@ -1,17 +1,27 @@
 /**
- * Study panel: the study on screen, open and recent studies (with thumbnails
- * and search), loading progress, and a drop zone. In host mode a browser
- * cannot give a dropped file's path, so a drop explains to use Open….
+ * Study panel: the study on screen, the study database (studies and series
+ * with thumbnails once opened, search, import with progress and cancel,
+ * removal from the index), open and recent studies, loading progress, and a
+ * drop zone. In host mode a browser cannot give a dropped file's path, so a
+ * drop explains to use Import… (the file browser).
  */
+import { useEffect } from 'react';
 import { useStore } from 'zustand';
-import { matchesQuery, type StudyEntry, type StudyListStore } from '../state/studyListStore';
+import type { StudyListEntry } from '../../../common/contract/channels/study';
+import { cancelImport, refreshStudies, removeFromDatabase } from '../app/studyDb';
+import type { VoxaClient } from '../client/voxaClient';
+import { matchesQuery, seriesThumbnail, type StudyEntry, type StudyListStore } from '../state/studyListStore';
 import type { ViewerStore } from '../state/viewerStore';
 
 interface Props {
+  client: VoxaClient;
   store: ViewerStore;
   studies: StudyListStore;
   appLine: string;
   onOpenPath: (path: string) => void;
+  onOpenSeries: (seriesUid: string, label: string) => void;
+  /** Picks a folder or file to import (native dialog or the file browser). */
+  onImport: () => void;
   /** A file was dropped on the window. */
   dropped: boolean;
 }
@@ -34,11 +44,77 @@ function EntryRow({ e, anonymise, current, onOpen }: { e: StudyEntry; anonymise:
   );
 }
 
-export function StudyPanel({ store, studies, appLine, onOpenPath, dropped }: Props) {
+function seriesLabel(se: StudyListEntry['series'][number]): string {
+  return `${se.modality} ${se.description || (se.seriesNumber !== null ? `series ${se.seriesNumber}` : 'series')}`.trim();
+}
+
+function DbStudy({ st, anonymise, studies, currentSeries, onOpenSeries, onRemove }: {
+  st: StudyListEntry;
+  anonymise: boolean;
+  studies: StudyListStore;
+  currentSeries: string | undefined;
+  onOpenSeries: (uid: string, label: string) => void;
+  onRemove: (t: { studyUid: string } | { seriesUid: string }) => void;
+}) {
+  const state = useStore(studies);
+  return (
+    <li className="db-study" data-testid="db-study">
+      <div className="db-study-head">
+        <strong>{anonymise ? 'Patient' : st.patientName || 'Unnamed patient'}</strong>
+        <span className="muted small">
+          {!anonymise && st.studyDate ? `${st.studyDate} · ` : ''}
+          {st.description || 'Study'}
+        </span>
+        <button className="icon-button" title="Remove this study from the index (files stay on disk)" aria-label="Remove study from index" onClick={() => onRemove({ studyUid: st.studyUid })} data-testid="db-remove-study">
+          ✕
+        </button>
+      </div>
+      <ul className="study-list">
+        {st.series.map((se) => {
+          const thumb = seriesThumbnail(state, se.seriesUid);
+          const label = seriesLabel(se);
+          return (
+            <li key={se.seriesUid} className="db-series-row">
+              <button className={`study-entry${se.seriesUid === currentSeries ? ' current' : ''}`} onClick={() => onOpenSeries(se.seriesUid, label)} data-testid="db-series" title={label}>
+                {thumb ? <img src={thumb} alt="" width={48} height={48} /> : <span className="thumb-empty" />}
+                <span className="study-text">
+                  <span>{label}</span>
+                  <span className="muted small">
+                    {se.instanceCount} files
+                    {se.missingCount > 0 && (
+                      <span className="warn" data-testid="db-missing">
+                        {' '}
+                        · {se.missingCount} moved or deleted
+                      </span>
+                    )}
+                  </span>
+                </span>
+              </button>
+              <button className="icon-button" title="Remove this series from the index (files stay on disk)" aria-label="Remove series from index" onClick={() => onRemove({ seriesUid: se.seriesUid })}>
+                ✕
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </li>
+  );
+}
+
+export function StudyPanel({ client, store, studies, appLine, onOpenPath, onOpenSeries, onImport, dropped }: Props) {
   const volume = useStore(store, (s) => s.volume);
   const notices = useStore(store, (s) => s.notices);
   const anonymise = useStore(store, (s) => s.anonymise);
-  const { open, recent, query, jobs } = useStore(studies);
+  const { open, recent, query, jobs, db, dbCounts, importJob, importNote } = useStore(studies);
+
+  // The database list: at start, when the index changes, and (debounced) when the search changes.
+  useEffect(() => client.on('study:changed', () => void refreshStudies(client, studies)), [client, studies]);
+  useEffect(() => {
+    const t = setTimeout(() => void refreshStudies(client, studies), query ? 200 : 0);
+    return () => clearTimeout(t);
+  }, [client, studies, query]);
+  const currentSeries = open.find((e) => e.volumeId === volume?.header.volumeId)?.seriesUid;
+  const openEntry = (e: StudyEntry) => (e.seriesUid ? onOpenSeries(e.seriesUid, e.description || e.modality) : onOpenPath(e.path));
   const h = volume?.header;
   const openFiltered = open.filter((e) => matchesQuery(e, query));
   const recentFiltered = recent.filter((e) => !open.some((o) => o.path === e.path) && matchesQuery(e, query));
@@ -78,26 +154,57 @@ export function StudyPanel({ store, studies, appLine, onOpenPath, dropped }: Pro
         </div>
       ))}
       <input className="search" type="search" placeholder="Search patient, description…" value={query} onChange={(e) => studies.getState().setQuery(e.target.value)} data-testid="study-search" />
+      <h2>
+        Database{' '}
+        <span className="muted small" data-testid="db-counts">
+          {dbCounts ? `${dbCounts.studies} studies · ${dbCounts.series} series` : ''}
+        </span>
+      </h2>
+      <div className="db-actions">
+        <button onClick={onImport} disabled={!!importJob} data-testid="import-button" title="Index a DICOM folder or file in the study database (files stay where they are)">
+          Import…
+        </button>
+      </div>
+      {importJob && (
+        <div className="job" data-testid="import-job">
+          <span className="small">{importJob.label}</span>
+          <progress value={importJob.fraction ?? undefined} max={1} />
+          <button onClick={() => void cancelImport(client, studies)} data-testid="import-cancel">
+            Cancel
+          </button>
+        </div>
+      )}
+      {importNote && (
+        <p className="small" data-testid="import-note">
+          {importNote}
+        </p>
+      )}
+      <ul className="study-list" data-testid="db-studies">
+        {(db ?? []).map((st) => (
+          <DbStudy key={st.studyUid} st={st} anonymise={anonymise} studies={studies} currentSeries={currentSeries} onOpenSeries={onOpenSeries} onRemove={(t) => void removeFromDatabase(client, studies, t)} />
+        ))}
+        {db && db.length === 0 && <li className="muted small">{query ? 'No study matches.' : 'No studies indexed yet: Import… a DICOM folder.'}</li>}
+      </ul>
       <h2>Open</h2>
       <ul className="study-list" data-testid="open-studies">
         {openFiltered.map((e) => (
-          <EntryRow key={e.path} e={e} anonymise={anonymise} current={e.volumeId === h?.volumeId} onOpen={() => onOpenPath(e.path)} />
+          <EntryRow key={e.path} e={e} anonymise={anonymise} current={e.volumeId === h?.volumeId} onOpen={() => openEntry(e)} />
         ))}
       </ul>
       <h2>Recent</h2>
       <ul className="study-list" data-testid="recent-studies">
         {recentFiltered.map((e) => (
-          <EntryRow key={e.path} e={e} anonymise={anonymise} current={false} onOpen={() => onOpenPath(e.path)} />
+          <EntryRow key={e.path} e={e} anonymise={anonymise} current={false} onOpen={() => openEntry(e)} />
         ))}
         {recentFiltered.length === 0 && <li className="muted small">None</li>}
       </ul>
       <div className="drop-zone" data-testid="drop-zone">
         {dropped ? (
           <span data-testid="drop-note">
-            A browser cannot tell Voxa where a dropped file lives, so drops cannot be opened here. Use <strong>Open…</strong> (the file browser) instead.
+            A browser cannot tell Voxa where a dropped file lives, so drops cannot be imported here. Use <strong>Import…</strong> or <strong>Open…</strong> (the file browser) instead.
           </span>
         ) : (
-          <span className="muted small">Drop files here (desktop app) or use Open…</span>
+          <span className="muted small">Drop a folder or file here to import it (desktop app), or use Import…</span>
         )}
       </div>
       <p className="muted small">{appLine}</p>

@@ -1,13 +1,17 @@
 /**
- * The study panel's list (no React): volumes opened in this session and
- * recent ones (persisted through an injected key-value storage, localStorage
- * in the app). The database-backed study list of a later issue replaces the
- * "recent" source; the panel reads only this store.
+ * The study panel's lists (no React): volumes opened in this session, recent
+ * ones (persisted through an injected key-value storage, localStorage in the
+ * app), the study database's studies and series as last listed, and the
+ * running import. The panel reads only this store; app/studyDb.ts fills it.
  */
 import { createStore } from 'zustand/vanilla';
+import type { StudyListEntry } from '../../../common/contract/channels/study';
 
 export interface StudyEntry {
+  /** File or folder opened; for a series opened from the database, `series:<uid>`. */
   path: string;
+  /** Set when opened from the study database (reopened by series, not by path). */
+  seriesUid?: string;
   volumeId: string | null;
   modality: string;
   description: string;
@@ -34,6 +38,12 @@ export interface StudyListState {
   query: string;
   /** Loading jobs by id: label and fraction (null = unknown). */
   jobs: Record<string, { label: string; fraction: number | null }>;
+  /** The database's studies matching `query`, as last listed (null before the first listing). */
+  db: StudyListEntry[] | null;
+  dbCounts: { studies: number; series: number; instances: number; missing: number } | null;
+  /** The running import (one at a time), and the last import's outcome or error. */
+  importJob: { jobId: string; label: string; fraction: number | null } | null;
+  importNote: string | null;
 }
 
 export interface StudyListActions {
@@ -42,6 +52,14 @@ export interface StudyListActions {
   setThumbnail(path: string, thumbnail: string): void;
   setQuery(q: string): void;
   setJob(id: string, job: { label: string; fraction: number | null } | null): void;
+  setDb(studies: StudyListEntry[], counts: StudyListState['dbCounts']): void;
+  setImportJob(job: StudyListState['importJob']): void;
+  setImportNote(note: string | null): void;
+}
+
+/** The thumbnail of a database series, when it was opened (open or recent entry). */
+export function seriesThumbnail(s: StudyListState, seriesUid: string): string | null {
+  return [...s.open, ...s.recent].find((e) => e.seriesUid === seriesUid && e.thumbnail)?.thumbnail ?? null;
 }
 
 export type StudyListStore = ReturnType<typeof createStudyListStore>;
@@ -81,6 +99,10 @@ export function createStudyListStore(storage: KeyValueStorage | null) {
     recent: readRecent(storage),
     query: '',
     jobs: {},
+    db: null,
+    dbCounts: null,
+    importJob: null,
+    importNote: null,
     opened(entry) {
       const open = [entry, ...get().open.filter((e) => e.path !== entry.path)];
       const recent = [entry, ...get().recent.filter((e) => e.path !== entry.path)].slice(0, MAX_RECENT);
@@ -96,6 +118,15 @@ export function createStudyListStore(storage: KeyValueStorage | null) {
     },
     setQuery(query) {
       set({ query });
+    },
+    setDb(db, dbCounts) {
+      set({ db, dbCounts });
+    },
+    setImportJob(importJob) {
+      set({ importJob });
+    },
+    setImportNote(importNote) {
+      set({ importNote });
     },
     setJob(id, job) {
       const jobs = { ...get().jobs };
