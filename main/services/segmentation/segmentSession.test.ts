@@ -75,6 +75,19 @@ describe('segmentation session', () => {
     sessions.closeAll();
   });
 
+  it('refining a classical segment with a second positive click adds the region grown from it', async () => {
+    const { session, sessions } = openTorso(newDataDir());
+    const [l1, , l3] = torso.lesions as Lesion[];
+    const r = await session.prompt({ target: { kind: 'new' }, modelId: 'classical', plane: 'axial', points: [{ lps: (l1 as Lesion).centreLps, positive: true }] });
+    const only1 = count(session.state.labels, r.label);
+    await session.prompt({ target: { kind: 'refine', label: r.label }, modelId: 'classical', plane: 'axial', points: [{ lps: (l3 as Lesion).centreLps, positive: true }] });
+    const both = Uint8Array.from(torso.labels, (v) => (v === 1 || v === 3 ? 1 : 0));
+    expect(count(session.state.labels, r.label)).toBeGreaterThan(only1);
+    expect(dice(session.state.labels, r.label, both, 1)).toBeGreaterThanOrEqual(0.9);
+    expect(session.history().items.map((i) => i.name)).toEqual(['Click +', 'Click +']);
+    sessions.closeAll();
+  });
+
   it('a negative click removes a leak into a touching structure of the same density', async () => {
     // Two overlapping 30 HU spheres in the left lung: a click on the first leaks into the second.
     const a: Lesion = { ...(DEFAULT_LESIONS[0] as Lesion), name: 'A', centreLps: [70, -10, 30], radiiMm: [12, 12, 12] };

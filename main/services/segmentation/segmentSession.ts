@@ -24,8 +24,10 @@ import { editFromMask } from '../../../common/editing/maskEdit';
 import { smoothSegment } from '../../../common/editing/smooth';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import { applyNegativeClicks } from '../../../common/segmentation/negativeClicks';
+import { unionDeltas } from '../../../common/segmentation/unionDeltas';
 import type { PlaneName } from '../../../common/segmentation/slicePlane';
 import type { Vec3, Volume } from '../../../common/volume';
+import { CLASSICAL_MODEL_ID } from '../inference/registry';
 import type { SegmentationService } from '../inference/segmentService';
 import type { Prompt2dProgress } from '../inference/prompt2d';
 import type { EditJournal } from '../journal/editJournal';
@@ -191,15 +193,33 @@ export class SegmentSession {
     const box = input.box ? { a: this.toIjk(input.box.a), b: this.toIjk(input.box.b) } : earlier?.box;
     const points = [...(earlier?.points ?? []), ...added];
     if (!points.some((p) => p.positive) && !box) throw new VoxaError('BAD_REQUEST', 'a prompt needs a positive point or a box');
-    const result = await this.segmenter().segment(
-      this.volume,
-      { modelId: input.modelId, plane: input.plane, points: points.map((p) => ({ ijk: p.ijk, positive: p.positive })), ...(box ? { box: { a: { ijk: box.a }, b: { ijk: box.b } } } : {}), label },
-      { key: this.volumeId, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) },
-    );
+    const run = (pts: PromptRecord['points']) =>
+      this.segmenter().segment(
+        this.volume,
+        { modelId: input.modelId, plane: input.plane, points: pts.map((p) => ({ ijk: p.ijk, positive: p.positive })), ...(box ? { box: { a: { ijk: box.a }, b: { ijk: box.b } } } : {}), label },
+        { key: this.volumeId, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) },
+      );
+    const positivePoints = points.filter((p) => p.positive);
+    const negativePoints = points.filter((p) => !p.positive);
+    let result: Awaited<ReturnType<typeof run>>;
+    let raw;
+    let totalMs = 0;
+    if (input.modelId === CLASSICAL_MODEL_ID && positivePoints.length > 1) {
+      // Region growing grows from one seed: one region per positive click, united.
+      const parts: Awaited<ReturnType<typeof run>>[] = [];
+      for (const p of positivePoints) parts.push(await run([p, ...negativePoints]));
+      result = parts[parts.length - 1] as Awaited<ReturnType<typeof run>>;
+      raw = unionDeltas(parts.map((r) => r.delta), this.dims, label);
+      totalMs = parts.reduce((t, r) => t + r.timings.totalMs, 0);
+    } else {
+      result = await run(points);
+      raw = result.delta;
+      totalMs = result.timings.totalMs;
+    }
     // The labelmap may have changed while the model ran: everything below reads it now.
-    const positives = points.filter((p) => p.positive).map((p) => p.ijk);
+    const positives = positivePoints.map((p) => p.ijk);
     if (positives.length === 0 && box) positives.push([0, 1, 2].map((a) => ((box.a[a] as number) + (box.b[a] as number)) / 2) as Vec3);
-    const mask = applyNegativeClicks(result.delta, this.volume.geometry, positives, points.filter((p) => !p.positive).map((p) => p.ijk));
+    const mask = applyNegativeClicks(raw, this.volume.geometry, positives, negativePoints.map((p) => p.ijk));
     const before = this.segments();
     if (!isNew && !before.some((s) => s.label === label)) throw new VoxaError('NOT_FOUND', `segment ${label} was deleted while the model ran`);
     const after = isNew ? [...before, this.newMeta(label, input.target.kind === 'new' ? input.target.name : undefined)] : before;
@@ -207,7 +227,7 @@ export class SegmentSession {
     const record: PromptRecord = { modelId: input.modelId, plane: input.plane, points, ...(box ? { box } : {}) };
     const name = input.box ? STEP_NAMES.box : added.some((p) => !p.positive) ? STEP_NAMES.clickNegative : STEP_NAMES.clickPositive;
     const change = this.step({ name, delta, ...(isNew ? { segments: { before, after } } : {}), prompts: { before: book, after: { ...book, [String(label)]: record } } });
-    return { ...change, label, provider: result.provider, totalMs: result.timings.totalMs };
+    return { ...change, label, provider: result.provider, totalMs };
   }
 
   // ---- editing tools ----
