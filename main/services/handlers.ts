@@ -8,6 +8,7 @@ import type { DomainHandlers, Handlers } from '../ipc/router';
 import type { coreChannels } from '../../common/contract/channels/core';
 import { createRecistHandlers } from './recist/recistHandlers';
 import { createSegmentHandlers } from './segmentation/segmentHandlers';
+import { SegmentSessions } from './segmentation/segmentSessions';
 import { createStudyHandlers } from './db/studyHandlers';
 import { createTaskHandlers } from './tasks/taskHandlers';
 import type { PathGrants } from './access/pathGrants';
@@ -35,12 +36,14 @@ export interface ServiceDeps {
 
 /** Every channel's handler: the core ones here, each domain's in its own file. */
 export function createHandlers(deps: ServiceDeps): Handlers {
+  // One set of segmentation sessions: the segment channels edit the labelmaps, the task channels measure and crop lesions from them.
+  const segments = new SegmentSessions({ volumes: deps.volumes, dataDir: deps.dataDir ?? null });
   return {
     ...createCoreHandlers(deps),
     ...createStudyHandlers(deps),
-    ...createSegmentHandlers(deps),
+    ...createSegmentHandlers(deps, segments),
     ...createRecistHandlers(deps),
-    ...createTaskHandlers(deps),
+    ...createTaskHandlers(deps, { labelmap: (volumeId) => segments.open(volumeId).state.labels }),
   };
 }
 

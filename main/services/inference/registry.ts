@@ -128,6 +128,11 @@ export class ModelRegistry {
     return p;
   }
 
+  /** Drops the cached verification of `id` (its folder was rewritten, e.g. a retrained few-shot probe). */
+  forget(id: string): void {
+    this.verified.delete(id);
+  }
+
   /** Is `id` a built-in pack? (user imports may not shadow one) */
   isBuiltin(id: string): boolean {
     return existsSync(path.join(this.builtinDir, id, 'manifest.json'));

@@ -45,7 +45,7 @@ export interface FewShotTrainResult {
   fitMs: number;
 }
 
-function card(p: FewShotProbe, req: FewShotTrainRequest, names: { name: string; positive: boolean }[]): string {
+function card(p: FewShotProbe, req: Pick<FewShotTrainRequest, 'finding' | 'packId' | 'scope'>, names: { name: string; positive: boolean }[]): string {
   const f = (v: number) => v.toFixed(3);
   return `# ${req.finding} (few-shot probe \`${req.packId}\`)
 
@@ -66,12 +66,18 @@ ${names.map((n) => `- ${n.positive ? 'positive' : 'negative'}: ${n.name}`).join(
 `;
 }
 
-export async function trainFewShot(service: TaskService, cases: FewShotCaseInput[], req: FewShotTrainRequest): Promise<FewShotTrainResult> {
+/** Refuses a pack id that is malformed, built in, or (without `overwrite`) already a user pack. */
+export function checkProbePackId(service: TaskService, req: { packId: string; userData: string; overwrite?: boolean }): string {
   if (!/^[a-z0-9-]+$/.test(req.packId)) throw new VoxaError('BAD_REQUEST', `pack id "${req.packId}" must match [a-z0-9-]+`);
-  if (!req.finding.trim()) throw new VoxaError('BAD_REQUEST', 'name the finding');
   if (service.registry.isBuiltin(req.packId)) throw new VoxaError('BAD_REQUEST', `"${req.packId}" is a built-in pack; choose another id`);
   const dir = path.join(userModelsDir(req.userData), req.packId);
   if (existsSync(dir) && !req.overwrite) throw new VoxaError('BAD_REQUEST', `a user pack "${req.packId}" already exists (overwrite it explicitly)`);
+  return dir;
+}
+
+export async function trainFewShot(service: TaskService, cases: FewShotCaseInput[], req: FewShotTrainRequest): Promise<FewShotTrainResult> {
+  if (!req.finding.trim()) throw new VoxaError('BAD_REQUEST', 'name the finding');
+  checkProbePackId(service, req);
   // Refuse before embedding anything when there are too few cases.
   checkCases(cases.map((c) => ({ positive: c.positive, embedding: [0] })));
   const t0 = performance.now();
@@ -86,17 +92,32 @@ export async function trainFewShot(service: TaskService, cases: FewShotCaseInput
     req.onProgress?.(n + 1, cases.length);
   }
   const embedMs = performance.now() - t0;
+  const r = await fitAndSaveProbe(service, embedded.map((e, n) => ({ ...e, name: cases[n]?.name ?? `case ${n + 1}` })), req);
+  return { ...r, embedMs };
+}
+
+/**
+ * Fits the probe on embedded cases (refused below 4 per class) and saves it as
+ * a user classify pack: written into a temporary folder, then renamed, so a
+ * half-written pack never appears.
+ */
+export async function fitAndSaveProbe(
+  service: TaskService,
+  cases: { embedding: number[]; positive: boolean; name: string }[],
+  req: Omit<FewShotTrainRequest, 'onProgress' | 'signal'>,
+): Promise<Omit<FewShotTrainResult, 'embedMs'>> {
+  if (!req.finding.trim()) throw new VoxaError('BAD_REQUEST', 'name the finding');
+  const dir = checkProbePackId(service, req);
   const t1 = performance.now();
-  const { cvDetail: _cv, ...probe } = trainProbe(embedded, { finding: req.finding, encoderId: req.encoderId, ...(req.l2 ? { l2: req.l2 } : {}) });
+  const { cvDetail: _cv, ...probe } = trainProbe(cases, { finding: req.finding, encoderId: req.encoderId, ...(req.l2 ? { l2: req.l2 } : {}) });
   const fitMs = performance.now() - t1;
 
-  // Write into a temporary folder, then rename: a half-written pack never appears.
   const tmp = `${dir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   await writeFile(path.join(tmp, 'probe.onnx'), probeOnnx(probe));
   await writeFile(path.join(tmp, 'probe.json'), JSON.stringify(probe, null, 2));
-  await writeFile(path.join(tmp, 'MODEL_CARD.md'), card(probe, req, cases.map((c, n) => ({ name: c.name ?? `case ${n + 1}`, positive: c.positive }))));
+  await writeFile(path.join(tmp, 'MODEL_CARD.md'), card(probe, req, cases.map((c) => ({ name: c.name, positive: c.positive }))));
   const manifest = {
     schemaVersion: 1,
     id: req.packId,
@@ -117,5 +138,5 @@ export async function trainFewShot(service: TaskService, cases: FewShotCaseInput
   await writeFile(path.join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2));
   await rm(dir, { recursive: true, force: true });
   await rename(tmp, dir);
-  return { packId: req.packId, dir, probe, embedMs, fitMs };
+  return { packId: req.packId, dir, probe, fitMs };
 }

@@ -17,7 +17,7 @@ import { ModelRegistry } from '../inference/registry';
 import type { VerifiedPack } from '../inference/packVerify';
 import { sharedInferenceClient, type InferenceClient } from '../inference/worker/inferenceClient';
 import type { WireTensor } from '../inference/worker/protocol';
-import { lesionInput, seriesInputs, sliceInput, type SliceInput } from './imageInput';
+import { lesionInput, seriesInputs, seriesSliceIndices, sliceCount, sliceInput, type SliceInput } from './imageInput';
 import { answerMeasured, measuredIntent, type MeasuredAnswer, type MeasurementSource } from './measuredAnswers';
 import { taskConfig, vqaVocabSchema, type Slice2dPreprocessing, type TaskConfig, type VqaVocab } from './taskConfig';
 import { answerSpace, rankAnswers, tokenise, type AnswerType } from './vqaText';
@@ -324,6 +324,50 @@ export class TaskService {
     });
   }
 
+  /**
+   * A question about the whole series: the model answers on evenly spaced slices
+   * (at most `maxSlices`). Yes/no: "yes" when any slice says so (P(yes) = the
+   * largest over slices, and that slice is reported); other types: the mean of
+   * the per-slice distributions, reported on the slice most sure of the winner.
+   */
+  async vqaSeries(volume: Volume, modelId: string, question: string, req: { options?: string[]; maxSlices?: number } = {}, opts: TaskOptions = {}): Promise<ModelAnswer & { slices: number[] }> {
+    const pre = await this.slicePreprocessing(modelId);
+    const picks = seriesSliceIndices(sliceCount(volume, pre), req.maxSlices ?? 16);
+    const t0 = performance.now();
+    const answers: ModelAnswer[] = [];
+    for (const k of picks) {
+      if (opts.signal?.aborted) throw new VoxaError('CANCELLED', 'the question was cancelled');
+      const a = await this.vqa(volume, modelId, question, { slice: k, ...(req.options ? { options: req.options } : {}) }, opts);
+      if (a.source !== 'model') throw new VoxaError('INTERNAL', 'a measured question reached the series path');
+      answers.push(a);
+    }
+    const first = answers[0];
+    if (!first) throw new VoxaError('BAD_REQUEST', 'the series has no slice');
+    const combined = combineSeriesAnswers(answers);
+    const sum = (f: (a: ModelAnswer) => number) => answers.reduce((x, a) => x + f(a), 0);
+    return {
+      ...first,
+      ...combined,
+      slices: picks,
+      timings: { loadMs: first.timings.loadMs, preprocessMs: sum((a) => a.timings.preprocessMs), modelMs: sum((a) => a.timings.modelMs), totalMs: performance.now() - t0 },
+    };
+  }
+
+  /** The 2D preprocessing a pack's images follow (a few-shot probe: its encoder's). */
+  async slicePreprocessing(modelId: string): Promise<Slice2dPreprocessing> {
+    const pack = await this.registry.resolve(modelId);
+    const cfg = taskConfig(pack.manifest);
+    if (cfg.task === 'classify' && cfg.pre.input === 'embedding') return this.slicePreprocessing(cfg.pre.encoder);
+    if (cfg.task === 'regress' || cfg.pre.input !== 'slice2d') throw new VoxaError('UNSUPPORTED', `model ${modelId} does not take 2D slices`);
+    return cfg.pre;
+  }
+
+  /** Forgets a pack whose folder was rewritten (a retrained probe): its verification and its sessions. */
+  async forgetPack(modelId: string, dir: string): Promise<void> {
+    this.registry.forget(modelId);
+    await this.client.release(dir).catch(() => undefined);
+  }
+
   async regress(volume: Volume, modelId: string, opts: TaskOptions = {}): Promise<RegressResult> {
     return this.supersede(opts, async (signal) => {
       const t0 = performance.now();
@@ -349,6 +393,33 @@ export class TaskService {
       };
     });
   }
+}
+
+/** Series answer from per-slice answers (same question, same allowed answers); see TaskService.vqaSeries. */
+export function combineSeriesAnswers(answers: readonly Pick<ModelAnswer, 'answerType' | 'answer' | 'confidence' | 'alternatives' | 'slice'>[]): {
+  answer: string;
+  confidence: number;
+  alternatives: { answer: string; probability: number }[];
+  slice: number;
+} {
+  const dist = (a: (typeof answers)[number]) => new Map([[a.answer, a.confidence], ...a.alternatives.map((x) => [x.answer, x.probability] as const)]);
+  const first = answers[0];
+  if (!first) throw new VoxaError('BAD_REQUEST', 'no slice answers to combine');
+  if (first.answerType === 'yes/no') {
+    let best = first;
+    for (const a of answers) if ((dist(a).get('yes') ?? 0) > (dist(best).get('yes') ?? 0)) best = a;
+    const pYes = dist(best).get('yes') ?? 0;
+    return pYes >= 0.5
+      ? { answer: 'yes', confidence: pYes, alternatives: [{ answer: 'no', probability: 1 - pYes }], slice: best.slice }
+      : { answer: 'no', confidence: 1 - pYes, alternatives: [{ answer: 'yes', probability: pYes }], slice: best.slice };
+  }
+  const mean = new Map<string, number>();
+  for (const a of answers) for (const [k, p] of dist(a)) mean.set(k, (mean.get(k) ?? 0) + p / answers.length);
+  const ranked = [...mean].map(([answer, probability]) => ({ answer, probability })).sort((x, y) => y.probability - x.probability);
+  const top = ranked[0] as { answer: string; probability: number };
+  let at = first;
+  for (const a of answers) if ((dist(a).get(top.answer) ?? 0) > (dist(at).get(top.answer) ?? 0)) at = a;
+  return { answer: top.answer, confidence: top.probability, alternatives: ranked.slice(1), slice: at.slice };
 }
 
 /** [mean ‖ max] over rows. */
