@@ -74,6 +74,31 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'RECIST timepoints and lesion tables per patient (automatic and manual values, calipers)',
+    up: `
+      CREATE TABLE recist_timepoints (
+        id INTEGER PRIMARY KEY,
+        patient_key TEXT NOT NULL,
+        timepoint_id TEXT NOT NULL,
+        date TEXT NOT NULL,
+        study_uid TEXT NOT NULL DEFAULT '',
+        slice_thickness_mm REAL,
+        is_baseline INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (patient_key, timepoint_id)
+      );
+      CREATE TABLE recist_lesions (
+        id INTEGER PRIMARY KEY,
+        timepoint_ref INTEGER NOT NULL REFERENCES recist_timepoints(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        lesion_id TEXT NOT NULL,
+        record_json TEXT NOT NULL,
+        UNIQUE (timepoint_ref, lesion_id)
+      );
+      CREATE INDEX recist_timepoints_patient ON recist_timepoints(patient_key);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -1,8 +1,47 @@
-/** Handlers of the recist channels: RECIST measurements, lesion tables, timepoints and reports. */
+/**
+ * Handlers of the recist channels: lesion tables per timepoint kept in the
+ * study database (user-data folder; in memory without one), RECIST 1.1
+ * response over time, and report export into a granted folder.
+ */
+import path from 'node:path';
 import type { recistChannels } from '../../../common/contract/channels/recist';
+import { lesionSeries } from '../../../common/recist/plots';
+import { evaluateResponse } from '../../../common/recist/response';
 import type { DomainHandlers } from '../../ipc/router';
+import { DATABASE_FILE_NAME } from '../db/studyDatabase';
 import type { ServiceDeps } from '../handlers';
+import { buildReportData, writeReport } from './recistReport';
+import { RecistStore } from './recistStore';
 
-export function createRecistHandlers(_deps: ServiceDeps): DomainHandlers<typeof recistChannels> {
-  return {};
+export function createRecistHandlers(deps: ServiceDeps): DomainHandlers<typeof recistChannels> {
+  let store: RecistStore | null = null;
+  const db = () => (store ??= RecistStore.open(deps.dataDir ? path.join(deps.dataDir, DATABASE_FILE_NAME) : ':memory:'));
+
+  return {
+    'recist:timepoints': ({ patientKey }) => db().list(patientKey),
+    'recist:saveTimepoint': ({ patientKey, timepoint, baseline }, ctx) => {
+      const warnings = db().save(patientKey, timepoint, baseline);
+      ctx.emit('recist:changed', { patientKey });
+      return { warnings };
+    },
+    'recist:deleteTimepoint': ({ patientKey, timepointId }, ctx) => {
+      const deleted = db().delete(patientKey, timepointId);
+      if (deleted) ctx.emit('recist:changed', { patientKey });
+      return { deleted };
+    },
+    'recist:response': ({ patientKey }) => {
+      const doc = db().document(patientKey);
+      const report = evaluateResponse(doc);
+      return {
+        baseline: { timepointId: report.baseline.timepointId, date: report.baseline.date, sumMm: report.baseline.sumMm, warnings: report.baseline.warnings },
+        followUps: report.followUps,
+        series: lesionSeries(doc),
+      };
+    },
+    'recist:export': async ({ patientKey, dir, pdf, title }) => {
+      const real = await deps.grants.check(dir);
+      const files = await writeReport(real, buildReportData(db().document(patientKey)), { pdf: pdf ?? false, ...(title ? { title } : {}) });
+      return { files };
+    },
+  };
 }
