@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { VoxaError } from '../../../common/contract';
@@ -66,6 +66,7 @@ export class FewShotTags {
   private async save(): Promise<void> {
     const file = this.file();
     if (!file) return;
+    await mkdir(path.dirname(file), { recursive: true });
     const tmp = `${file}.tmp-${process.pid}`;
     await writeFile(tmp, JSON.stringify({ version: 1, tags: this.tags }));
     await rename(tmp, file);
