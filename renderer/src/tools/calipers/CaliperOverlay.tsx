@@ -1,0 +1,121 @@
+/**
+ * RECIST calipers drawn over the MPR views: each lesion's long and short
+ * axis (automatic, or the reader's manual caliper, labelled "manual") where
+ * the caliper lies on the displayed slice. Endpoints are draggable: a drag
+ * turns the caliper manual and its length follows the endpoints in mm.
+ * Rendered through a portal into the viewport element, positioned with the
+ * same view mapping as the image (mprGeometry computeView / lpsToDisplay).
+ */
+import { useEffect, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { createPortal } from 'react-dom';
+import { useStore } from 'zustand';
+import { dot } from '../../../../common/geometry/affine';
+import type { Vec3 } from '../../../../common/volume';
+import { shownCaliper, type LesionTableStore } from '../../state/lesionTableStore';
+import type { ViewerStore } from '../../state/viewerStore';
+import { computeView, displayToLps, lpsToDisplay, PLANE_AXES, stepAlong, type MprView, type Size } from '../../viewport/mprGeometry';
+
+interface Props {
+  store: ViewerStore;
+  lesions: LesionTableStore;
+  view?: MprView;
+}
+
+/** Whether a caliper lies on the displayed slice: both ends within half a slice step of the view plane. */
+export function onSlice(start: Vec3, end: Vec3, normal: Vec3, planeMm: number, halfStepMm: number): boolean {
+  return Math.abs(dot(start, normal) - planeMm) <= halfStepMm + 1e-6 && Math.abs(dot(end, normal) - planeMm) <= halfStepMm + 1e-6;
+}
+
+export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
+  const volume = useStore(store, (s) => s.volume);
+  const crosshair = useStore(store, (s) => s.crosshairLps);
+  const camera = useStore(store, (s) => s.cameras[view]);
+  const layout = useStore(store, (s) => `${s.layout}|${s.maximised ?? ''}`);
+  const rows = useStore(lesions, (s) => s.lesions);
+  const selected = useStore(lesions, (s) => s.selected);
+  const [host, setHost] = useState<{ el: HTMLElement; size: Size } | null>(null);
+  const [drag, setDrag] = useState<{ id: string; which: 'long' | 'short'; end: 'start' | 'end' } | null>(null);
+
+  // Find the viewport element and follow its size.
+  useEffect(() => {
+    const el = document.querySelector<HTMLElement>(`[data-testid="${view}-viewport"]`);
+    if (!el) return;
+    // The observer reports the first size at once, then every change.
+    const obs = new ResizeObserver(() => {
+      const r = (el.querySelector('.viewport-canvas') ?? el).getBoundingClientRect();
+      setHost({ el, size: { width: r.width, height: r.height } });
+    });
+    obs.observe(el);
+    return () => obs.disconnect();
+  }, [view, volume, layout]);
+
+  if (!volume || !host || !host.el.isConnected || host.size.height <= 0) return null;
+  const g = volume.header.geometry;
+  const vs = computeView(g, view, crosshair, host.size, camera.zoom, camera.panMm);
+  const normal = PLANE_AXES[view].normal;
+  const planeMm = dot(crosshair, normal);
+  const halfStep = stepAlong(g, normal) / 2;
+  const mmPerPx = (2 * vs.parallelScale) / host.size.height;
+
+  const shapes: { id: string; which: 'long' | 'short'; a: [number, number]; b: [number, number]; manual: boolean; lengthMm: number }[] = [];
+  for (const r of rows) {
+    for (const which of ['long', 'short'] as const) {
+      const shown = shownCaliper(r, which);
+      if (!shown || shown.caliper.lengthMm <= 0) continue;
+      const { startLps, endLps, lengthMm } = shown.caliper;
+      if (!onSlice(startLps, endLps, normal, planeMm, halfStep)) continue;
+      shapes.push({ id: r.id, which, a: lpsToDisplay(vs, host.size, startLps), b: lpsToDisplay(vs, host.size, endLps), manual: shown.manual, lengthMm });
+    }
+  }
+
+  const toLps = (e: ReactPointerEvent | PointerEvent): Vec3 => {
+    const rect = (host.el.querySelector('.viewport-canvas') ?? host.el).getBoundingClientRect();
+    return displayToLps(vs, host.size, e.clientX - rect.left, e.clientY - rect.top, crosshair);
+  };
+
+  return createPortal(
+    <svg
+      className="caliper-overlay"
+      width={host.size.width}
+      height={host.size.height}
+      data-testid={`${view}-calipers`}
+      data-mm-per-px={mmPerPx.toFixed(4)}
+      onPointerMove={(e) => drag && lesions.getState().dragEndpoint(drag.id, drag.which, drag.end, toLps(e))}
+      onPointerUp={() => setDrag(null)}
+      style={{ pointerEvents: drag ? 'all' : 'none' }}
+    >
+      {shapes.map((s) => {
+        const key = `${s.id}-${s.which}`;
+        const cls = `caliper ${s.which}${s.manual ? ' manual' : ''}${selected === s.id ? ' selected' : ''}`;
+        return (
+          <g key={key} className={cls} data-testid={`caliper-${key}`} data-x1={s.a[0].toFixed(2)} data-y1={s.a[1].toFixed(2)} data-x2={s.b[0].toFixed(2)} data-y2={s.b[1].toFixed(2)} data-length-mm={s.lengthMm.toFixed(2)} data-manual={s.manual}>
+            <line x1={s.a[0]} y1={s.a[1]} x2={s.b[0]} y2={s.b[1]} />
+            {(['start', 'end'] as const).map((end) => {
+              const p = end === 'start' ? s.a : s.b;
+              return (
+                <circle
+                  key={end}
+                  cx={p[0]}
+                  cy={p[1]}
+                  r={4}
+                  style={{ pointerEvents: 'all', cursor: 'move' }}
+                  data-testid={`caliper-${key}-${end}`}
+                  onPointerDown={(e) => {
+                    e.stopPropagation();
+                    (e.currentTarget.ownerSVGElement as SVGSVGElement).setPointerCapture(e.pointerId);
+                    lesions.getState().select(s.id);
+                    setDrag({ id: s.id, which: s.which, end });
+                  }}
+                />
+              );
+            })}
+            <text x={Math.max(s.a[0], s.b[0]) + 6} y={(s.a[1] + s.b[1]) / 2}>
+              {`${s.id} ${s.lengthMm.toFixed(1)} mm${s.manual ? ' (manual)' : ''}`}
+            </text>
+          </g>
+        );
+      })}
+    </svg>,
+    host.el,
+  );
+}
