@@ -10,6 +10,7 @@ import { StatusBar } from '../components/StatusBar';
 import { StudyPanel } from '../components/StudyPanel';
 import { Toolbar } from '../components/Toolbar';
 import { ViewerLayout } from '../components/ViewerLayout';
+import { VqaPanel } from '../components/VqaPanel';
 import { createEditToolStore, handleSegmentKey } from '../state/editToolStore';
 import { createSegmentationStore, type SegmentationStore } from '../state/segmentationStore';
 import { createStudyListStore, type StudyListStore } from '../state/studyListStore';
@@ -177,6 +178,7 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
           </button>
         </div>
       )}
+      <VqaPanel client={client} store={store} tools={tools} />
       <StatusBar store={store} />
       {browsing && <FileBrowser client={client} onOpen={open} onClose={() => setBrowsing(null)} />}
       {helpOpen && <HelpOverlay onClose={() => store.getState().setHelpOpen(false)} />}
