@@ -130,6 +130,12 @@ describe('measured questions never reach a model', () => {
       ctx(),
     );
     expect(sent).toMatchObject({ source: 'measured', measuredFrom: 'request', answer: 'long axis 31.2 mm, short axis 12.5 mm' });
+    // A lesion named in the question, asked about the slice: that lesion of the labelmap.
+    const ref2 = measureLesion({ geometry: p.volume.geometry, voxels: p.labels }, { label: 2 })!;
+    const named = await h['task:vqa']({ volumeId: id, question: 'How big is lesion 2?', scope: { kind: 'slice' } }, ctx());
+    expect(named.source === 'measured' && named.values.longAxisMm).toBeCloseTo(ref2.longAxis.lengthMm, 1);
+    const which = await h['task:vqa']({ volumeId: id, question: 'How big is the lesion?', scope: { kind: 'slice' } }, ctx());
+    expect(which.source === 'measured' && which.message).toMatch(/several lesions are measured \(1, 2\)/);
     const change = await h['task:vqa']({ volumeId: id, question: 'How has it changed since baseline?', scope: { kind: 'series' } }, ctx());
     expect(change).toMatchObject({ source: 'measured', answer: null, measuredFrom: 'none' });
     expect(change.source === 'measured' && change.message).toMatch(/no follow-up assessment/);

@@ -130,7 +130,9 @@ export function createTaskHandlers(deps: ServiceDeps, opts: TaskHandlerOptions =
       const volume = deps.volumes.get(volumeId);
       const q = question.trim();
       if (!q) throw new VoxaError('BAD_REQUEST', 'the question is empty');
-      const lesion = scope.kind === 'lesion' ? scope.label : undefined;
+      // The lesion a measured question is about: the scope's, else one named in the question ("How big is lesion 2?").
+      const named = /\blesion\s*#?(\d{1,3})\b/i.exec(q)?.[1];
+      const lesion = scope.kind === 'lesion' ? scope.label : named !== undefined ? Number(named) : undefined;
       if (measuredIntent(q)) {
         // Answered from measurements only: no model is resolved or run.
         let lesions: LesionRecord[] = [];
