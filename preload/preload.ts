@@ -3,8 +3,8 @@
  * method per contract channel, built by looping over the contract; events
  * only for names the contract declares. Raw ipcRenderer is never exposed.
  */
-import { contextBridge, ipcRenderer } from 'electron';
-import { BRIDGE_GLOBAL, CHANNELS, EVENT_PREFIX, isEventName } from '../common/contract';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import { BRIDGE_GLOBAL, CHANNELS, DROPPED_PATHS_CHANNEL, EVENT_PREFIX, isEventName } from '../common/contract';
 import type { VoxaBridge } from './bridge';
 
 const bridge: Record<string, unknown> = {};
@@ -19,3 +19,14 @@ bridge.on = (event: string, listener: (payload: unknown) => void) => {
 };
 
 contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, bridge as VoxaBridge);
+
+// Files dropped from the OS onto the window: their paths go to main, which grants them and
+// asks the renderer to import them (app:openPath). Only real OS files have a path, so page
+// script cannot forge a drop that grants arbitrary paths.
+type DroppedFile = Parameters<typeof webUtils.getPathForFile>[0];
+const page = globalThis as unknown as { addEventListener(type: 'drop', listener: (e: { dataTransfer: { files: ArrayLike<DroppedFile> } | null }) => void): void };
+page.addEventListener('drop', (e) => {
+  const files = e.dataTransfer ? Array.from(e.dataTransfer.files) : [];
+  const paths = files.map((f) => webUtils.getPathForFile(f)).filter((p) => p.length > 0);
+  if (paths.length > 0) void ipcRenderer.invoke(DROPPED_PATHS_CHANNEL, paths);
+});

@@ -67,3 +67,5 @@ export type VoxaApi = {
 export const BRIDGE_GLOBAL = 'voxa';
 /** Electron IPC channel prefix for events (main → renderer). */
 export const EVENT_PREFIX = 'event:';
+/** Electron only: the preload reports paths of files dropped from the OS (not a contract channel: no renderer call reaches it). */
+export const DROPPED_PATHS_CHANNEL = 'shell:droppedPaths';

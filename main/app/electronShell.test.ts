@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as E from 'electron';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CHANNELS } from '../../common/contract';
+import { CHANNELS, DROPPED_PATHS_CHANNEL } from '../../common/contract';
 import { startShell, windowOptions, type ElectronModules, type WindowLike } from './electronShell';
 
 const paths = { rendererHtml: '/opt/voxa/dist/renderer/index.html', preload: '/opt/voxa/dist/preload/preload.cjs' };
@@ -118,6 +118,21 @@ describe('Electron shell', () => {
     expect(csp).not.toContain('ws://');
   });
 
+  it('grants and imports paths dropped from the OS, only from its own page', async () => {
+    const f = fakes();
+    const shell = startShell(f.modules, paths)!;
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'voxa-drop-'));
+    const handler = f.ipcHandlers.get(DROPPED_PATHS_CHANNEL)!;
+    const foreign = invokeEvent('https://evil.example/');
+    expect(await handler(foreign, [tmp])).toEqual({ imported: 0 });
+    expect(foreign.sender.send).not.toHaveBeenCalled();
+    await expect(shell.services.grants.check(tmp)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const own = invokeEvent(pathToFileURL(paths.rendererHtml).href);
+    expect(await handler(own, [tmp, path.join(tmp, 'missing'), 42])).toEqual({ imported: 1 });
+    const real = await shell.services.grants.check(tmp);
+    expect(own.sender.send).toHaveBeenCalledWith('event:app:openPath', { path: real, action: 'import' });
+  });
+
   it('denies navigation, new windows and webviews in every web contents', () => {
     const f = fakes();
     startShell(f.modules, paths);
@@ -145,10 +160,10 @@ describe('Electron shell', () => {
     expect(f.ipcHandlers.size).toBe(0);
   });
 
-  it('registers one IPC handler per contract channel and checks the sender frame', async () => {
+  it('registers one IPC handler per contract channel (plus dropped paths) and checks the sender frame', async () => {
     const f = fakes();
     startShell(f.modules, paths);
-    expect([...f.ipcHandlers.keys()].sort()).toEqual([...CHANNELS].sort());
+    expect([...f.ipcHandlers.keys()].sort()).toEqual([...CHANNELS, DROPPED_PATHS_CHANNEL].sort());
     const handler = f.ipcHandlers.get('app:info')!;
     const own = await handler(invokeEvent(pathToFileURL(paths.rendererHtml).href), {});
     expect(own).toMatchObject({ ok: true, value: { mode: 'electron', nativeDialogs: true } });

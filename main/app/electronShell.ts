@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as E from 'electron';
-import { CHANNELS, EVENT_PREFIX, type EventName, type EventPayload } from '../../common/contract';
+import { CHANNELS, DROPPED_PATHS_CHANNEL, EVENT_PREFIX, type EventName, type EventPayload } from '../../common/contract';
 import { Router, type CallSender } from '../ipc/router';
 import { contentSecurityPolicy } from '../security/csp';
 import { ensureDemoStudy } from '../services/phantom/demoStudy';
@@ -130,6 +130,19 @@ export function startShell(electron: ElectronModules, paths: ShellPaths, options
   }
 
   const send = <N extends EventName>(name: N, payload: EventPayload<N>) => mainWindow?.webContents.send(EVENT_PREFIX + name, payload);
+  // Paths of files dropped from the OS (the preload reads them with webUtils): granted like a dialog pick, then imported.
+  electron.ipcMain.handle(DROPPED_PATHS_CHANNEL, async (event, dropped) => {
+    if (!isTrustedFrame(event.senderFrame?.url ?? '', paths.rendererHtml) || !Array.isArray(dropped)) return { imported: 0 };
+    let imported = 0;
+    for (const p of dropped.slice(0, 16)) {
+      const real = typeof p === 'string' && p.length > 0 ? services.grants.grant(p) : null;
+      if (real) {
+        event.sender.send(EVENT_PREFIX + 'app:openPath', { path: real, action: 'import' } satisfies EventPayload<'app:openPath'>);
+        imported++;
+      }
+    }
+    return { imported };
+  });
   const openFromMenu = (kind: 'dicomFolder' | 'niftiFile') =>
     void openDialog(kind).then((p) => {
       if (p) send('app:openPath', { path: p });

@@ -53,6 +53,6 @@ export const coreChannels = {
 
 export const coreEvents = {
   'job:progress': jobProgressSchema,
-  /** The shell opened a path (menu, drag and drop, command line); the renderer loads it. */
-  'app:openPath': z.object({ path: z.string() }),
+  /** The shell opened a path (menu, drag and drop, command line); the renderer loads it, or imports it into the study database. */
+  'app:openPath': z.object({ path: z.string(), action: z.enum(['open', 'import']).optional() }),
 } as const;

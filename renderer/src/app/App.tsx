@@ -6,6 +6,7 @@ import { FileBrowser } from '../components/FileBrowser';
 import { HelpOverlay } from '../components/HelpOverlay';
 import { SegmentEditorPanel } from '../components/SegmentEditorPanel';
 import { SegmentPanel } from '../components/SegmentPanel';
+import { RecistTools } from '../components/RecistTools';
 import { StatusBar } from '../components/StatusBar';
 import { StudyPanel } from '../components/StudyPanel';
 import { Toolbar } from '../components/Toolbar';
@@ -64,7 +65,7 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
       },
       () => store.getState().setError('Cannot reach the Voxa services.'),
     );
-    return client.on('app:openPath', ({ path }) => void openVolume(client, t, path));
+    return client.on('app:openPath', ({ path, action }) => void (action === 'import' ? importIntoDatabase(client, studies, path) : openVolume(client, t, path)));
   }, [client, store, segStore, studies]);
 
   useEffect(() => {
@@ -123,7 +124,8 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
       onDragOver={(e) => e.preventDefault()}
       onDrop={(e) => {
         e.preventDefault();
-        setDropped(true);
+        // Electron: the preload sends real dropped paths to main, which asks for an import (app:openPath). A browser has no path.
+        setDropped(info?.mode !== 'electron');
       }}
     >
       <Toolbar
@@ -178,6 +180,7 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
           </button>
         </div>
       )}
+      <RecistTools client={client} store={store} segStore={segStore} />
       <VqaPanel client={client} store={store} tools={tools} />
       <StatusBar store={store} />
       {browsing && <FileBrowser client={client} onOpen={open} onClose={() => setBrowsing(null)} />}

@@ -59,6 +59,8 @@ export class VtkMprView {
   lastResliceMs = 0;
   /** performance.now() after the latest render that showed a new slice image (benchmark: open → first image). */
   imageRenderedAt = 0;
+  /** Duration (ms) of the render call that showed that image (texture upload, first-use shader compilation). */
+  imageRenderMs = 0;
   private renderedKey = '';
 
   constructor(container: HTMLElement) {
@@ -183,10 +185,12 @@ export class VtkMprView {
   }
 
   private render(): void {
+    const t0 = performance.now();
     this.renderWindow.render();
     if (this.imageKey && this.imageKey !== this.renderedKey) {
       this.renderedKey = this.imageKey;
       this.imageRenderedAt = performance.now();
+      this.imageRenderMs = this.imageRenderedAt - t0;
     }
   }
 
