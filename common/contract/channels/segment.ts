@@ -123,6 +123,12 @@ export const segmentChannels = {
       plane: planeName,
       points: z.array(promptPointSchema).max(256),
       box: z.object({ a: promptCorner, b: promptCorner }).optional(),
+      /**
+       * Mask prompt (refine only): the segment's current voxels on one slice of the plane (through the
+       * first point, else its largest slice), e.g. a rough brush stroke. RadSAM-style packs take it as
+       * mask_input; the classical tool grows from the stroke's central voxel.
+       */
+      useMask: z.boolean().optional(),
     }),
     segmentChangeSchema.extend({
       label,

@@ -27,6 +27,7 @@ import {
   cropLogitsToSlice,
   gridToCrop,
   planeSize,
+  planeToIjk,
   sampleCrop,
   sliceMaskExtent,
   sliceMaskToCrop,
@@ -44,6 +45,12 @@ export interface Prompt2dInput {
   points: { ijk: Vec3; positive: boolean }[];
   /** Box corners in continuous voxel indices, on one slice. */
   box?: { a: Vec3; b: Vec3 };
+  /**
+   * Mask prompt (a rough stroke or the current mask) on one slice of the plane: it is the prompted
+   * slice, the crop is centred on the mask (unless a positive point is given), and the mask goes in
+   * as `mask_input`, encoded as during propagation.
+   */
+  mask?: { slice: number; mask: SliceMask };
 }
 
 export type ModelRunner = (feeds: Record<string, WireTensor>, signal?: AbortSignal) => Promise<{ outputs: Record<string, WireTensor>; runMs: number }>;
@@ -91,9 +98,11 @@ export async function runPrompt2d(
   const timings = { preprocessMs: 0, modelMs: 0, postprocessMs: 0 };
   const steps: SliceStep[] = [];
 
-  const anchor = input.points.find((p) => p.positive)?.ijk ?? input.box?.a;
-  if (!anchor) throw new VoxaError('BAD_REQUEST', 'a prompt needs a positive point or a box');
-  const slice0 = Math.round(anchor[plane.normalAxis]);
+  const maskExtent = input.mask ? sliceMaskExtent(input.mask.mask, g, plane) : null;
+  if (input.mask && (!maskExtent || input.mask.mask.width !== width || input.mask.mask.height !== height)) throw new VoxaError('BAD_REQUEST', 'the mask prompt is empty or not on a slice of this plane');
+  const anchor = input.points.find((p) => p.positive)?.ijk ?? input.box?.a ?? (input.mask && maskExtent ? planeToIjk(plane, maskExtent.centreU, maskExtent.centreV, input.mask.slice) : undefined);
+  if (!anchor) throw new VoxaError('BAD_REQUEST', 'a prompt needs a positive point, a box or a mask');
+  const slice0 = input.mask ? input.mask.slice : Math.round(anchor[plane.normalAxis]);
   if (slice0 < 0 || slice0 >= nSlices) throw new VoxaError('BAD_REQUEST', `the prompt lies outside the image (slice ${slice0} of ${nSlices})`);
   for (const p of input.points) {
     const u = p.ijk[plane.colAxis];
@@ -163,7 +172,14 @@ export async function runPrompt2d(
       Math.abs(input.box.a[plane.rowAxis] - input.box.b[plane.rowAxis]) * (g.spacingMm[plane.rowAxis] as number),
     );
   }
-  const crop0: Crop = { plane, slice: slice0, centreU, centreV, fovMm: initialFovMm(pre, boxExtentMm), sizePx: S };
+  const crop0: Crop = {
+    plane,
+    slice: slice0,
+    centreU,
+    centreV,
+    fovMm: maskExtent && boxExtentMm === undefined ? propagationFovMm(pre, maskExtent.extentMm) : initialFovMm(pre, boxExtentMm),
+    sizePx: S,
+  };
   const prompt0: CropPrompt = {
     points: input.points.map((p) => {
       const [x, y] = toCrop(crop0, p.ijk);
@@ -175,6 +191,7 @@ export async function runPrompt2d(
     const [x2, y2] = toCrop(crop0, input.box.b);
     prompt0.box = { x1, y1, x2, y2 };
   }
+  if (input.mask) prompt0.mask = sliceMaskToCrop(input.mask.mask, g, crop0, S / 4);
   const first = await step(crop0, prompt0, 0);
   const stops: Prompt2dResult['stops'] = { minus: null, plus: null };
   if (first.mask) {

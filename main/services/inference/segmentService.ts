@@ -14,7 +14,7 @@ import { VoxaError } from '../../../common/contract';
 import { prompt2dConfig } from '../../../common/models/manifest';
 import type { LabelmapDelta } from '../../../common/segmentation/labelmapDelta';
 import type { StopReason } from '../../../common/segmentation/propagation';
-import type { PlaneName } from '../../../common/segmentation/slicePlane';
+import type { PlaneName, SliceMask } from '../../../common/segmentation/slicePlane';
 import type { Vec3, Volume } from '../../../common/volume';
 import { classicalSegment } from './classical';
 import { runPrompt2d, type Prompt2dProgress, type SliceStep } from './prompt2d';
@@ -29,6 +29,8 @@ export interface SegmentRequest {
   plane?: PlaneName;
   points: PromptPoint[];
   box?: { a: { lps: Vec3 } | { ijk: Vec3 }; b: { lps: Vec3 } | { ijk: Vec3 } };
+  /** Mask prompt on one slice of the plane (segment.prompt2d packs; see Prompt2dInput.mask). */
+  mask?: { slice: number; mask: SliceMask };
   label?: number;
 }
 
@@ -87,7 +89,7 @@ export class SegmentationService {
   private async run(volume: Volume, req: SegmentRequest, signal: AbortSignal, onProgress?: (p: Prompt2dProgress) => void): Promise<SegmentResult> {
     const t0 = performance.now();
     const plane = req.plane ?? 'axial';
-    if (req.points.length === 0 && !req.box) throw new VoxaError('BAD_REQUEST', 'give at least one point or a box');
+    if (req.points.length === 0 && !req.box && !req.mask) throw new VoxaError('BAD_REQUEST', 'give at least one point, a box or a mask');
     const points = req.points.map((p) => ({ ijk: toIjk(volume, p), positive: p.positive }));
     const box = req.box ? { a: toIjk(volume, req.box.a), b: toIjk(volume, req.box.b) } : undefined;
     for (const p of [...points.map((q) => q.ijk), ...(box ? [box.a, box.b] : [])]) {
@@ -114,6 +116,7 @@ export class SegmentationService {
     };
 
     if (req.modelId === CLASSICAL_MODEL_ID) {
+      if (req.mask) throw new VoxaError('UNSUPPORTED', 'the classical tool takes points and boxes, not a mask prompt');
       const t = performance.now();
       const r = classicalSegment(volume, { points, box }, { label: req.label });
       if (signal.aborted) throw new VoxaError('CANCELLED', 'superseded by a newer prompt or cancelled');
@@ -133,7 +136,7 @@ export class SegmentationService {
     if (pack.manifest.task !== 'segment.prompt2d') throw new VoxaError('UNSUPPORTED', `model ${req.modelId} is a ${pack.manifest.task} model; segment needs segment.prompt2d`);
     const loaded = await this.client.load(pack.dir, pack.onnxFiles.map((f) => f.path));
     const loadMs = performance.now() - t0;
-    const r = await runPrompt2d(volume, prompt2dConfig(pack.manifest), { plane, points, box }, (feeds, s) => this.client.run(pack.dir, feeds, s), {
+    const r = await runPrompt2d(volume, prompt2dConfig(pack.manifest), { plane, points, box, ...(req.mask ? { mask: req.mask } : {}) }, (feeds, s) => this.client.run(pack.dir, feeds, s), {
       signal,
       onProgress,
       label: req.label,

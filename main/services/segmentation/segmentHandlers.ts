@@ -38,7 +38,7 @@ export function createSegmentHandlers(deps: ServiceDeps, sessions = new SegmentS
       let lastSent = 0;
       try {
         return await s.prompt(
-          { target: req.target, modelId: req.modelId, plane: req.plane, points: req.points, ...(req.box ? { box: req.box } : {}) },
+          { target: req.target, modelId: req.modelId, plane: req.plane, points: req.points, ...(req.box ? { box: req.box } : {}), ...(req.useMask ? { useMask: true } : {}) },
           {
             signal: ctx.signal,
             onProgress: (p) => {

@@ -88,6 +88,20 @@ describe('segmentation session', () => {
     sessions.closeAll();
   });
 
+  it('a rough brush stroke, then "refine from mask", gives the lesion (classical: grown from the stroke\'s centre)', async () => {
+    const { session, sessions } = openTorso(newDataDir());
+    const lesion = torso.lesions[1] as Lesion;
+    const c = lpsToIjk(torso.volume.geometry, lesion.centreLps).map((v) => Math.round(v)) as Vec3;
+    const label = session.create('Stroke').label;
+    session.edit({ tool: 'brush', mode: 'paint', label, points: [[c[0] - 3, c[1], c[2]], [c[0] + 3, c[1] + 1, c[2]]], radiusMm: 4, shape: 'disc', planeAxis: 2 });
+    expect(dice(session.state.labels, label, torso.labels, 2)).toBeLessThan(0.5);
+    await expect(session.prompt({ target: { kind: 'new' }, modelId: 'classical', plane: 'axial', points: [], useMask: true })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    const r = await session.prompt({ target: { kind: 'refine', label }, modelId: 'classical', plane: 'axial', points: [], useMask: true });
+    expect(r.history.items.at(-1)?.name).toBe('Mask prompt');
+    expect(dice(session.state.labels, label, torso.labels, 2)).toBeGreaterThanOrEqual(0.9);
+    sessions.closeAll();
+  });
+
   it('a negative click removes a leak into a touching structure of the same density', async () => {
     // Two overlapping 30 HU spheres in the left lung: a click on the first leaks into the second.
     const a: Lesion = { ...(DEFAULT_LESIONS[0] as Lesion), name: 'A', centreLps: [70, -10, 30], radiiMm: [12, 12, 12] };

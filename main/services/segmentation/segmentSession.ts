@@ -25,7 +25,7 @@ import { smoothSegment } from '../../../common/editing/smooth';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import { applyNegativeClicks } from '../../../common/segmentation/negativeClicks';
 import { unionDeltas } from '../../../common/segmentation/unionDeltas';
-import type { PlaneName } from '../../../common/segmentation/slicePlane';
+import { planeSize, planeToIjk, slicePlaneFor, type PlaneName, type SliceMask } from '../../../common/segmentation/slicePlane';
 import type { Vec3, Volume } from '../../../common/volume';
 import { CLASSICAL_MODEL_ID } from '../inference/registry';
 import type { SegmentationService } from '../inference/segmentService';
@@ -54,6 +54,8 @@ export interface PromptInput {
   plane: PlaneName;
   points: PointInput[];
   box?: { a: CornerInput; b: CornerInput };
+  /** Refine from the segment's current mask on one slice (a rough stroke): see `segment:prompt`. */
+  useMask?: boolean;
 }
 
 export interface PromptOutcome extends SegmentChange {
@@ -191,12 +193,29 @@ export class SegmentSession {
     }
     const added = input.points.map((p) => ({ ijk: this.toIjk(p), positive: p.positive }));
     const box = input.box ? { a: this.toIjk(input.box.a), b: this.toIjk(input.box.b) } : earlier?.box;
-    const points = [...(earlier?.points ?? []), ...added];
-    if (!points.some((p) => p.positive) && !box) throw new VoxaError('BAD_REQUEST', 'a prompt needs a positive point or a box');
+    let points = [...(earlier?.points ?? []), ...added];
+    let maskPrompt: { slice: number; mask: SliceMask } | undefined;
+    if (input.useMask) {
+      if (isNew) throw new VoxaError('BAD_REQUEST', 'a mask prompt refines a segment: select the segment that holds the stroke');
+      maskPrompt = this.sliceMask(label, input.plane, added[0]?.ijk);
+      // The mask replaces the earlier prompts: it is the user's statement of the lesion now.
+      points = added;
+      if (input.modelId === CLASSICAL_MODEL_ID && !points.some((p) => p.positive)) {
+        points = [{ ijk: this.maskSeed(maskPrompt, input.plane), positive: true }, ...points];
+        maskPrompt = undefined;
+      }
+    } else if (!points.some((p) => p.positive) && !box) throw new VoxaError('BAD_REQUEST', 'a prompt needs a positive point or a box');
     const run = (pts: PromptRecord['points']) =>
       this.segmenter().segment(
         this.volume,
-        { modelId: input.modelId, plane: input.plane, points: pts.map((p) => ({ ijk: p.ijk, positive: p.positive })), ...(box ? { box: { a: { ijk: box.a }, b: { ijk: box.b } } } : {}), label },
+        {
+          modelId: input.modelId,
+          plane: input.plane,
+          points: pts.map((p) => ({ ijk: p.ijk, positive: p.positive })),
+          ...(box && !maskPrompt ? { box: { a: { ijk: box.a }, b: { ijk: box.b } } } : {}),
+          ...(maskPrompt ? { mask: maskPrompt } : {}),
+          label,
+        },
         { key: this.volumeId, ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) },
       );
     const positivePoints = points.filter((p) => p.positive);
@@ -218,16 +237,85 @@ export class SegmentSession {
     }
     // The labelmap may have changed while the model ran: everything below reads it now.
     const positives = positivePoints.map((p) => p.ijk);
+    if (maskPrompt && positives.length === 0) positives.push(this.maskSeed(maskPrompt, input.plane));
     if (positives.length === 0 && box) positives.push([0, 1, 2].map((a) => ((box.a[a] as number) + (box.b[a] as number)) / 2) as Vec3);
     const mask = applyNegativeClicks(raw, this.volume.geometry, positives, negativePoints.map((p) => p.ijk));
     const before = this.segments();
     if (!isNew && !before.some((s) => s.label === label)) throw new VoxaError('NOT_FOUND', `segment ${label} was deleted while the model ran`);
     const after = isNew ? [...before, this.newMeta(label, input.target.kind === 'new' ? input.target.name : undefined)] : before;
     const delta = editFromMask(this.target(), mask, { label, mode: isNew ? 'add' : 'replace' });
-    const record: PromptRecord = { modelId: input.modelId, plane: input.plane, points, ...(box ? { box } : {}) };
-    const name = input.box ? STEP_NAMES.box : added.some((p) => !p.positive) ? STEP_NAMES.clickNegative : STEP_NAMES.clickPositive;
+    const record: PromptRecord = { modelId: input.modelId, plane: input.plane, points, ...(box && !input.useMask ? { box } : {}) };
+    const name = input.useMask ? STEP_NAMES.maskPrompt : input.box ? STEP_NAMES.box : added.some((p) => !p.positive) ? STEP_NAMES.clickNegative : STEP_NAMES.clickPositive;
     const change = this.step({ name, delta, ...(isNew ? { segments: { before, after } } : {}), prompts: { before: book, after: { ...book, [String(label)]: record } } });
     return { ...change, label, provider: result.provider, totalMs };
+  }
+
+  /** The segment's voxels on one slice of a plane: through `at`, else its largest slice. */
+  private sliceMask(label: number, planeName: PlaneName, at?: Vec3): { slice: number; mask: SliceMask } {
+    const g = this.volume.geometry;
+    const plane = slicePlaneFor(g, planeName);
+    const { width, height, slices } = planeSize(g, plane);
+    const labels = this.state.labels;
+    const [ni, nj] = this.dims;
+    const read = (u: number, v: number, s: number) => {
+      const ijk = planeToIjk(plane, u, v, s);
+      return labels[ijk[0] + ni * (ijk[1] + nj * ijk[2])] === label;
+    };
+    let slice = at ? Math.round(at[plane.normalAxis]) : -1;
+    if (slice < 0 || slice >= slices) {
+      // The slice holding most of the segment.
+      const box = labelBox(labels, this.dims, label);
+      if (box.max[0] < box.min[0]) throw new VoxaError('BAD_REQUEST', 'the segment is empty: paint a rough stroke first');
+      let best = -1;
+      for (let s = box.min[plane.normalAxis] as number; s <= (box.max[plane.normalAxis] as number); s++) {
+        let n = 0;
+        for (let v = 0; v < height; v++) for (let u = 0; u < width; u++) if (read(u, v, s)) n++;
+        if (n > best) {
+          best = n;
+          slice = s;
+        }
+      }
+    }
+    const bits = new Uint8Array(width * height);
+    let any = false;
+    for (let v = 0; v < height; v++)
+      for (let u = 0; u < width; u++)
+        if (read(u, v, slice)) {
+          bits[u + width * v] = 1;
+          any = true;
+        }
+    if (!any) throw new VoxaError('BAD_REQUEST', 'the segment has no voxels on that slice');
+    return { slice, mask: { width, height, bits } };
+  }
+
+  /** The mask voxel nearest the mask's centroid (in voxel indices): where a stroke says the lesion is. */
+  private maskSeed(m: { slice: number; mask: SliceMask }, planeName: PlaneName): Vec3 {
+    const plane = slicePlaneFor(this.volume.geometry, planeName);
+    const { width, height, bits } = m.mask;
+    let su = 0;
+    let sv = 0;
+    let n = 0;
+    for (let v = 0; v < height; v++)
+      for (let u = 0; u < width; u++)
+        if (bits[u + width * v]) {
+          su += u;
+          sv += v;
+          n++;
+        }
+    const cu = su / n;
+    const cv = sv / n;
+    let best: [number, number] = [0, 0];
+    let bestD = Infinity;
+    for (let v = 0; v < height; v++)
+      for (let u = 0; u < width; u++) {
+        if (!bits[u + width * v]) continue;
+        const d = (u - cu) ** 2 + (v - cv) ** 2;
+        if (d < bestD) {
+          bestD = d;
+          best = [u, v];
+        }
+      }
+    return planeToIjk(plane, best[0], best[1], m.slice);
   }
 
   // ---- editing tools ----

@@ -102,6 +102,9 @@ describe('SegmentEditor', () => {
     expect(tools.getState()).toMatchObject({ selected: 1, target: 'refine' });
     await editor.prompt('coronal', { points: [{ lps: [11, 20, 30], positive: false }] });
     expect(calls.at(-1)).toMatchObject({ request: { target: { kind: 'refine', label: 1 }, plane: 'coronal' } });
+    tools.getState().setTarget('new');
+    await editor.refineFromMask();
+    expect(calls.at(-1)).toMatchObject({ request: { target: { kind: 'refine', label: 1 }, plane: 'axial', useMask: true, points: [] } });
   });
 
   it('a stroke goes to the services in voxel indices, with the slice axis of the view', async () => {

@@ -45,6 +45,8 @@ const toSegment = (m: SegmentMeta): Segment => ({
 export interface PromptInput {
   points?: { lps: Vec3; positive: boolean }[];
   box?: { a: Vec3; b: Vec3 };
+  /** Refine the selected segment from its current mask (a rough stroke) on one slice. */
+  useMask?: boolean;
 }
 
 export class SegmentEditor {
@@ -114,9 +116,9 @@ export class SegmentEditor {
   async prompt(view: MprView, input: PromptInput): Promise<void> {
     const t = this.tools.getState();
     const negative = input.points?.some((p) => !p.positive) ?? false;
-    const refine = t.selected !== null && (t.target === 'refine' || negative);
-    if (negative && !refine) {
-      t.setError('Select the segment to correct before a negative click.');
+    const refine = t.selected !== null && (t.target === 'refine' || negative || input.useMask === true);
+    if ((negative || input.useMask) && !refine) {
+      t.setError(input.useMask ? 'Select the segment that holds the stroke.' : 'Select the segment to correct before a negative click.');
       return;
     }
     const seq = ++this.promptSeq;
@@ -135,6 +137,7 @@ export class SegmentEditor {
           plane: view,
           points: input.points ?? [],
           ...(input.box ? { box: { a: { lps: input.box.a }, b: { lps: input.box.b } } } : {}),
+          ...(input.useMask ? { useMask: true } : {}),
         }),
       );
       if (r) {
@@ -145,6 +148,12 @@ export class SegmentEditor {
       off();
       if (seq === this.promptSeq) this.store.getState().setBusy(null);
     }
+  }
+
+  /** "Refine from mask": the selected segment's rough stroke, on the active view's plane, as a mask prompt. */
+  refineFromMask(): Promise<void> {
+    const view = this.store.getState().activeView;
+    return this.prompt(view === '3d' ? 'axial' : view, { useMask: true });
   }
 
   /** A brush or eraser stroke through LPS points on `view`. Painting without a selected segment starts one. */

@@ -108,6 +108,14 @@ export function SegmentEditorPanel({
         <button onClick={() => void editor.create()} data-testid="segment-new">
           + Segment
         </button>
+        <button
+          onClick={() => void editor.refineFromMask()}
+          disabled={t.selected === null}
+          title="Paint a rough stroke with the brush, then let the model delineate the lesion from it"
+          data-testid="segment-refine-mask"
+        >
+          Refine from mask
+        </button>
         <button onClick={() => void editor.undo()} disabled={t.history.position === 0} title="Undo (Ctrl+Z)" data-testid="segment-undo">
           Undo
         </button>
