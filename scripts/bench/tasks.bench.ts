@@ -1,7 +1,8 @@
 /**
  * Latency per classification / VQA / embedding query on CPU (issue 8): one
  * cold call (session creation) and 20 warm calls per built-in pack on a torso
- * phantom slice, with the preprocessing alone as the in-run baseline.
+ * phantom slice, with the preprocessing alone as the in-run baseline; a series
+ * embedding and a series VQA question (16 slices).
  *
  * Run: npm run bench -- tasks   (or node --import tsx scripts/bench/tasks.bench.ts)
  */
@@ -67,6 +68,18 @@ async function main() {
       t.push(performance.now() - t0);
     }
     rows.push([`${enc.id} (series, ${slices} slices)`, 'embed', '—', median(t).toFixed(1), Math.max(...t).toFixed(1), '—', '—']);
+  }
+  const vqa = packs.find((e) => e.task === 'vqa');
+  if (vqa) {
+    // A question about the whole series (task:vqa scope "series"): the model on 16 evenly spaced slices.
+    const t: number[] = [];
+    let slices = 0;
+    for (let n = 0; n < 3; n++) {
+      const t0 = performance.now();
+      slices = (await service.vqaSeries(p.volume, vqa.id, 'Is there an abnormality in this image?')).slices.length;
+      t.push(performance.now() - t0);
+    }
+    rows.push([`${vqa.id} (series, ${slices} slices)`, 'vqa', '—', median(t).toFixed(1), Math.max(...t).toFixed(1), '—', '—']);
   }
   const head = ['pack', 'task', 'cold ms', 'warm median ms', 'warm p95 ms', 'preprocess-only ms', 'ratio'];
   const w = head.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
