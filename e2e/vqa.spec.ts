@@ -4,6 +4,7 @@
  *   → yes; on the same slice of the same phantom without lesions → no;
  * - UI: "How big is lesion 2?" after importing the phantom's labelmap → the
  *   value measureLesion gives on the same mask here, with the "measured" badge;
+ * - UI: few-shot with one tagged series refuses to train and says what is missing;
  * - API: "Which body region is shown?" on the TotalSegmentator example CT
  *   agrees with its organ labels on that slice (skipped without the data folder).
  * Needs `node scripts/build.mjs --only host --only renderer`.
@@ -105,11 +106,22 @@ test('VQA panel: abnormality yes on the lesion slice, no without lesions; a meas
 
   // The same slice of the phantom without lesions.
   await openFile('clean.nii.gz');
-  await expect(page.getByTestId('status-slice')).toBeVisible();
+  // The answer about the previous volume disappears once the new one is the viewer's (crosshair reset to its centre).
+  await expect(answer).toHaveCount(0);
   await goToAxialSlice(page, k);
   await page.getByTestId('vqa-chip').filter({ hasText: q }).click();
   await expect(answer).toHaveAttribute('data-answer', 'no');
   await expect(answer).toHaveAttribute('data-slice', String(k));
+
+  // Few-shot: one tagged series, then Train → the refusal says what is missing.
+  await page.getByTestId('fewshot-toggle').click();
+  await page.getByTestId('fewshot-finding').fill('phantom lesion');
+  await page.getByTestId('fewshot-tag-negative').click();
+  await expect(page.getByTestId('fewshot-counts')).toContainText('0 positive, 1 negative series (voxa-encoder)');
+  await page.getByTestId('fewshot-train').click();
+  await expect(page.getByTestId('fewshot-message')).toHaveText(
+    'few-shot training needs at least 4 positive and 4 negative cases; got 0 positive and 1 negative (tag 4 more positive and 3 more negative)',
+  );
   expect(errors).toEqual([]);
   await page.screenshot({ path: path.join(artifacts, 'vqa-panel.png') });
 });

@@ -10,6 +10,7 @@ import type { ChannelResponse } from '../../../common/contract';
 import type { VoxaClient } from '../client/voxaClient';
 import type { EditToolStore } from '../state/editToolStore';
 import type { ViewerStore } from '../state/viewerStore';
+import { FewShotPanel } from './FewShotPanel';
 
 type Answer = ChannelResponse<'task:vqa'>;
 type Scope = 'slice' | 'lesion' | 'series';
@@ -19,6 +20,7 @@ export function VqaPanel({ client, store, tools }: { client: VoxaClient; store: 
   const volume = useStore(store, (s) => s.volume);
   const selected = useStore(tools, (s) => s.selected);
   const [open, setOpen] = useState(false);
+  const [teach, setTeach] = useState(false);
   const [question, setQuestion] = useState('');
   const [scope, setScope] = useState<Scope>('slice');
   const [chips, setChips] = useState<{ text: string; kind: 'model' | 'measured' }[]>([]);
@@ -81,6 +83,9 @@ export function VqaPanel({ client, store, tools }: { client: VoxaClient; store: 
           </option>
           <option value="series">the series</option>
         </select>
+        <button onClick={() => setTeach(!teach)} className={teach ? 'on' : ''} data-testid="fewshot-toggle" title="Teach Voxa a new finding from a few tagged cases">
+          Teach…
+        </button>
         <button onClick={() => setOpen(false)} aria-label="Close" className="vqa-close">
           ✕
         </button>
@@ -115,6 +120,7 @@ export function VqaPanel({ client, store, tools }: { client: VoxaClient; store: 
         </p>
       )}
       {answer && <AnswerView answer={answer} />}
+      {teach && <FewShotPanel client={client} store={store} tools={tools} onClose={() => setTeach(false)} />}
     </section>
   );
 }
