@@ -58,6 +58,7 @@ test('import a DICOM series through the UI, find it, search, open it, remove it 
   await expect(series).toHaveCount(1);
   await expect(series).toContainText(`${files} files`);
   await expect(series).toContainText('CT');
+  await expect(series.locator('img'), 'thumbnail of the middle image').toHaveCount(1);
 
   // Search by patient name and description; no match empties the list.
   await page.getByTestId('study-search').fill('no-such-patient');
@@ -77,7 +78,6 @@ test('import a DICOM series through the UI, find it, search, open it, remove it 
   // Open from the list.
   await series.click();
   await expect(page.getByTestId('study-info')).toContainText(dims.join(' × '));
-  await expect(series.locator('img')).toHaveCount(1); // thumbnail once opened
   await page.getByTestId('layout-1x3').click();
   // Axial slice k = 12, crosshairs hidden.
   const v = reference.volume;

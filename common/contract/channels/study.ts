@@ -1,6 +1,7 @@
 /** The study database: import, list, remove, open a series (issue: imaging IO / study panel). */
 import { z } from 'zod';
-import { volumeHeaderSchema } from '../schemas';
+import { VOXEL_DTYPES } from '../../volume';
+import { binary, volumeGeometrySchema, volumeHeaderSchema } from '../schemas';
 import { channel } from './define';
 
 const count = z.number().int().nonnegative();
@@ -61,6 +62,11 @@ export const studyChannels = {
    * none left is NOT_FOUND, one with some missing opens with a warning.
    */
   'study:open': channel(z.object({ seriesUid: z.string().min(1), jobId: z.string().optional() }), volumeHeaderSchema),
+  /** The middle image of an indexed series (its voxels and grid), for the panel's thumbnail; NOT_FOUND when its files are gone. */
+  'study:thumbnail': channel(
+    z.object({ seriesUid: z.string().min(1) }),
+    z.object({ seriesUid: z.string(), modality: z.string(), geometry: volumeGeometrySchema, dtype: z.enum(VOXEL_DTYPES), data: binary }),
+  ),
 } as const;
 
 export const studyEvents = {

@@ -65,6 +65,16 @@ describe('study handlers', () => {
     expect(header.geometry.spacingMm.map((v) => Math.round(v * 1000) / 1000)).toEqual([16, 16, 20]);
     expect(volumes.get(header.volumeId).voxels.length).toBe(24 * 20 * 20);
     await expect(h['study:open']({ seriesUid: '1.2.3.999' }, ctx())).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    // The thumbnail source is one slice of that same volume: the middle file's image, on its own plane.
+    const thumb = await h['study:thumbnail']({ seriesUid: w.series.seriesInstanceUid }, ctx());
+    expect(thumb.geometry.dimensions).toEqual([24, 20, 1]);
+    const slice = Array.from(new Int16Array(thumb.data));
+    const full = volumes.get(header.volumeId);
+    const n = 24 * 20;
+    const k = Array.from({ length: 20 }, (_, kk) => kk).find((kk) => slice.every((v, m) => full.voxels[kk * n + m] === v));
+    expect(k).toBeGreaterThanOrEqual(9);
+    expect(k).toBeLessThanOrEqual(10);
+    expect(thumb.geometry.originLps[2]).toBeCloseTo(full.geometry.originLps[2] + k! * 20, 3);
   });
 
   it('detects deleted and moved files on open; a re-import of the new place relocates them', async () => {

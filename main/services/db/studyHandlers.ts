@@ -95,6 +95,20 @@ export function createStudyHandlers(deps: ServiceDeps): DomainHandlers<typeof st
       if (removed) ctx.emit('study:changed', { reason: 'remove' });
       return { removed };
     },
+    'study:thumbnail': async ({ seriesUid }, ctx) => {
+      const check = database().verifySeries(seriesUid);
+      const file = check?.files[Math.floor(check.files.length / 2)];
+      if (!file) throw new VoxaError('NOT_FOUND', 'no file of this series is where it was indexed');
+      const folder = await deps.grants.check(path.dirname(file));
+      const limits = deps.limits ?? DEFAULT_IO_LIMITS;
+      const scan = await scanDicomFiles([file], folder, { limits, signal: ctx.signal });
+      const series = scan.series[0];
+      if (!series) throw new VoxaError('NOT_FOUND', `the middle file of this series holds no image (${scan.skipped[0]?.reason ?? 'no frames'})`);
+      const v = await seriesToVolume(series, { limits, signal: ctx.signal });
+      const bytes = v.voxels;
+      const data = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
+      return { seriesUid, modality: v.meta.modality, geometry: v.geometry, dtype: v.dtype, data };
+    },
     'study:open': async ({ seriesUid, jobId }, ctx) => {
       const check = database().verifySeries(seriesUid);
       if (!check) throw new VoxaError('NOT_FOUND', 'this series is not in the study database');

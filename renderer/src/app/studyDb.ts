@@ -4,8 +4,40 @@
  * to the study list store; the panel only renders it.
  */
 import { VoxaError } from '../../../common/contract';
+import { ijkToLps } from '../../../common/geometry/affine';
+import { voxelArrayFromBuffer } from '../../../common/volume';
 import type { VoxaClient } from '../client/voxaClient';
 import type { StudyListStore } from '../state/studyListStore';
+import { defaultWindow } from '../state/windowPresets';
+import { axialThumbnail } from '../viewport/thumbnail';
+
+let thumbnailsRunning = false;
+
+/** Makes the thumbnail of each listed series that has none yet, one at a time, from its middle image. */
+async function loadThumbnails(client: VoxaClient, studies: StudyListStore): Promise<void> {
+  if (thumbnailsRunning) return;
+  thumbnailsRunning = true;
+  try {
+    for (;;) {
+      const s = studies.getState();
+      const uid = (s.db ?? []).flatMap((st) => st.series).find((se) => !(se.seriesUid in s.dbThumbs))?.seriesUid;
+      if (!uid) return;
+      let url: string | null = null;
+      try {
+        const r = await client.invoke('study:thumbnail', { seriesUid: uid });
+        const voxels = voxelArrayFromBuffer(r.dtype, r.data);
+        const g = r.geometry;
+        const w = defaultWindow(r.modality, voxels);
+        url = axialThumbnail(g, voxels, ijkToLps(g, [(g.dimensions[0] - 1) / 2, (g.dimensions[1] - 1) / 2, (g.dimensions[2] - 1) / 2]), w.width, w.level);
+      } catch {
+        url = null; // files gone or not an image: the row shows an empty square
+      }
+      studies.getState().setDbThumb(uid, url);
+    }
+  } finally {
+    thumbnailsRunning = false;
+  }
+}
 
 export async function refreshStudies(client: VoxaClient, studies: StudyListStore): Promise<void> {
   const query = studies.getState().query;
@@ -13,6 +45,7 @@ export async function refreshStudies(client: VoxaClient, studies: StudyListStore
     const r = await client.invoke('study:list', { query });
     // A newer search may have started meanwhile: keep only the answer to the current one.
     if (studies.getState().query === query) studies.getState().setDb(r.studies, r.counts);
+    void loadThumbnails(client, studies);
   } catch (e) {
     studies.getState().setImportNote(e instanceof VoxaError ? `Study database: ${e.message}` : 'The study database cannot be read.');
   }

@@ -44,6 +44,8 @@ export interface StudyListState {
   /** The running import (one at a time), and the last import's outcome or error. */
   importJob: { jobId: string; label: string; fraction: number | null } | null;
   importNote: string | null;
+  /** Thumbnails of database series by series UID (null: none could be made). */
+  dbThumbs: Record<string, string | null>;
 }
 
 export interface StudyListActions {
@@ -55,11 +57,13 @@ export interface StudyListActions {
   setDb(studies: StudyListEntry[], counts: StudyListState['dbCounts']): void;
   setImportJob(job: StudyListState['importJob']): void;
   setImportNote(note: string | null): void;
+  setDbThumb(seriesUid: string, thumbnail: string | null): void;
 }
 
-/** The thumbnail of a database series, when it was opened (open or recent entry). */
+/** The thumbnail of a database series: from when it was opened (open or recent entry), else its middle image. */
 export function seriesThumbnail(s: StudyListState, seriesUid: string): string | null {
-  return [...s.open, ...s.recent].find((e) => e.seriesUid === seriesUid && e.thumbnail)?.thumbnail ?? null;
+  // A thumbnail made when the series was opened (at the crosshair) wins over the middle-image one.
+  return [...s.open, ...s.recent].find((e) => e.seriesUid === seriesUid && e.thumbnail)?.thumbnail ?? s.dbThumbs[seriesUid] ?? null;
 }
 
 export type StudyListStore = ReturnType<typeof createStudyListStore>;
@@ -103,6 +107,7 @@ export function createStudyListStore(storage: KeyValueStorage | null) {
     dbCounts: null,
     importJob: null,
     importNote: null,
+    dbThumbs: {},
     opened(entry) {
       const open = [entry, ...get().open.filter((e) => e.path !== entry.path)];
       const recent = [entry, ...get().recent.filter((e) => e.path !== entry.path)].slice(0, MAX_RECENT);
@@ -127,6 +132,9 @@ export function createStudyListStore(storage: KeyValueStorage | null) {
     },
     setImportNote(importNote) {
       set({ importNote });
+    },
+    setDbThumb(seriesUid, thumbnail) {
+      set({ dbThumbs: { ...get().dbThumbs, [seriesUid]: thumbnail } });
     },
     setJob(id, job) {
       const jobs = { ...get().jobs };
