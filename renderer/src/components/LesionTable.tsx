@@ -5,7 +5,7 @@
  * jump-to per lesion, save to the study database, and the response over the
  * patient's timepoints with the spider plot and the sum-of-diameters curve.
  */
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { ChannelResponse } from '../../../common/contract';
 import { spiderPlot, sumCurvePlot, type LesionSeries } from '../../../common/recist/plots';
@@ -128,7 +128,8 @@ export function LesionTable({ client, store, segStore, lesions }: Props) {
                 const warn = check.warnings[r.id];
                 const set = (patch: Parameters<ReturnType<LesionTableStore['getState']>['update']>[1]) => lesions.getState().update(r.id, patch);
                 return (
-                  <tr key={r.id} data-testid={`lesion-row-${r.id}`} title={warn?.join('\n')} className={warn ? 'warn' : ''}>
+                  <Fragment key={r.id}>
+                  <tr data-testid={`lesion-row-${r.id}`} className={warn ? 'warn' : ''}>
                     <td>{r.id}</td>
                     <td>
                       <select value={r.role ?? 'target'} onChange={(e) => set({ role: e.target.value as 'target' | 'nonTarget' | 'new' })}>
@@ -166,7 +167,7 @@ export function LesionTable({ client, store, segStore, lesions }: Props) {
                     <td>{v.volumeMl === undefined ? '—' : v.volumeMl.toFixed(2)}</td>
                     <td>
                       <button onClick={() => jump(r.id)} title="Show its slice" data-testid={`lesion-jump-${r.id}`}>
-                        ⌖
+                        Go
                       </button>
                       {(v.manualLong || v.manualShort) && (
                         <button
@@ -179,9 +180,16 @@ export function LesionTable({ client, store, segStore, lesions }: Props) {
                           ↺
                         </button>
                       )}
-                      {warn && <span className="recist-warn"> ⚠ {warn.join('; ')}</span>}
                     </td>
                   </tr>
+                  {warn && (
+                    <tr>
+                      <td colSpan={9} className="recist-warn" data-testid={`lesion-warning-${r.id}`}>
+                        ⚠ {warn.join('; ')}
+                      </td>
+                    </tr>
+                  )}
+                  </Fragment>
                 );
               })}
             </tbody>
