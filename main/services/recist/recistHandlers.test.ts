@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isVoxaError, type EventName } from '../../../common/contract';
 import { measureLesion } from '../../../common/geometry/recistAxes';
-import { autoFromMeasurement, type LesionRecordInput } from '../../../common/recist/lesionTable';
+import { autoFromMeasurement, timepointRecordSchema, type LesionRecordInput } from '../../../common/recist/lesionTable';
 import type { Vec3 } from '../../../common/volume';
 import type { CallContext } from '../../ipc/router';
 import { PathGrants } from '../access/pathGrants';
@@ -57,7 +57,7 @@ describe('recist handlers', () => {
       { id: 'N1', role: 'target', isNode: true, organ: 'lymph nodes', auto: node },
       { id: 'T2', role: 'target', organ: 'lung', longAxisMm: 8 },
     ];
-    const r = await h['recist:saveTimepoint']({ patientKey: 'P1', timepoint: { id: 'base', date: '2026-01-10', lesions }, baseline: true }, ctx());
+    const r = await h['recist:saveTimepoint']({ patientKey: 'P1', timepoint: timepointRecordSchema.parse({ id: 'base', date: '2026-01-10', lesions }), baseline: true }, ctx());
     expect(Object.keys(r.warnings)).toEqual(['T2']);
     expect(r.warnings.T2![0]).toMatch(/not measurable: long axis 8 mm < 10 mm/);
     expect(events.at(-1)).toEqual({ name: 'recist:changed', payload: { patientKey: 'P1' } });
@@ -70,7 +70,7 @@ describe('recist handlers', () => {
   it('refuses a third target in one organ and a sixth target, with the RECIST messages', async () => {
     const three = ['A', 'B', 'C'].map((id) => ({ id, role: 'target' as const, organ: 'Liver', longAxisMm: 20 }));
     try {
-      await h['recist:saveTimepoint']({ patientKey: 'P2', timepoint: { id: 'b', date: '2026-01-01', lesions: three } }, ctx());
+      await h['recist:saveTimepoint']({ patientKey: 'P2', timepoint: timepointRecordSchema.parse({ id: 'b', date: '2026-01-01', lesions: three }) }, ctx());
       expect.unreachable();
     } catch (e) {
       expect(isVoxaError(e) && e.code).toBe('BAD_REQUEST');
@@ -78,7 +78,7 @@ describe('recist handlers', () => {
     }
     const six = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => ({ id, role: 'target' as const, organ: `organ ${id}`, longAxisMm: 20 }));
     try {
-      await h['recist:saveTimepoint']({ patientKey: 'P2', timepoint: { id: 'b', date: '2026-01-01', lesions: six } }, ctx());
+      await h['recist:saveTimepoint']({ patientKey: 'P2', timepoint: timepointRecordSchema.parse({ id: 'b', date: '2026-01-01', lesions: six }) }, ctx());
       expect.unreachable();
     } catch (e) {
       expect((e as Error).message).toMatch(/6 target lesions selected.*at most 5/);
@@ -92,7 +92,7 @@ describe('recist handlers', () => {
     await h['recist:saveTimepoint'](
       {
         patientKey: 'P1',
-        timepoint: {
+        timepoint: timepointRecordSchema.parse({
           id: 'fu1',
           date: '2026-03-10',
           lesions: [
@@ -100,7 +100,7 @@ describe('recist handlers', () => {
             { id: 'N1', auto: ellipseAuto(5, 4) },
             { id: 'T2', longAxisMm: 8 },
           ],
-        },
+        }),
       },
       ctx(),
     );
