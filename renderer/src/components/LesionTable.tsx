@@ -169,6 +169,12 @@ export function LesionTable({ client, store, segStore, lesions }: Props) {
                       <button onClick={() => jump(r.id)} title="Show its slice" data-testid={`lesion-jump-${r.id}`}>
                         Go
                       </button>
+                      <button title="Draw the long axis by hand on the axial view" onClick={() => lesions.getState().startDrawing({ id: r.id, which: 'long' })} data-testid={`lesion-draw-long-${r.id}`}>
+                        L
+                      </button>
+                      <button title="Draw the short axis by hand on the axial view" onClick={() => lesions.getState().startDrawing({ id: r.id, which: 'short' })} data-testid={`lesion-draw-short-${r.id}`}>
+                        S
+                      </button>
                       {(v.manualLong || v.manualShort) && (
                         <button
                           title="Back to the automatic values"

@@ -49,6 +49,21 @@ describe('lesion table store', () => {
     expect(rowValues(s.getState().lesions[0]!).longAxisMm).toBeCloseTo(12, 9);
   });
 
+  it('manual line tool: a drawn short axis replaces the automatic one with its endpoint distance; a click without a drag changes nothing', () => {
+    const s = createLesionTableStore();
+    s.getState().measureLabelmap(g, labels, [{ label: 1, name: 'T1' }]);
+    s.getState().startDrawing({ id: 'T1', which: 'short' });
+    expect(s.getState().drawing).toEqual({ id: 'T1', which: 'short' });
+    s.getState().finishDrawing([0, 0, 36], [6, 8, 36]);
+    const r = s.getState().lesions[0]!;
+    expect(r.manualShortAxis).toEqual({ lengthMm: 10, startLps: [0, 0, 36], endLps: [6, 8, 36] });
+    expect(rowValues(r)).toMatchObject({ shortAxisMm: 10, manualShort: true, manualLong: false });
+    expect(s.getState().drawing).toBeNull();
+    s.getState().startDrawing({ id: 'T1', which: 'long' });
+    s.getState().finishDrawing([1, 1, 36], [1, 1, 36]);
+    expect(s.getState().lesions[0]!.manualLongAxis).toBeUndefined();
+  });
+
   it('three liver targets give the 2-per-organ message; a sixth new label becomes a non-target', () => {
     const s = createLesionTableStore();
     s.getState().load({

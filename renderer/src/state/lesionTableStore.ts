@@ -23,6 +23,8 @@ export interface LesionTableState {
   check: LesionTableCheck;
   /** The lesion whose calipers are selected (drawn highlighted, jumped to). */
   selected: string | null;
+  /** Manual line tool: the next drag on the axial view draws this caliper. */
+  drawing: { id: string; which: 'long' | 'short' } | null;
 }
 
 export interface LesionTableActions {
@@ -36,6 +38,10 @@ export interface LesionTableActions {
   /** Moves one end of a caliper (the manual one, created from the automatic one on first drag). */
   dragEndpoint(id: string, which: 'long' | 'short', end: 'start' | 'end', lps: Vec3): void;
   select(id: string | null): void;
+  /** Arms the manual line tool for one caliper of a lesion (null disarms). */
+  startDrawing(target: { id: string; which: 'long' | 'short' } | null): void;
+  /** Ends the line tool's drag: the caliper from a to b becomes the lesion's manual one (a click without a drag is ignored). */
+  finishDrawing(a: Vec3, b: Vec3): void;
   timepoint(): TimepointRecord;
 }
 
@@ -67,6 +73,7 @@ export function createLesionTableStore() {
       lesions: [],
       check: { errors: [], warnings: {} },
       selected: null,
+      drawing: null,
       setTimepoint: (patientKey, timepointId, date, sliceThicknessMm) => withCheck({ patientKey, timepointId, date, sliceThicknessMm, lesions: [], selected: null }),
       load: (tp) => withCheck({ timepointId: tp.id, date: tp.date, sliceThicknessMm: tp.sliceThicknessMm, lesions: tp.lesions }),
       measureLabelmap: (geometry, labels, segments) => {
@@ -107,6 +114,14 @@ export function createLesionTableStore() {
         get().setManual(id, which, { ...c, lengthMm: dist(c.startLps, c.endLps) });
       },
       select: (id) => set({ selected: id }),
+      startDrawing: (target) => set({ drawing: target, ...(target ? { selected: target.id } : {}) }),
+      finishDrawing: (a, b) => {
+        const d = get().drawing;
+        set({ drawing: null });
+        const lengthMm = dist(a, b);
+        if (!d || !(lengthMm > 0)) return;
+        get().setManual(d.id, d.which, { lengthMm, startLps: a, endLps: b });
+      },
       timepoint: () => {
         const s = get();
         return { id: s.timepointId, date: s.date, lesions: s.lesions, ...(s.sliceThicknessMm !== undefined ? { sliceThicknessMm: s.sliceThicknessMm } : {}) };

@@ -33,6 +33,8 @@ export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
   const layout = useStore(store, (s) => `${s.layout}|${s.maximised ?? ''}`);
   const rows = useStore(lesions, (s) => s.lesions);
   const selected = useStore(lesions, (s) => s.selected);
+  const drawing = useStore(lesions, (s) => s.drawing);
+  const [line, setLine] = useState<{ a: Vec3; b: Vec3 } | null>(null);
   const [host, setHost] = useState<{ el: HTMLElement; size: Size } | null>(null);
   const [drag, setDrag] = useState<{ id: string; which: 'long' | 'short'; end: 'start' | 'end' } | null>(null);
 
@@ -80,10 +82,29 @@ export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
       height={host.size.height}
       data-testid={`${view}-calipers`}
       data-mm-per-px={mmPerPx.toFixed(4)}
-      onPointerMove={(e) => drag && lesions.getState().dragEndpoint(drag.id, drag.which, drag.end, toLps(e))}
-      onPointerUp={() => setDrag(null)}
-      style={{ pointerEvents: drag ? 'all' : 'none' }}
+      onPointerDown={(e) => {
+        if (!drawing) return;
+        e.stopPropagation();
+        e.currentTarget.setPointerCapture(e.pointerId);
+        const p = toLps(e);
+        setLine({ a: p, b: p });
+      }}
+      onPointerMove={(e) => {
+        if (drag) lesions.getState().dragEndpoint(drag.id, drag.which, drag.end, toLps(e));
+        else if (line) setLine({ a: line.a, b: toLps(e) });
+      }}
+      onPointerUp={() => {
+        setDrag(null);
+        if (line) lesions.getState().finishDrawing(line.a, line.b);
+        setLine(null);
+      }}
+      style={{ pointerEvents: drag || drawing ? 'all' : 'none', cursor: drawing ? 'crosshair' : undefined }}
     >
+      {line && (() => {
+        const [x1, y1] = lpsToDisplay(vs, host.size, line.a);
+        const [x2, y2] = lpsToDisplay(vs, host.size, line.b);
+        return <line className="caliper-draft" x1={x1} y1={y1} x2={x2} y2={y2} data-testid="caliper-draft" />;
+      })()}
       {shapes.map((s) => {
         const key = `${s.id}-${s.which}`;
         const cls = `caliper ${s.which}${s.manual ? ' manual' : ''}${selected === s.id ? ' selected' : ''}`;
