@@ -48,11 +48,11 @@ test.afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true }); // 0.7 GB of generated files
 });
 
-async function open(page: Page, name: string, dims: string) {
+async function open(page: Page, name: string, dims: string, timeout = 120_000) {
   await page.getByTestId('open-button').click();
   await page.getByTestId('fb-entry-data-viewer-large').click();
   await page.getByTestId(`fb-entry-${name}`).click();
-  await expect(page.getByTestId('study-info')).toContainText(dims, { timeout: 120_000 });
+  await expect(page.getByTestId('study-info')).toContainText(dims, { timeout });
 }
 
 /** Renderer memory from the DevTools protocol: JS heap and ArrayBuffer backing stores (where Chromium reports them). */
@@ -74,6 +74,8 @@ const gridOf = (p: BigPhantom): GridInfo => ({
 
 // The voxels travel in 16 MB chunks (volume:voxels with a slice range) into one typed array.
 test('a 512 × 512 × 1000 volume opens and shows correct MPRs', async ({ page }) => {
+  // Under Playwright every voxel frame is also base64-encoded to the test process (DevTools Network domain): 0.5 GB takes minutes on a loaded machine.
+  test.setTimeout(480_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const bigFile = path.join(dataDir, 'ct-512x512x1000.nii');
@@ -82,7 +84,7 @@ test('a 512 × 512 × 1000 volume opens and shows correct MPRs', async ({ page }
   page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(typeof f.payload === 'string' ? f.payload.length : f.payload.byteLength)));
   await page.goto(host.url);
   await page.getByTestId('layout-1x3').click();
-  await open(page, 'ct-512x512x1000.nii', '512 × 512 × 1000');
+  await open(page, 'ct-512x512x1000.nii', '512 × 512 × 1000', 360_000);
   await expect(page.getByTestId('status-slice')).toHaveText(/Slice \d+\/1000/);
   const top = big.spheres[0]!.centre;
   await page.evaluate((p) => (window as unknown as { __voxaStore: { getState(): { setCrosshair(p: number[]): void; toggleCrosshairs(): void } } }).__voxaStore.getState().setCrosshair(p), top);
