@@ -72,8 +72,9 @@ test('one click on each phantom lesion → 3D mask with Dice ≥ 0.9 (classical;
       const d = dice(labels, r.label, truthLabels, t.label);
       rows.push(`${modelId.padEnd(12)} ${t.name.padEnd(24)} Dice ${d.toFixed(3)}  ${r.totalMs.toFixed(0)} ms  delta ${r.delta.byteLength} B  (${r.provider})`);
       expect(progress.length).toBeGreaterThan(0);
-      // The acceptance bar is met by the classical tool. RadSAM-lite's card reports 0.06–0.56 on phantom
-      // spheres: here it must run in the host's inference worker and overlap the lesion (numbers printed).
+      // The acceptance bar is met by the classical tool. RadSAM-lite 1.1.0's card reports a mean 0.71 on
+      // phantom spheres but 0.00–0.28 on small hypodense liver spheres at 2 mm: here it must run in the
+      // host's inference worker and overlap every lesion (numbers printed).
       if (modelId === 'classical') expect(d, `${modelId} on ${t.name}`).toBeGreaterThanOrEqual(0.9);
       else expect(d, `${modelId} on ${t.name}`).toBeGreaterThan(0);
       expect(Buffer.from(mirror).equals(Buffer.from(labels))).toBe(true);

@@ -24,7 +24,10 @@ TOTALSEG = os.path.join(DATA, "ct_nifti_totalseg_example")
 
 S = 128
 FOV_DEFAULT, FOV_MIN, FOV_MAX, MARGIN = 96.0, 24.0, 240.0, 2.5
-CT_MIN, CT_MAX = -500.0, 1000.0
+# CT window -> [0, 1]. Stages 1-2 used RadSAM's [-500, 1000]; stage 3 (the shipped model) uses the
+# abdomen window [-160, 240], where a 45 HU liver lesion has 0.11 of contrast instead of 0.03.
+# RADSAM_CT_WINDOW="lo,hi" selects it for train.py, evaluate.py and export.py alike.
+CT_MIN, CT_MAX = (float(x) for x in os.environ.get("RADSAM_CT_WINDOW", "-160,240").split(","))
 SPLIT_SEED = 20240605
 N_VAL = 8
 
@@ -190,10 +193,10 @@ def synth_lesion(rng, crop, fov_mm, centre_xy, diam_mm, size=S):
     inside = crop[target > 0.5]
     bg = float(inside.mean()) if inside.numel() > 0 else float(crop.mean())
     kind = rng.rand()
-    contrast = rng.uniform(0.06, 0.35) * (1 if rng.rand() < 0.5 else -1)
+    contrast = rng.uniform(0.04, 0.35) * (1 if rng.rand() < 0.5 else -1)
     base = float(np.clip(bg + contrast, 0.02, 0.98))
-    if abs(base - bg) < 0.05:
-        base = float(np.clip(bg + 0.08 * np.sign(contrast if contrast != 0 else 1), 0, 1))
+    if abs(base - bg) < 0.035:
+        base = float(np.clip(bg + 0.06 * np.sign(contrast if contrast != 0 else 1), 0, 1))
     les = torch.full_like(crop, base)
     rnorm = (rr / (r0 * shape + 1e-3)).clamp(0, 2)
     if kind < 0.25:  # rim-enhancing

@@ -31,7 +31,10 @@ import prompts as P  # noqa: E402
 from model import RadSamLite, load_weights  # noqa: E402
 
 S = D.S
-MIN_AREA, IOU_STOP = 4, 0.5
+# defaults from the shipped pack, so that the table in MODEL_CARD.md describes what the app runs
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "radsam-lite", "manifest.json")) as _f:
+    _post = json.load(_f)["postprocessing"]
+MIN_AREA, IOU_STOP = int(_post["minAreaPx"]), float(_post["iouStopThreshold"])
 
 
 class Predictor:
@@ -164,15 +167,24 @@ def eval_spheres(pred):
 
 
 def main():
+    global IOU_STOP
     ap = argparse.ArgumentParser()
     ap.add_argument("--weights", default="/tmp/radsam-run/final.pt")
     ap.add_argument("--json", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "eval_results.json"))
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--quick", action="store_true", help="two volumes, no spheres (smoke test)")
+    ap.add_argument("--iou-stop", type=float, default=IOU_STOP, help="propagation stops below this predicted IoU")
+    ap.add_argument("--spheres-only", action="store_true", help="only the synthetic spheres (for choosing --iou-stop without the validation patients)")
     args = ap.parse_args()
+    IOU_STOP = args.iou_stop
     torch.set_num_threads(args.threads)
     pred = Predictor(args.weights)
     split = D.load_split()
+    if args.spheres_only:
+        sph = eval_spheres(pred)
+        print(f"iou-stop {IOU_STOP}: spheres mean Dice {np.mean([r['dice3d'] for r in sph]):.4f}, "
+              f"min {np.min([r['dice3d'] for r in sph]):.4f}, mean slices run {np.mean([r['slicesRun'] for r in sph]):.1f}")
+        return
     vols = D.load_ibsi(split["val"][:1] if args.quick else split["val"])
     rows = []
     for v in vols:

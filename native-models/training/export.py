@@ -14,6 +14,7 @@ import onnx
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import data as D  # noqa: E402
 from model import RadSamLite, load_weights  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -37,14 +38,16 @@ def example_inputs(seed, n):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--weights", default="/tmp/radsam-run/final.pt")
-    ap.add_argument("--version", default="1.0.0")
+    ap.add_argument("--version", default="1.1.0")
+    ap.add_argument("--iou-stop", type=float, default=0.3, help="manifest postprocessing.iouStopThreshold (chosen on spheres with evaluate.py --spheres-only)")
+    ap.add_argument("--pack", default=PACK, help="pack folder to write (default: native-models/radsam-lite)")
     args = ap.parse_args()
     torch.manual_seed(0)
     m = RadSamLite()
     m.load_state_dict(load_weights(args.weights))
     m.eval()
-    os.makedirs(PACK, exist_ok=True)
-    out = os.path.join(PACK, "radsam-lite.onnx")
+    os.makedirs(args.pack, exist_ok=True)
+    out = os.path.join(args.pack, "radsam-lite.onnx")
     torch.onnx.export(m, example_inputs(0, 3), out, opset_version=17, input_names=IN_NAMES,
                       output_names=OUT_NAMES, do_constant_folding=True,
                       dynamic_axes={"point_coords": {1: "N"}, "point_labels": {1: "N"}})
@@ -99,15 +102,15 @@ def main():
             "cropSizePx": S,
             "fovMm": {"default": 96, "min": 24, "max": 240, "marginFactor": 2.5},
             "intensity": {
-                "CT": {"type": "window", "minHu": -500, "maxHu": 1000},
+                "CT": {"type": "window", "minHu": D.CT_MIN, "maxHu": D.CT_MAX},
                 "MR": {"type": "percentile", "low": 0.5, "high": 99.5},
                 "default": {"type": "percentile", "low": 0.5, "high": 99.5},
             },
         },
-        "postprocessing": {"maskThreshold": 0, "iouStopThreshold": 0.5, "minAreaPx": 4},
+        "postprocessing": {"maskThreshold": 0, "iouStopThreshold": args.iou_stop, "minAreaPx": 4},
         "labels": ["lesion"],
     }
-    with open(os.path.join(PACK, "manifest.json"), "w") as f:
+    with open(os.path.join(args.pack, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")
     print("wrote", out, os.path.getsize(out), "bytes sha256", sha)

@@ -28,6 +28,7 @@ class Sampler:
         self.organ = organ_vols
         self.all = train_vols + organ_vols + bg_vols
         self.rng = np.random.RandomState(seed)
+        self.p_synth = 0.32  # share of synthetic lesions (the rest: 50:18 tumours:organs)
         self.p_beyond = 0.12  # share of "slice just beyond the object" samples (empty target)
 
     # -- one crop of a real slice ------------------------------------------------------------
@@ -153,9 +154,10 @@ class Sampler:
         imgs, tgts, pts_l, masks, hass = [], [], [], [], []
         while len(imgs) < n:
             r = self.rng.rand()
-            if r < 0.5:
+            p_tumour = (1 - self.p_synth) * 0.5 / 0.68
+            if r < p_tumour:
                 img, tgt, src, mode, beyond = self.real(self.tumour[self.rng.randint(len(self.tumour))])
-            elif r < 0.68:
+            elif r < 1 - self.p_synth:
                 img, tgt, src, mode, beyond = self.real(self.organ[self.rng.randint(len(self.organ))])
             else:
                 img, tgt, src, mode, beyond = self.synthetic()
@@ -211,6 +213,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--init", default=None, help="start from these weights (stage 2)")
     ap.add_argument("--p-beyond", type=float, default=0.12, help="share of empty-target 'object ended' samples")
+    ap.add_argument("--p-synth", type=float, default=0.32, help="share of synthetic-lesion samples (stage 3: 0.45)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
@@ -235,6 +238,8 @@ def main():
     ck = os.path.join(args.out, "checkpoint.pt")
     sampler = Sampler(train_vols, organ, bg, args.seed)
     sampler.p_beyond = args.p_beyond
+    sampler.p_synth = args.p_synth
+    print(f"CT window [{D.CT_MIN:g}, {D.CT_MAX:g}] HU, synthetic share {args.p_synth}", flush=True)
     if os.path.exists(ck):
         st = torch.load(ck)
         model.load_state_dict(st["model"])
