@@ -9,21 +9,18 @@
  * panel with both plots.
  * Needs `node scripts/build.mjs --only host --only renderer --only cli`.
  */
-import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { measureLesion } from '../common/geometry/recistAxes';
 import type { Vec3, VolumeGeometry } from '../common/volume';
 import { computeView, lpsToDisplay } from '../renderer/src/viewport/mprGeometry';
-import { connectHostApi, type HostApi } from './helpers/hostApi';
-import { REPO_ROOT, startHost, type HostProcess } from './helpers/hostProcess';
-import { torsoStudy, type TorsoStudy } from './helpers/segmentPhantoms';
+import { REPO_ROOT, type HostProcess } from './helpers/hostProcess';
+import { type TorsoStudy } from './helpers/segmentPhantoms';
+import { startTorsoHost, type TorsoHost } from './helpers/torsoHost';
 
 const artifacts = path.join(REPO_ROOT, 'e2e-artifacts');
-const dataDir = path.join(artifacts, 'data-recist');
-const userData = path.join(artifacts, 'userdata-recist');
+let fixture: TorsoHost;
 let host: HostProcess;
-let api: HostApi;
 let study: TorsoStudy;
 let labels: Uint8Array;
 let geometry: VolumeGeometry;
@@ -35,21 +32,12 @@ interface TruthLesion {
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(userData, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
-  study = torsoStudy(path.join(dataDir, 'torso'));
-  host = await startHost(['--root', dataDir, '--data-dir', userData]);
-  api = await connectHostApi(host.url);
-  const m = await api.invoke('volume:open', { path: study.maskNifti });
-  labels = new Uint8Array((await api.invoke('volume:voxels', { volumeId: m.volumeId })).data);
-  geometry = m.geometry;
-  await api.invoke('volume:close', { volumeId: m.volumeId });
+  fixture = await startTorsoHost('recist');
+  ({ host, study, geometry, truthLabels: labels } = fixture);
 });
 
 test.afterAll(async () => {
-  api?.close();
-  await host?.stop();
+  await fixture?.stop();
 });
 
 test('Measure → long axes within one voxel of the phantom truth; caliper at the computed pixels; drag → manual; save → response and plots', async ({ page }) => {

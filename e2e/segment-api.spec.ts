@@ -7,20 +7,17 @@
  * and a DICOM SEG export re-imports to the identical labelmap.
  * Needs `node scripts/build.mjs --only host` (the host bundle and its workers).
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { ChannelResponse } from '../common/contract';
 import { applyEdit, decodeEditDelta } from '../common/editing/editDelta';
 import type { TorsoPhantom } from '../main/services/phantom/torsoPhantom';
-import { connectHostApi, type HostApi } from './helpers/hostApi';
-import { REPO_ROOT, startHost, type HostProcess } from './helpers/hostProcess';
-import { ballVoxels, countLabel, dice, LEAK_A, LEAK_B, leakPhantom, torsoStudy, type TorsoStudy } from './helpers/segmentPhantoms';
+import type { HostApi } from './helpers/hostApi';
+import { ballVoxels, countLabel, dice, LEAK_A, LEAK_B, leakPhantom, type TorsoStudy } from './helpers/segmentPhantoms';
+import { startTorsoHost, type TorsoHost } from './helpers/torsoHost';
 
-const artifacts = path.join(REPO_ROOT, 'e2e-artifacts');
-const dataDir = path.join(artifacts, 'data-segment-api');
-const userData = path.join(artifacts, 'userdata-segment-api');
-let host: HostProcess;
+let fixture: TorsoHost;
 let api: HostApi;
 let study: TorsoStudy;
 /** The generator's lesion labels, read through the API. */
@@ -31,23 +28,14 @@ test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(userData, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
-  study = torsoStudy(path.join(dataDir, 'torso'));
-  leak = await leakPhantom(path.join(dataDir, 'leak'));
-  host = await startHost(['--root', dataDir, '--data-dir', userData]);
-  api = await connectHostApi(host.url);
-  const m = await api.invoke('volume:open', { path: study.maskNifti });
-  const v = await api.invoke('volume:voxels', { volumeId: m.volumeId });
-  expect(v.dtype).toBe('uint8');
-  truthLabels = new Uint8Array(v.data);
-  await api.invoke('volume:close', { volumeId: m.volumeId });
+  fixture = await startTorsoHost('segment-api', async (dataDir) => {
+    leak = await leakPhantom(path.join(dataDir, 'leak'));
+  });
+  ({ api, study, truthLabels } = fixture);
 });
 
 test.afterAll(async () => {
-  api?.close();
-  await host?.stop();
+  await fixture?.stop();
 });
 
 const labelsOf = async (volumeId: string) => new Uint8Array((await api.invoke('segment:state', { volumeId })).labels);
@@ -155,7 +143,7 @@ test('export DICOM SEG (de-identified), re-import → identical labelmap', async
   expect(before.restored.existed).toBe(true);
   expect(before.segments.length).toBe(study.truth.length);
   const original = Buffer.from(before.labels);
-  const file = path.join(dataDir, 'export', 'lesions.seg.dcm');
+  const file = path.join(fixture.dataDir, 'export', 'lesions.seg.dcm');
   mkdirSync(path.dirname(file), { recursive: true });
   const out = await api.invoke('segment:export', { volumeId, format: 'dicom-seg', path: file, deidentify: true });
   expect(out.segments).toBe(study.truth.length);

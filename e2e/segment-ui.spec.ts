@@ -7,19 +7,20 @@
  * export button writes a NIfTI labelmap.
  * Needs `node scripts/build.mjs --only host --only renderer` and the CLI (phantom).
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { lpsToIjk } from '../common/geometry/affine';
 import type { Vec3, VolumeGeometry } from '../common/volume';
 import { computeView, lpsToDisplay } from '../renderer/src/viewport/mprGeometry';
-import { connectHostApi, type HostApi } from './helpers/hostApi';
-import { REPO_ROOT, startHost, type HostProcess } from './helpers/hostProcess';
-import { dice, torsoStudy, type TorsoStudy } from './helpers/segmentPhantoms';
+import type { HostApi } from './helpers/hostApi';
+import { REPO_ROOT, type HostProcess } from './helpers/hostProcess';
+import { dice, type TorsoStudy } from './helpers/segmentPhantoms';
+import { startTorsoHost, type TorsoHost } from './helpers/torsoHost';
+import { goToAxialSlice } from './helpers/viewerNav';
 
 const artifacts = path.join(REPO_ROOT, 'e2e-artifacts');
-const dataDir = path.join(artifacts, 'data-segment-ui');
-const userData = path.join(artifacts, 'userdata-segment-ui');
+let fixture: TorsoHost;
 let host: HostProcess;
 let api: HostApi;
 let study: TorsoStudy;
@@ -28,37 +29,16 @@ let geometry: VolumeGeometry;
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
-  rmSync(dataDir, { recursive: true, force: true });
-  rmSync(userData, { recursive: true, force: true });
-  mkdirSync(dataDir, { recursive: true });
-  study = torsoStudy(path.join(dataDir, 'torso'));
-  host = await startHost(['--root', dataDir, '--data-dir', userData]);
-  api = await connectHostApi(host.url);
-  const m = await api.invoke('volume:open', { path: study.maskNifti });
-  truthLabels = new Uint8Array((await api.invoke('volume:voxels', { volumeId: m.volumeId })).data);
-  geometry = m.geometry;
-  await api.invoke('volume:close', { volumeId: m.volumeId });
+  fixture = await startTorsoHost('segment-ui');
+  ({ host, api, study, geometry, truthLabels } = fixture);
 });
 
 test.afterAll(async () => {
-  api?.close();
-  await host?.stop();
+  await fixture?.stop();
 });
 
 const voxelsOf = async (page: Page, label: number) => Number(await page.getByTestId(`segment-stats-${label}`).getAttribute('data-voxels'));
 
-/** Scrolls the axial view to slice k (0-based). */
-async function goToAxialSlice(page: Page, k: number) {
-  const canvas = page.getByTestId('axial-viewport').locator('.viewport-canvas');
-  await canvas.focus();
-  for (let n = 0; n < 400; n++) {
-    const text = (await page.getByTestId('status-slice').textContent()) ?? '';
-    const current = Number(/Slice (\d+)/.exec(text)?.[1]) - 1;
-    if (current === k) return;
-    await page.keyboard.press(current < k ? 'ArrowUp' : 'ArrowDown');
-  }
-  throw new Error(`could not reach slice ${k}`);
-}
 
 /** Page coordinates of an LPS point in the axial view (the viewer's own fit rule, zoom 1, no pan). */
 async function axialPixel(page: Page, lps: Vec3): Promise<{ x: number; y: number }> {
@@ -139,7 +119,7 @@ test('P + one click on a lesion → 3D mask (Dice ≥ 0.9); brush, Ctrl+Z / Ctrl
 
   // Export a NIfTI labelmap from the panel.
   await page.getByTestId('export-format').selectOption('nifti');
-  const out = path.join(dataDir, 'torso', 'ui-export.nii.gz');
+  const out = path.join(fixture.dataDir, 'torso', 'ui-export.nii.gz');
   await page.getByTestId('export-path').fill(out);
   await page.getByTestId('export-button').click();
   await expect(page.getByTestId('export-message')).toContainText('Saved 1 segment');

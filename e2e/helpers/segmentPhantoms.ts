@@ -44,19 +44,8 @@ export async function leakPhantom(dir: string): Promise<{ file: string; phantom:
   return { file, phantom };
 }
 
-export function dice(labels: ArrayLike<number>, label: number, truth: ArrayLike<number>, truthLabel: number): number {
-  let a = 0;
-  let b = 0;
-  let both = 0;
-  for (let n = 0; n < labels.length; n++) {
-    const x = labels[n] === label ? 1 : 0;
-    const y = truth[n] === truthLabel ? 1 : 0;
-    a += x;
-    b += y;
-    both += x & y;
-  }
-  return (2 * both) / (a + b);
-}
+/** Dice of `label` against `truthLabel` (the shared implementation). */
+export { labelDice as dice } from '../../common/segmentation/dice';
 
 export function countLabel(labels: ArrayLike<number>, label: number): number {
   let c = 0;

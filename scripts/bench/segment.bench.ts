@@ -14,6 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { diceBy as diceOf } from '../../common/segmentation/dice';
 import type { Vec3, Volume } from '../../common/volume';
 
 async function selfBundle(): Promise<number> {
@@ -42,18 +43,7 @@ async function bench(): Promise<void> {
   const client = new InferenceClient();
   const service = new SegmentationService({ registry, client });
 
-  const dice = (m: Uint8Array, ref: (q: number) => boolean) => {
-    let i = 0;
-    let a = 0;
-    let b = 0;
-    for (let q = 0; q < m.length; q++) {
-      const r = ref(q) ? 1 : 0;
-      a += m[q]!;
-      b += r;
-      i += m[q]! & r;
-    }
-    return a + b ? (2 * i) / (a + b) : 1;
-  };
+  const dice = (m: Uint8Array, ref: (q: number) => boolean) => diceOf(m.length, (q) => m[q] !== 0, ref);
   /** The deepest voxel of a mask: erode (6-neighbourhood) until empty, take the last layer's voxel nearest the centroid. */
   const centreClick = (ref: Uint8Array, dims: Vec3): Vec3 => {
     const [ni, nj, nk] = dims;

@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { lpsToIjk } from '../../../common/geometry/affine';
+import { diceBy } from '../../../common/segmentation/dice';
 import { maskFromDelta } from '../../../common/segmentation/labelmapDelta';
 import { generatePhantomStudy } from '../phantom/phantomStudy';
 import { generateTorsoPhantom } from '../phantom/torsoPhantom';
 import { classicalSegment } from './classical';
 
-function dice(a: Uint8Array, ref: Uint8Array, label: number): number {
-  let inter = 0;
-  let na = 0;
-  let nb = 0;
-  for (let n = 0; n < a.length; n++) {
-    const x = a[n] ? 1 : 0;
-    const y = ref[n] === label ? 1 : 0;
-    na += x;
-    nb += y;
-    inter += x & y;
-  }
-  return (2 * inter) / (na + nb);
-}
+/** Dice of the mask (any non-zero voxel) against `label` in the reference. */
+const dice = (a: Uint8Array, ref: Uint8Array, label: number): number => diceBy(a.length, (q) => a[q] !== 0, (q) => ref[q] === label);
 
 describe('classical fallback (confidence-connected region growing)', () => {
   const phantom = generateTorsoPhantom();

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ijkToLps } from '../../../common/geometry/affine';
+import { diceBy } from '../../../common/segmentation/dice';
 import { maskFromDelta } from '../../../common/segmentation/labelmapDelta';
 import type { Mat3, Vec3, Volume } from '../../../common/volume';
 import { ModelRegistry } from './registry';
@@ -38,18 +39,7 @@ const inCylinder = (q: number, kMax: number) => {
   const k = Math.floor(q / (48 * 48));
   return (i - 24) ** 2 + (j - 23) ** 2 <= 64 && k >= 10 && k <= kMax;
 };
-function diceWith(mask: Uint8Array, ref: (q: number) => boolean): number {
-  let inter = 0;
-  let a = 0;
-  let b = 0;
-  for (let q = 0; q < mask.length; q++) {
-    const r = ref(q) ? 1 : 0;
-    a += mask[q]!;
-    b += r;
-    inter += mask[q]! & r;
-  }
-  return (2 * inter) / (a + b);
-}
+const diceWith = (mask: Uint8Array, ref: (q: number) => boolean): number => diceBy(mask.length, (q) => mask[q] !== 0, ref);
 
 beforeAll(() => {
   if (!HAS_ONNX_PYTHON) return;

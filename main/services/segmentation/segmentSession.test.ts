@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { VoxaError } from '../../../common/contract';
 import { applyEdit, decodeEditDelta } from '../../../common/editing/editDelta';
 import { lpsToIjk } from '../../../common/geometry/affine';
+import { labelDice as dice } from '../../../common/segmentation/dice';
 import type { Vec3, Volume } from '../../../common/volume';
 import { loadVolume } from '../io/volumeLoader';
 import { writePhantomStudy } from '../phantom/phantomStudy';
@@ -18,19 +19,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let dataNo = 0;
 const newDataDir = () => path.join(dir, `data${++dataNo}`);
 
-function dice(labels: ArrayLike<number>, label: number, truth: ArrayLike<number>, truthLabel: number): number {
-  let a = 0;
-  let b = 0;
-  let both = 0;
-  for (let n = 0; n < labels.length; n++) {
-    const x = labels[n] === label ? 1 : 0;
-    const y = truth[n] === truthLabel ? 1 : 0;
-    a += x;
-    b += y;
-    both += x & y;
-  }
-  return (2 * both) / (a + b);
-}
 const count = (labels: ArrayLike<number>, label: number) => {
   let c = 0;
   for (let n = 0; n < labels.length; n++) if (labels[n] === label) c++;
