@@ -7,16 +7,16 @@
  * files still exist; a re-import finds files that moved. Removing a study
  * removes it from the index, never from disk.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { VoxaError } from '../../../common/contract';
 import type { NaturalDataset } from '../phantom/dicomPart10';
 import { nNumber, nText } from '../masks/naturalValues';
 import { readDicomHeader } from '../masks/sourceSeries';
-import { migrate } from './schema';
+import { openStudyDatabaseFile } from './openDatabase';
 
 export const DATABASE_FILE_NAME = 'voxa.sqlite';
 const DICOMDIR_CLASS = '1.2.840.10008.1.3.10';
@@ -116,22 +116,7 @@ export class StudyDatabase {
 
   /** Opens (creating if needed) the database at `file` (default: the user-data folder) and migrates it. */
   static open(file = defaultDatabasePath(), options: { verifyFiles?: boolean } = {}): StudyDatabase {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    let db: Database.Database;
-    try {
-      db = new Database(file);
-      db.pragma('journal_mode = WAL');
-      db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
-    } catch (e) {
-      throw new VoxaError('CORRUPT_INPUT', `cannot open the study database ${path.basename(file)} (${e instanceof Error ? e.message : 'unknown error'})`);
-    }
-    try {
-      migrate(db);
-    } catch (e) {
-      db.close();
-      throw e;
-    }
+    const db = openStudyDatabaseFile(file);
     const sdb = new StudyDatabase(file, db);
     if (options.verifyFiles ?? true) sdb.verifyFiles();
     return sdb;

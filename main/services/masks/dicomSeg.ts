@@ -20,7 +20,7 @@ import dcmjs, { type DicomDict } from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
 import { cross, dot, lpsToIjk, normalize } from '../../../common/geometry/affine';
 import type { Mat3, Vec3, VolumeGeometry } from '../../../common/volume';
-import { ds, encodePart10, hashedUid, naturalize, randomUid, SEGMENTATION_STORAGE, writeFileAtomic, type NaturalDataset } from '../phantom/dicomPart10';
+import { ds, encodePart10, hashedUid, naturalize, patientStudyOf, randomUid, SEGMENTATION_STORAGE, writeFileAtomic, type NaturalDataset } from '../phantom/dicomPart10';
 import { nFirst, nNumber, nNumbers, nSeq, nText } from './naturalValues';
 import type { Code, Segment, SegmentInfo, Segmentation } from './segmentation';
 import { sameGrid } from './segmentation';
@@ -339,22 +339,9 @@ export function buildDicomSeg(seg: Segmentation, source: SourceSeries, options: 
   const dimensionOrg = uid('dimension-organization');
   const position = (k: number) => [g.originLps[0] + k * g.spacingMm[2] * d[6], g.originLps[1] + k * g.spacingMm[2] * d[7], g.originLps[2] + k * g.spacingMm[2] * d[8]].map(ds);
   const referenced = source.instances.filter((x): x is NonNullable<typeof x> => !!x);
-  const copy = (key: string): NaturalDataset => (h[key] !== undefined ? { [key]: h[key] } : {});
   return {
     SpecificCharacterSet: 'ISO_IR 192',
-    ...copy('PatientName'),
-    ...copy('PatientID'),
-    ...copy('IssuerOfPatientID'),
-    ...copy('PatientBirthDate'),
-    ...copy('PatientSex'),
-    ...copy('PatientAge'),
-    StudyInstanceUID: source.studyInstanceUid,
-    ...copy('StudyDate'),
-    ...copy('StudyTime'),
-    ...copy('StudyID'),
-    ...copy('AccessionNumber'),
-    ...copy('ReferringPhysicianName'),
-    ...copy('StudyDescription'),
+    ...patientStudyOf(h, source.studyInstanceUid),
     SOPClassUID: SEGMENTATION_STORAGE,
     SOPInstanceUID: uid('sop-instance'),
     Modality: 'SEG',

@@ -14,6 +14,17 @@ import dcmjs, { type DicomDict } from 'dcmjs';
 /** A "naturalized" dataset: keyword → value (sequences as arrays of datasets); `_vrMap` pins VRs dcmjs cannot infer. */
 export type NaturalDataset = Record<string, unknown> & { _vrMap?: Record<string, string> };
 
+/** Patient and General Study attributes a derived object (SEG, SR) repeats from its source. */
+const PATIENT_STUDY_KEYWORDS = ['PatientName', 'PatientID', 'IssuerOfPatientID', 'PatientBirthDate', 'PatientSex', 'PatientAge', 'StudyDate', 'StudyTime', 'StudyID', 'AccessionNumber', 'ReferringPhysicianName', 'StudyDescription'];
+
+/** The source's patient and study attributes (those it has) and the study UID: the same study as the images it derives from. */
+export function patientStudyOf(source: NaturalDataset, studyInstanceUid: string): NaturalDataset {
+  const out: NaturalDataset = {};
+  for (const key of PATIENT_STUDY_KEYWORDS) if (source[key] !== undefined) out[key] = source[key];
+  out.StudyInstanceUID = studyInstanceUid;
+  return out;
+}
+
 interface DicomDictInstance {
   meta: DicomDict;
   dict: DicomDict;

@@ -5,13 +5,11 @@
  * with calipers, manual calipers). Records are parsed again on read, so a
  * damaged row is reported, never passed on.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { VoxaError } from '../../../common/contract';
 import { checkLesionTable, effectiveTimepoint, lesionRecordSchema, timepointRecordSchema, type TimepointRecord } from '../../../common/recist/lesionTable';
 import type { TimepointsFileInput } from '../../../common/recist/timepoints';
-import { migrate } from '../db/schema';
+import { openStudyDatabaseFile } from '../db/openDatabase';
 
 interface TimepointRow {
   id: number;
@@ -27,22 +25,7 @@ export class RecistStore {
 
   /** Opens the study database file (':memory:' for tests) and migrates it. */
   static open(file: string): RecistStore {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    let db: Database.Database;
-    try {
-      db = new Database(file);
-      db.pragma('journal_mode = WAL');
-      db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
-    } catch (e) {
-      throw new VoxaError('CORRUPT_INPUT', `cannot open the study database ${path.basename(file)} (${e instanceof Error ? e.message : 'unknown error'})`);
-    }
-    try {
-      migrate(db);
-    } catch (e) {
-      db.close();
-      throw e;
-    }
+    const db = openStudyDatabaseFile(file);
     return new RecistStore(db);
   }
 

@@ -25,7 +25,7 @@ import dcmjs from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
 import type { LesionRole } from '../../../common/recist/timepoints';
 import type { Vec3 } from '../../../common/volume';
-import { ds, encodePart10, hashedUid, naturalize, randomUid, writeFileAtomic, type NaturalDataset } from '../phantom/dicomPart10';
+import { ds, encodePart10, hashedUid, naturalize, patientStudyOf, randomUid, writeFileAtomic, type NaturalDataset } from '../phantom/dicomPart10';
 import { nNumber, nNumbers, nSeq, nText } from '../masks/naturalValues';
 import type { Code } from '../masks/segmentation';
 
@@ -247,7 +247,6 @@ export function buildTid1500(lesions: SrLesion[], subject: SrSubject, options: S
   }
   const uid = (what: string) => (options.uidSeed !== undefined ? hashedUid(`${options.uidSeed}|${what}`) : randomUid());
   const h = subject.header;
-  const copy = (key: string): NaturalDataset => (h[key] !== undefined ? { [key]: h[key] } : {});
   const now = new Date();
   const date = `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}`;
   const time = `${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}${pad(now.getUTCSeconds())}`;
@@ -272,18 +271,7 @@ export function buildTid1500(lesions: SrLesion[], subject: SrSubject, options: S
   }
   return {
     SpecificCharacterSet: 'ISO_IR 192',
-    ...copy('PatientName'),
-    ...copy('PatientID'),
-    ...copy('IssuerOfPatientID'),
-    ...copy('PatientBirthDate'),
-    ...copy('PatientSex'),
-    StudyInstanceUID: subject.studyInstanceUid,
-    ...copy('StudyDate'),
-    ...copy('StudyTime'),
-    ...copy('StudyID'),
-    ...copy('AccessionNumber'),
-    ...copy('ReferringPhysicianName'),
-    ...copy('StudyDescription'),
+    ...patientStudyOf(h, subject.studyInstanceUid),
     SOPClassUID: COMPREHENSIVE_3D_SR_STORAGE,
     SOPInstanceUID: uid('sop-instance'),
     Modality: 'SR',
