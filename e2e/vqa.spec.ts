@@ -14,14 +14,12 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { lpsToIjk } from '../common/geometry/affine';
 import { measureLesion } from '../common/geometry/recistAxes';
-import type { Vec3 } from '../common/volume';
 import { writeNifti } from '../main/services/io/niftiWriter';
-import { generatePhantomLesions, lesionTruths } from '../main/services/phantom/phantomLesions';
-import { generateTorsoPhantom } from '../main/services/phantom/torsoPhantom';
 import { dataPath, DATA_DIR, HAS_DATA } from '../main/testing/dataDir';
 import { connectHostApi, type HostApi } from './helpers/hostApi';
 import { REPO_ROOT, startHost, type HostProcess } from './helpers/hostProcess';
 import { goToAxialSlice } from './helpers/viewerNav';
+import { recipePhantom } from '../main/services/tasks/testing/recipePhantom';
 
 const artifacts = path.join(REPO_ROOT, 'e2e-artifacts');
 const dataDir = path.join(artifacts, 'data-vqa');
@@ -29,14 +27,7 @@ const userData = path.join(artifacts, 'userdata-vqa');
 let host: HostProcess;
 let api: HostApi;
 
-/** A torso phantom as the built-in heads' recipe makes them (2 × 2 × 5 mm), seed ≥ 1000: never seen in training. */
-function phantom(seed: number, lesionCount: number) {
-  const dimensions: Vec3 = [192, 160, 60];
-  const spacingMm: Vec3 = [2, 2, 5];
-  const lesions = generatePhantomLesions({ seed, dimensions, spacingMm, count: lesionCount, diameterRangeMm: [15, 50] });
-  const p = generateTorsoPhantom({ dimensions, spacingMm, seed, lesions });
-  return { ...p, truth: lesionTruths(lesions, p.labels, spacingMm, [0, 0, 1]) };
-}
+const phantom = recipePhantom;
 const withLesion = phantom(1402, 2);
 const without = phantom(1402, 0);
 const k = Math.round(lpsToIjk(withLesion.volume.geometry, withLesion.truth[0]!.centreLps)[2]);

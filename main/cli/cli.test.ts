@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dataPath, HAS_DATA, pythonJson, REFERENCE_PYTHON } from '../testing/dataDir';
-import { runCli } from './cli';
-
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
+import { cli } from './testing/captureCli';
 
 describe('voxa CLI', () => {
   it('prints usage and fails on unknown commands', async () => {

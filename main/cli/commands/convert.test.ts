@@ -4,17 +4,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataPath, HAS_DATA as hasData } from '../../testing/dataDir';
 import { hasPythonModules, runPythonJson } from '../../services/phantom/pythonReference';
-import { runCli } from '../cli';
+import { cli } from '../testing/captureCli';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'voxa-cli-masks-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 const NIFTI_COUNTS = 'import sys, json, numpy as np, nibabel as nib\na = np.asanyarray(nib.load(sys.argv[1]).dataobj)\nprint(json.dumps({str(int(l)): int((a == l).sum()) for l in np.unique(a) if l}))';
 const SEG_COUNTS = 'import sys, json, numpy as np, pydicom\nd = pydicom.dcmread(sys.argv[1]); px = d.pixel_array\nprint(json.dumps({"voxels": int(np.count_nonzero(px)), "refs": sorted({str(s.ReferencedSOPInstanceUID) for g in d.PerFrameFunctionalGroupsSequence for x in g.DerivationImageSequence for s in x.SourceImageSequence})}))';

@@ -8,14 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataPath, HAS_DATA, pythonJson, REFERENCE_PYTHON } from '../../testing/dataDir';
-import { runCli } from '../cli';
-
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
+import { cli } from '../testing/captureCli';
 
 interface InfoSeries {
   label: string;

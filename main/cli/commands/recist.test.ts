@@ -11,14 +11,7 @@ import type { Mat3, Vec3, Volume, VolumeMeta } from '../../../common/volume';
 import { writeNifti } from '../../services/io/niftiWriter';
 import { dataPath, HAS_DATA, pythonJson, REFERENCE_PYTHON } from '../../testing/dataDir';
 import { existsSync } from 'node:fs';
-import { runCli } from '../cli';
-
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
+import { cli } from '../testing/captureCli';
 
 interface RecistOut {
   label: number;

@@ -11,17 +11,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataPath, HAS_DATA } from '../../testing/dataDir';
 import { hasPythonModules, PYTHON } from '../../services/phantom/pythonReference';
-import { runCli } from '../cli';
+import { cli } from '../testing/captureCli';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'voxa-recist-sr-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 interface Out {
   maskKind: string;

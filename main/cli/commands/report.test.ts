@@ -6,17 +6,10 @@ import { PDFDocument } from 'pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataPath, HAS_DATA } from '../../testing/dataDir';
 import { STUDY } from '../../services/recist/testing/sampleStudy';
-import { runCli } from '../cli';
+import { cli } from '../testing/captureCli';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'voxa-report-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 const studyFile = path.join(tmp, 'study.json');
 writeFileSync(studyFile, JSON.stringify(STUDY));

@@ -6,14 +6,7 @@ import { generatePhantomStudy } from '../../services/phantom/phantomStudy';
 import { writeNifti } from '../../services/io/niftiWriter';
 import { HAS_ONNX_PYTHON, makeTestModels, writePack } from '../../services/inference/testing/testModels';
 import { pythonJson, REFERENCE_PYTHON } from '../../testing/dataDir';
-import { runCli } from '../cli';
-
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
+import { cli } from '../testing/captureCli';
 
 let dir = '';
 const { phantom } = generatePhantomStudy({ seed: 1 });

@@ -10,29 +10,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import { measureLesion } from '../../../common/geometry/recistAxes';
-import type { Vec3 } from '../../../common/volume';
 import { writeNifti } from '../../services/io/niftiWriter';
-import { generatePhantomLesions, lesionTruths } from '../../services/phantom/phantomLesions';
-import { generateTorsoPhantom } from '../../services/phantom/torsoPhantom';
 import { REPO_ROOT } from '../../testing/dataDir';
-import { runCli } from '../cli';
+import { cli } from '../testing/captureCli';
+import { recipePhantom } from '../../services/tasks/testing/recipePhantom';
 
 const HAS_PACKS = ['voxa-encoder', 'voxa-vqa', 'voxa-abnormality'].every((id) => existsSync(path.join(REPO_ROOT, 'native-models', id, 'manifest.json')));
 
-async function cli(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
-
-function phantom(seed: number, lesionCount: number) {
-  const dimensions: Vec3 = [192, 160, 60];
-  const spacingMm: Vec3 = [2, 2, 5];
-  const lesions = generatePhantomLesions({ seed, dimensions, spacingMm, count: lesionCount, diameterRangeMm: [15, 50] });
-  const p = generateTorsoPhantom({ dimensions, spacingMm, seed, lesions });
-  return { ...p, truth: lesionTruths(lesions, p.labels, spacingMm, [0, 0, 1]) };
-}
+const phantom = recipePhantom;
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'voxa-tasks-cli-'));
 const withLesion = phantom(1402, 2);

@@ -12,19 +12,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CHANNELS, type EventName } from '../../../common/contract';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import { measureLesion } from '../../../common/geometry/recistAxes';
-import type { Vec3 } from '../../../common/volume';
 import { Router, type CallContext, type Handlers } from '../../ipc/router';
 import { PathGrants } from '../access/pathGrants';
 import { ModelRegistry } from '../inference/registry';
 import type { InferenceClient } from '../inference/worker/inferenceClient';
 import { sharedInferenceClient } from '../inference/worker/inferenceClient';
-import { generatePhantomLesions, lesionTruths } from '../phantom/phantomLesions';
-import { generateTorsoPhantom } from '../phantom/torsoPhantom';
 import { REPO_ROOT } from '../../testing/dataDir';
 import { VolumeStore } from '../volumeStore';
 import { measuredIntent } from './measuredAnswers';
 import { createTaskHandlers, MEASURED_QUESTIONS } from './taskHandlers';
 import { TaskService } from './taskService';
+import { recipePhantom } from './testing/recipePhantom';
 
 const BUILTIN = path.join(REPO_ROOT, 'native-models');
 const HAS_PACKS = ['voxa-encoder', 'voxa-vqa'].every((id) => existsSync(path.join(BUILTIN, id, 'manifest.json')));
@@ -34,14 +32,7 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-/** A torso phantom like the recipe's (2 × 2 × 5 mm). */
-function phantom(seed: number, lesionCount: number) {
-  const dimensions: Vec3 = [192, 160, 60];
-  const spacingMm: Vec3 = [2, 2, 5];
-  const lesions = generatePhantomLesions({ seed, dimensions, spacingMm, count: lesionCount, diameterRangeMm: [15, 50] });
-  const p = generateTorsoPhantom({ dimensions, spacingMm, seed, lesions });
-  return { ...p, truth: lesionTruths(lesions, p.labels, spacingMm, [0, 0, 1]) };
-}
+const phantom = recipePhantom;
 
 function setup(opts: { client?: InferenceClient; dataDir?: string } = {}) {
   const volumes = new VolumeStore();

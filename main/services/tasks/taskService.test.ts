@@ -9,19 +9,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { auroc } from '../../../common/fewshot/auroc';
-import type { Vec3, Volume } from '../../../common/volume';
+import type { Volume } from '../../../common/volume';
 import { ModelRegistry } from '../inference/registry';
 import { HAS_ONNX_PYTHON, sha256 } from '../inference/testing/testModels';
 import { sharedInferenceClient } from '../inference/worker/inferenceClient';
 import { loadVolume } from '../io/volumeLoader';
-import { generatePhantomLesions, lesionTruths } from '../phantom/phantomLesions';
-import { generateTorsoPhantom } from '../phantom/torsoPhantom';
 import { dataPath, HAS_DATA, pythonJson, REFERENCE_PYTHON, REPO_ROOT } from '../../testing/dataDir';
 import { trainFewShot } from './fewShotService';
 import { lesionInput, sliceInput } from './imageInput';
 import { measurementsFromMask } from './measuredAnswers';
 import { slice2dPreprocessingSchema } from './taskConfig';
 import { TaskService } from './taskService';
+import { recipePhantom } from './testing/recipePhantom';
 
 const BUILTIN = path.join(REPO_ROOT, 'native-models');
 const HAS_PACKS = ['voxa-encoder', 'voxa-vqa', 'voxa-modality'].every((id) => existsSync(path.join(BUILTIN, id, 'manifest.json')));
@@ -38,14 +37,7 @@ const PRE = slice2dPreprocessingSchema.parse({
   intensity: { CT: { type: 'window', minHu: -1000, maxHu: 1000 }, default: { type: 'percentile', low: 0.5, high: 99.5 } },
 });
 
-/** A torso phantom like the recipe's (2 × 2 × 5 mm), seed ≥ 1000 so training never saw it. */
-function phantom(seed: number, lesionCount: number) {
-  const dimensions: Vec3 = [192, 160, 60];
-  const spacingMm: Vec3 = [2, 2, 5];
-  const lesions = generatePhantomLesions({ seed, dimensions, spacingMm, count: lesionCount, diameterRangeMm: [15, 50] });
-  const p = generateTorsoPhantom({ dimensions, spacingMm, seed, lesions });
-  return { ...p, truth: lesionTruths(lesions, p.labels, spacingMm, [0, 0, 1]), mask: { geometry: p.volume.geometry, voxels: p.labels } };
-}
+const phantom = recipePhantom;
 
 describe.skipIf(!HAS_DATA || !REFERENCE_PYTHON)('imageInput matches the training recipe (slices.py)', () => {
   const script = path.join(REPO_ROOT, 'native-models', 'training', 'encoder', 'slices.py');
