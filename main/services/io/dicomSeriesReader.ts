@@ -14,7 +14,7 @@
  * often different from the spacing). Gaps, non-uniform spacing and gantry tilt
  * are reported as warnings. Compressed frames decode in worker threads.
  */
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as dicomParser from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
@@ -27,6 +27,7 @@ import { sharedDecodePool } from './codecs/decodePool';
 import { allocStored, fixStoredBits, type FrameSpec, type StoredPixels } from './codecs/storedPixels';
 import { describeDataSet, encapsulatedFrames, parseDataSet, type DicomImage, type FrameGeometry, type NotAnImage } from './dicom/dicomFile';
 import { DEFAULT_IO_LIMITS, type IoLimits } from './limits';
+import { readRange } from './fileRange';
 import { formatBytes } from './niftiReader';
 
 export interface SkippedFile {
@@ -123,14 +124,9 @@ async function forEachLimited<T>(items: T[], limit: number, work: (item: T, inde
 /** Reads a file's first `chunk` bytes (or all of it when small). */
 async function readHead(file: string, size: number, chunk = HEADER_CHUNK): Promise<Uint8Array> {
   if (size <= chunk) return readFile(file);
-  const fh = await open(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(chunk);
-    const { bytesRead } = await fh.read(buf, 0, chunk, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
+  const buf = Buffer.allocUnsafe(chunk);
+  const { bytesRead } = await readRange(file, buf, 0, chunk, 0);
+  return buf.subarray(0, bytesRead);
 }
 
 /** Describes one file: header-only parse first, the whole file when the header is longer than the first chunk. */
@@ -139,15 +135,10 @@ export async function scanDicomFile(file: string, rel: string, limits: IoLimits 
   let head: Uint8Array;
   try {
     // One open: a file shorter than the chunk is read whole and needs no stat.
-    const fh = await open(file, 'r');
-    try {
-      const buf = Buffer.allocUnsafe(HEADER_CHUNK);
-      const { bytesRead } = await fh.read(buf, 0, HEADER_CHUNK, 0);
-      size = bytesRead < HEADER_CHUNK ? bytesRead : (await fh.stat()).size;
-      head = buf.subarray(0, bytesRead);
-    } finally {
-      await fh.close();
-    }
+    const buf = Buffer.allocUnsafe(HEADER_CHUNK);
+    const r = await readRange(file, buf, 0, HEADER_CHUNK, 0, true);
+    size = r.bytesRead < HEADER_CHUNK ? r.bytesRead : (r.size ?? r.bytesRead);
+    head = buf.subarray(0, r.bytesRead);
   } catch {
     return { file: rel, reason: 'cannot be read', kind: 'damaged' };
   }
@@ -579,17 +570,8 @@ async function readStraightIntoSlice(image: ScannedImage, geom: FrameGeometry, o
   const frameBytes = ni * nj * (image.bitsAllocated / 8);
   if (np.length < frameBytes) return false;
   const target = new Uint8Array(sliceView.buffer, sliceView.byteOffset, frameBytes);
-  const fh = await open(image.absPath, 'r');
-  try {
-    let done = 0;
-    while (done < frameBytes) {
-      const { bytesRead } = await fh.read(target, done, frameBytes - done, np.offset + done);
-      if (bytesRead === 0) throw new VoxaError('CORRUPT_INPUT', `${image.file}: pixel data is truncated`);
-      done += bytesRead;
-    }
-  } finally {
-    await fh.close();
-  }
+  const { bytesRead } = await readRange(image.absPath, target, 0, frameBytes, np.offset);
+  if (bytesRead < frameBytes) throw new VoxaError('CORRUPT_INPUT', `${image.file}: pixel data is truncated`);
   const spec = frameSpec(image);
   const storedType = allocStored(spec, 0).constructor as new (b: ArrayBufferLike, o: number, n: number) => StoredPixels;
   const stored = storedType === sliceView.constructor ? (sliceView as StoredPixels) : new storedType(sliceView.buffer, sliceView.byteOffset, ni * nj);
@@ -612,14 +594,9 @@ function pixelBase(image: ScannedImage): number {
 async function readPixelBytes(image: ScannedImage): Promise<Uint8Array> {
   if (image.nativePixels && NATIVE_SYNTAXES.has(image.transferSyntax)) {
     const { offset, length } = image.nativePixels;
-    const fh = await open(image.absPath, 'r');
-    try {
-      const buf = Buffer.allocUnsafe(length);
-      const { bytesRead } = await fh.read(buf, 0, length, offset);
-      return buf.subarray(0, bytesRead);
-    } finally {
-      await fh.close();
-    }
+    const buf = Buffer.allocUnsafe(length);
+    const { bytesRead } = await readRange(image.absPath, buf, 0, length, offset);
+    return buf.subarray(0, bytesRead);
   }
   return readFile(image.absPath);
 }

@@ -1,0 +1,39 @@
+/**
+ * Reads a byte range of a file with one open and one close, on the callback
+ * fs API: the promise API's FileHandle objects cost about a millisecond of
+ * main-thread time per file here, which dominated the header scan of short
+ * series (44 files: 45 ms of scan against 33 ms to read every byte).
+ */
+import { close, fstat, open, read } from 'node:fs';
+
+export interface RangeRead {
+  /** Bytes placed in the target (fewer than asked only at the end of the file). */
+  bytesRead: number;
+  /** The file's size, when asked for (`withSize`) and the read did not already reach the end. */
+  size?: number;
+}
+
+/** Reads `length` bytes at `position` into `target` from `targetOffset`, looping over short reads until done or end of file. */
+export function readRange(file: string, target: Uint8Array, targetOffset: number, length: number, position: number, withSize = false): Promise<RangeRead> {
+  return new Promise((resolve, reject) => {
+    open(file, 'r', (openErr, fd) => {
+      if (openErr) return reject(openErr);
+      const finish = (err: Error | null, result?: RangeRead) => close(fd, (closeErr) => (err ?? closeErr ? reject(err ?? closeErr) : resolve(result as RangeRead)));
+      let done = 0;
+      const step = () => {
+        if (done >= length) return sized();
+        read(fd, target, targetOffset + done, length - done, position + done, (readErr, n) => {
+          if (readErr) return finish(readErr);
+          if (n === 0) return finish(null, { bytesRead: done });
+          done += n;
+          step();
+        });
+      };
+      const sized = () => {
+        if (!withSize) return finish(null, { bytesRead: done });
+        fstat(fd, (statErr, st) => (statErr ? finish(statErr) : finish(null, { bytesRead: done, size: st.size })));
+      };
+      step();
+    });
+  });
+}
