@@ -25,7 +25,7 @@ import { jobProgress } from '../jobProgress';
 import { fitAndSaveProbe } from './fewShotService';
 import { FewShotTags } from './fewShotTags';
 import { measurementsFromMask, measuredIntent, type LesionRecord, type MeasurementSource } from './measuredAnswers';
-import { TaskService, type ImageTarget, type MaskInput, type RunInfo } from './taskService';
+import { TaskService, type ImageTarget, type MaskInput, type ModelAnswer, type RunInfo } from './taskService';
 
 export const DEFAULT_VQA_MODEL = 'voxa-vqa';
 export const DEFAULT_ENCODER = 'voxa-encoder';
@@ -226,20 +226,7 @@ export function createTaskHandlers(deps: ServiceDeps, opts: TaskHandlerOptions =
 }
 
 function modelAnswer(
-  a: {
-    question: string;
-    modelId: string;
-    provider: string;
-    answerType: 'yes/no' | 'multiple-choice' | 'open';
-    answer: string;
-    confidence: number;
-    alternatives: { answer: string; probability: number }[];
-    family: string | null;
-    slice: number;
-    unknownWords: string[];
-    notInVocabulary: string[];
-    timings: RunInfo['timings'];
-  },
+  a: ModelAnswer,
   scope: 'slice' | 'lesion' | 'series',
 ) {
   return {
