@@ -49,6 +49,7 @@ test('one click on each phantom lesion → 3D mask with Dice ≥ 0.9 (classical;
   const models = (await api.invoke('segment:models', {})).models;
   expect(models.map((m) => m.id)).toEqual(expect.arrayContaining(['classical', 'radsam-lite']));
   const rows: string[] = [];
+  const modelDice: number[] = [];
   for (const modelId of ['classical', 'radsam-lite']) {
     for (const t of study.truth) {
       const progress: string[] = [];
@@ -64,7 +65,10 @@ test('one click on each phantom lesion → 3D mask with Dice ≥ 0.9 (classical;
       // phantom spheres but 0.00–0.28 on small hypodense liver spheres at 2 mm: here it must run in the
       // host's inference worker and overlap every lesion (numbers printed).
       if (modelId === 'classical') expect(d, `${modelId} on ${t.name}`).toBeGreaterThanOrEqual(0.9);
-      else expect(d, `${modelId} on ${t.name}`).toBeGreaterThan(0);
+      else {
+        expect(d, `${modelId} on ${t.name}`).toBeGreaterThan(0);
+        modelDice.push(d);
+      }
       expect(Buffer.from(mirror).equals(Buffer.from(labels))).toBe(true);
       // The next model starts from an empty labelmap again.
       if (modelId === 'classical') {
@@ -74,6 +78,10 @@ test('one click on each phantom lesion → 3D mask with Dice ≥ 0.9 (classical;
     }
   }
   console.log(`one click → 3D mask:\n${rows.join('\n')}`);
+  // The shipped pack's level on these phantoms (its card: 0.72 over six lesions; 1.0.0 scored 0.32):
+  // a pack that falls back to that level fails here.
+  const mean = modelDice.reduce((a, b) => a + b, 0) / modelDice.length;
+  expect(mean, 'RadSAM-lite mean Dice on the phantom lesions').toBeGreaterThanOrEqual(0.5);
   await api.invoke('volume:close', { volumeId: h.volumeId });
 });
 
