@@ -4,7 +4,8 @@
  * model (native-models/radsam-lite, when it is there) and the classical
  * fallback, on phantom lesions and on the ../shared/data lesions
  * (pyradiomics brain1 and breast1 via NRRD, BraTS pat0005 whole tumour, stroke
- * label 2). Clicks are at the reference mask's deepest voxel (the last voxels
+ * label 2) and the IBSI sarcoma validation patients (VOXA_BENCH_IBSI=val, the
+ * default; =train for the training patients, =none to skip). Clicks are at the reference mask's deepest voxel (the last voxels
  * left by repeated erosion, nearest the centroid): "a click at the centre".
  *
  * Run: npm run bench:segment   (or npm run bench -- segment)
@@ -12,7 +13,7 @@
  * (the NIfTI reader's package does not load through tsx) and runs that.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { diceBy as diceOf } from '../../common/segmentation/dice';
 import type { Vec3, Volume } from '../../common/volume';
@@ -110,7 +111,35 @@ async function bench(): Promise<void> {
     }
   }
 
-  const rows: string[][] = [['case', 'method', 'Dice', 'slices', 'ms total', 'ms model', 'ms/slice', 'session']];
+  // IBSI soft-tissue sarcoma (training/ibsi_sts): the validation patients of native-models/training/split.json
+  // by default (never trained on); VOXA_BENCH_IBSI=train measures the training patients instead (for tuning
+  // engine rules without touching the validation set), =none skips them.
+  const ibsiSet = process.env.VOXA_BENCH_IBSI ?? 'val';
+  const splitFile = path.join(__dirname, '..', '..', 'native-models', 'training', 'split.json');
+  if (ibsiSet !== 'none' && existsSync(splitFile) && existsSync(path.join(dataDir, 'training', 'ibsi_sts'))) {
+    const split = JSON.parse(readFileSync(splitFile, 'utf8')) as Record<string, unknown>;
+    const patients = split[ibsiSet];
+    if (!Array.isArray(patients)) throw new Error(`VOXA_BENCH_IBSI=${ibsiSet}: split.json has no such list (val, train or none)`);
+    for (const patient of patients as string[]) {
+      for (const [mod, img, lab] of [['CT', 'CT_image.nii.gz', 'CT_mask.nii.gz'], ['MR', 'MR_T1_image.nii.gz', 'MR_T1_mask.nii.gz']] as const) {
+        const dir = path.join(dataDir, 'training', 'ibsi_sts', patient);
+        if (!existsSync(path.join(dir, img))) continue;
+        const volume = await loadVolume(path.join(dir, img));
+        const labels = await loadVolume(path.join(dir, lab));
+        const ref = Uint8Array.from(labels.voxels as ArrayLike<number>, (v) => (v > 0 ? 1 : 0));
+        cases.push({ name: `ibsi-${ibsiSet} ${patient} ${mod}`, volume, ref, click: centreClick(ref, volume.geometry.dimensions) });
+      }
+    }
+  }
+
+  const rows: string[][] = [['case', 'method', 'Dice', 'slices', 'ref slices', 'ms total', 'ms model', 'ms/slice', 'session']];
+  /** Axial slices holding reference voxels. */
+  const refSlices = (c: Case) => {
+    const plane = c.volume.geometry.dimensions[0] * c.volume.geometry.dimensions[1];
+    const seen = new Set<number>();
+    for (let q = 0; q < c.ref.length; q++) if (c.ref[q]) seen.add(Math.floor(q / plane));
+    return seen.size;
+  };
   const fmt = (v: number, d = 1) => v.toFixed(d);
   let coldDone = false;
   const diceBy: Record<string, number[]> = {};
@@ -121,8 +150,8 @@ async function bench(): Promise<void> {
       for (let r = 0; r < runs; r++) {
         const res = await service.segment(c.volume, { modelId: m, points: [{ ijk: c.click, positive: true }] });
         const d = dice(maskFromDelta(res.delta), (q) => c.ref[q] === 1);
-        if (r === runs - 1) (diceBy[`${c.name.startsWith('phantom') ? 'phantom' : 'real'} ${m}`] ??= []).push(d);
-        rows.push([c.name, m, fmt(d, 3), String(res.slicesSpanned), fmt(res.timings.totalMs), fmt(res.timings.modelMs), m === 'classical' ? '-' : fmt(res.perSliceModelMs, 2), m === 'classical' ? '-' : res.warm ? `warm ${res.provider}` : `cold ${res.provider}`]);
+        if (r === runs - 1) (diceBy[`${c.name.startsWith('phantom') ? 'phantom' : c.name.startsWith('ibsi') ? `${c.name.split(' ')[0]} ${c.name.split(' ')[2]}` : 'real'} ${m}`] ??= []).push(d);
+        rows.push([c.name, m, fmt(d, 3), String(res.slicesSpanned), String(refSlices(c)), fmt(res.timings.totalMs), fmt(res.timings.modelMs), m === 'classical' ? '-' : fmt(res.perSliceModelMs, 2), m === 'classical' ? '-' : res.warm ? `warm ${res.provider}` : `cold ${res.provider}`]);
       }
       if (m !== 'classical') coldDone = true;
     }
