@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '../volume';
-import { applyDelta, deltaFromMask, deltaSliceSpan, maskFromDelta } from './labelmapDelta';
+import { applyDelta, deltaFromMask, deltaSliceSpan, maskBounds, maskFromDelta } from './labelmapDelta';
 
 function lcg(seed: number) {
   let s = seed >>> 0;
@@ -59,5 +59,28 @@ describe('labelmap delta', () => {
     expect(d.voxelCount).toBe(0);
     expect(maskFromDelta(d).every((v) => v === 0)).toBe(true);
     expect(deltaSliceSpan(d, 2)).toBe(0);
+  });
+});
+
+describe('maskBounds', () => {
+  it('inclusive box and count of the set voxels, and an empty mask', () => {
+    const dims: [number, number, number] = [4, 3, 2];
+    const mask = new Uint8Array(24);
+    mask[1 + 4 * (2 + 3 * 0)] = 1; // (1, 2, 0)
+    mask[3 + 4 * (0 + 3 * 1)] = 5; // (3, 0, 1)
+    expect(maskBounds(mask, dims)).toEqual({ min: [1, 0, 0], max: [3, 2, 1], count: 2 });
+    expect(maskBounds(new Uint8Array(24), dims)).toEqual({ min: [4, 3, 2], max: [-1, -1, -1], count: 0 });
+  });
+
+  it('grows a given box (union over several masks)', () => {
+    const dims: [number, number, number] = [4, 3, 2];
+    const a = new Uint8Array(24);
+    a[0] = 1;
+    const box = { min: [4, 3, 2] as [number, number, number], max: [-1, -1, -1] as [number, number, number] };
+    maskBounds(a, dims, box);
+    const b = new Uint8Array(24);
+    b[23] = 1;
+    maskBounds(b, dims, box);
+    expect(box).toEqual({ min: [0, 0, 0], max: [3, 2, 1] });
   });
 });

@@ -31,12 +31,14 @@ export function isEmptyDelta(d: LabelmapDelta): boolean {
   return d.voxelCount === 0;
 }
 
-/** Encodes a binary mask (non-zero = set) on a grid of `dimensions` as a delta. */
-export function deltaFromMask(mask: ArrayLike<number>, dimensions: Vec3, label = 1): LabelmapDelta {
+/**
+ * Voxel bounding box (inclusive) and count of a mask's set voxels; with no
+ * voxel set, count is 0 and max is [-1, -1, -1].
+ */
+export function maskBounds(mask: ArrayLike<number>, dimensions: Vec3, into?: { min: Vec3; max: Vec3 }): { min: Vec3; max: Vec3; count: number } {
   const [ni, nj, nk] = dimensions;
-  if (mask.length !== ni * nj * nk) throw new RangeError(`mask has ${mask.length} voxels, grid ${ni}×${nj}×${nk} needs ${ni * nj * nk}`);
-  const min: Vec3 = [ni, nj, nk];
-  const max: Vec3 = [-1, -1, -1];
+  const min: Vec3 = into?.min ?? [ni, nj, nk];
+  const max: Vec3 = into?.max ?? [-1, -1, -1];
   let count = 0;
   for (let k = 0; k < nk; k++) {
     for (let j = 0; j < nj; j++) {
@@ -54,6 +56,14 @@ export function deltaFromMask(mask: ArrayLike<number>, dimensions: Vec3, label =
       }
     }
   }
+  return { min, max, count };
+}
+
+/** Encodes a binary mask (non-zero = set) on a grid of `dimensions` as a delta. */
+export function deltaFromMask(mask: ArrayLike<number>, dimensions: Vec3, label = 1): LabelmapDelta {
+  const [ni, nj, nk] = dimensions;
+  if (mask.length !== ni * nj * nk) throw new RangeError(`mask has ${mask.length} voxels, grid ${ni}×${nj}×${nk} needs ${ni * nj * nk}`);
+  const { min, max, count } = maskBounds(mask, dimensions);
   if (count === 0) return emptyDelta(dimensions, label);
   const runs: number[] = [];
   let inside = false;

@@ -24,6 +24,7 @@ import { editFromMask } from '../../../common/editing/maskEdit';
 import { smoothSegment } from '../../../common/editing/smooth';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import { applyNegativeClicks } from '../../../common/segmentation/negativeClicks';
+import { maskBounds } from '../../../common/segmentation/labelmapDelta';
 import { unionDeltas } from '../../../common/segmentation/unionDeltas';
 import { planeSize, planeToIjk, slicePlaneFor, type PlaneName, type SliceMask } from '../../../common/segmentation/slicePlane';
 import type { Vec3, Volume } from '../../../common/volume';
@@ -449,22 +450,11 @@ export class SegmentSession {
       labelOf.push(label);
       metas.push(this.newMeta(label, m.name || undefined, m.colour));
     }
+    // The union of the masks' bounding boxes.
     const min: Vec3 = [dims[0], dims[1], dims[2]];
     const max: Vec3 = [-1, -1, -1];
     const [ni, nj] = dims;
-    for (const m of masks)
-      for (let v = 0; v < n; v++) {
-        if (!m.mask[v]) continue;
-        const i = v % ni;
-        const j = Math.floor(v / ni) % nj;
-        const k = Math.floor(v / (ni * nj));
-        if (i < min[0]) min[0] = i;
-        if (i > max[0]) max[0] = i;
-        if (j < min[1]) min[1] = j;
-        if (j > max[1]) max[1] = j;
-        if (k < min[2]) min[2] = k;
-        if (k > max[2]) max[2] = k;
-      }
+    for (const m of masks) maskBounds(m.mask, dims, { min, max });
     let delta = emptyEditDelta(dims);
     if (max[0] >= 0) {
       const box = { min, max };
