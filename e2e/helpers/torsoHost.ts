@@ -34,19 +34,30 @@ export async function startTorsoHost(name: string, prepare?: (dataDir: string) =
   const study = torsoStudy(path.join(dataDir, 'torso'));
   await prepare?.(dataDir);
   const host = await startHost(['--root', dataDir, '--data-dir', userData]);
-  const api = await connectHostApi(host.url);
-  const m = await api.invoke('volume:open', { path: study.maskNifti });
-  const v = await api.invoke('volume:voxels', { volumeId: m.volumeId });
-  if (v.dtype !== 'uint8') throw new Error(`the phantom's lesion labels came back as ${v.dtype}, not uint8`);
-  const truthLabels = new Uint8Array(v.data);
-  await api.invoke('volume:close', { volumeId: m.volumeId });
+  let api: HostApi | undefined;
+  let truthLabels: Uint8Array;
+  let geometry: VolumeGeometry;
+  try {
+    api = await connectHostApi(host.url);
+    const m = await api.invoke('volume:open', { path: study.maskNifti });
+    const v = await api.invoke('volume:voxels', { volumeId: m.volumeId });
+    if (v.dtype !== 'uint8') throw new Error(`the phantom's lesion labels came back as ${v.dtype}, not uint8`);
+    truthLabels = new Uint8Array(v.data);
+    geometry = m.geometry;
+    await api.invoke('volume:close', { volumeId: m.volumeId });
+  } catch (e) {
+    // A failed set-up must not leave the host process running.
+    api?.close();
+    await host.stop();
+    throw e;
+  }
   return {
     dataDir,
     host,
     api,
     study,
     truthLabels,
-    geometry: m.geometry,
+    geometry,
     async stop() {
       api.close();
       await host.stop();
