@@ -11,13 +11,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { lpsToIjk } from '../common/geometry/affine';
-import type { Vec3, VolumeGeometry } from '../common/volume';
-import { computeView, lpsToDisplay } from '../renderer/src/viewport/mprGeometry';
+import type { VolumeGeometry } from '../common/volume';
 import type { HostApi } from './helpers/hostApi';
 import { REPO_ROOT, type HostProcess } from './helpers/hostProcess';
 import { dice, type TorsoStudy } from './helpers/segmentPhantoms';
 import { startTorsoHost, type TorsoHost } from './helpers/torsoHost';
-import { goToAxialSlice } from './helpers/viewerNav';
+import { axialPixel, goToAxialSlice } from './helpers/viewerNav';
 
 const artifacts = path.join(REPO_ROOT, 'e2e-artifacts');
 let fixture: TorsoHost;
@@ -39,18 +38,6 @@ test.afterAll(async () => {
 
 const voxelsOf = async (page: Page, label: number) => Number(await page.getByTestId(`segment-stats-${label}`).getAttribute('data-voxels'));
 
-
-/** Page coordinates of an LPS point in the axial view (the viewer's own fit rule, zoom 1, no pan). */
-async function axialPixel(page: Page, lps: Vec3): Promise<{ x: number; y: number }> {
-  const canvas = page.getByTestId('axial-viewport').locator('.viewport-canvas');
-  const box = await canvas.boundingBox();
-  if (!box) throw new Error('no axial viewport');
-  const crosshair = JSON.parse((await page.getByTestId('status-crosshair').getAttribute('data-lps')) ?? '[0,0,0]') as Vec3;
-  const size = { width: box.width, height: box.height };
-  const [x, y] = lpsToDisplay(computeView(geometry, 'axial', crosshair, size, 1, [0, 0]), size, lps);
-  return { x: box.x + x, y: box.y + y };
-}
-
 test('P + one click on a lesion → 3D mask (Dice ≥ 0.9); brush, Ctrl+Z / Ctrl+Shift+Z exact; eraser; history; help; export', async ({ page }) => {
   test.setTimeout(420_000);
   const errors: string[] = [];
@@ -69,7 +56,7 @@ test('P + one click on a lesion → 3D mask (Dice ≥ 0.9); brush, Ctrl+Z / Ctrl
   await goToAxialSlice(page, Math.round(ijk[2]));
   await page.keyboard.press('p');
   await expect(page.getByTestId('tool-point')).toHaveClass(/on/);
-  const at = await axialPixel(page, lesion.centreLps);
+  const at = await axialPixel(page, geometry, lesion.centreLps);
   await page.mouse.click(at.x, at.y);
   await expect(page.getByTestId('segment-stats-1')).toContainText('mL');
   await expect(page.getByTestId('history-list')).toContainText('Click +');
@@ -84,7 +71,7 @@ test('P + one click on a lesion → 3D mask (Dice ≥ 0.9); brush, Ctrl+Z / Ctrl
   // Brush beside the lesion (segment 1 is selected after the click): 25 mm to the patient's right.
   await page.keyboard.press('b');
   await expect(page.getByTestId('tool-brush')).toHaveClass(/on/);
-  const from = await axialPixel(page, [lesion.centreLps[0] - 30, lesion.centreLps[1], lesion.centreLps[2]]);
+  const from = await axialPixel(page, geometry, [lesion.centreLps[0] - 30, lesion.centreLps[1], lesion.centreLps[2]]);
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
   await page.mouse.move(from.x - 15, from.y + 5, { steps: 2 });
