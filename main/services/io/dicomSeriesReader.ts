@@ -137,7 +137,7 @@ export async function scanDicomFile(file: string, rel: string, limits: IoLimits 
     // One open: a file shorter than the chunk is read whole and needs no stat.
     const buf = Buffer.allocUnsafe(HEADER_CHUNK);
     const r = await readRange(file, buf, 0, HEADER_CHUNK, 0, true);
-    size = r.bytesRead < HEADER_CHUNK ? r.bytesRead : (r.size ?? r.bytesRead);
+    size = r.size ?? r.bytesRead;
     head = buf.subarray(0, r.bytesRead);
   } catch {
     return { file: rel, reason: 'cannot be read', kind: 'damaged' };

@@ -22,8 +22,13 @@ describe('readRange', () => {
   it('stops at the end of the file and says how much it got', async () => {
     const target = new Uint8Array(1000);
     const r = await readRange(file, target, 0, 1000, 99_500, true);
-    expect(r.bytesRead).toBe(500);
+    expect(r).toEqual({ bytesRead: 500, size: 100_000 });
     expect(Array.from(target.subarray(0, 500))).toEqual(Array.from(bytes.subarray(99_500)));
+  });
+
+  it('a range starting past the end reads nothing and still reports the true size', async () => {
+    expect(await readRange(file, new Uint8Array(8), 0, 8, 200_000, true)).toEqual({ bytesRead: 0, size: 100_000 });
+    expect(await readRange(file, new Uint8Array(8), 0, 8, 200_000)).toEqual({ bytesRead: 0 });
   });
 
   it('rejects a missing file with the system error', async () => {

@@ -9,7 +9,7 @@ import { close, fstat, open, read } from 'node:fs';
 export interface RangeRead {
   /** Bytes placed in the target (fewer than asked only at the end of the file). */
   bytesRead: number;
-  /** The file's size, when asked for (`withSize`). */
+  /** The file's size, when asked for (`withSize`): from the end of file when the read reached it, else by fstat. */
   size?: number;
 }
 
@@ -24,7 +24,9 @@ export function readRange(file: string, target: Uint8Array, targetOffset: number
         if (done >= length) return sized();
         read(fd, target, targetOffset + done, length - done, position + done, (readErr, n) => {
           if (readErr) return finish(readErr);
-          if (n === 0) return finish(null, { bytesRead: done });
+          // End of file inside the range: its size is known without a stat (a range that starts past the
+          // end reads nothing and cannot tell where the end is).
+          if (n === 0) return withSize && (done > 0 || position === 0) ? finish(null, { bytesRead: done, size: position + done }) : sized();
           done += n;
           step();
         });
