@@ -79,14 +79,15 @@ async function bench(): Promise<void> {
     return [best % ni, Math.floor(best / ni) % nj, Math.floor(best / (ni * nj))];
   };
 
-  interface Case { name: string; volume: Volume; ref: Uint8Array; click: Vec3 }
+  /** `group`: the mean-Dice line the case counts in. */
+  interface Case { name: string; group: string; volume: Volume; ref: Uint8Array; click: Vec3 }
   const cases: Case[] = [];
   for (const seed of [1, 2]) {
     const { phantom } = generatePhantomStudy({ seed });
     phantom.lesions.forEach((l, n) => {
       if (2 * Math.min(...l.radiiMm) < 10) return;
       const ref = Uint8Array.from(phantom.labels, (v) => (v === n + 1 ? 1 : 0));
-      cases.push({ name: `phantom s${seed} ${l.name} (${l.hu} HU)`, volume: phantom.volume, ref, click: lpsToIjk(phantom.volume.geometry, l.centreLps) });
+      cases.push({ name: `phantom s${seed} ${l.name} (${l.hu} HU)`, group: 'phantom', volume: phantom.volume, ref, click: lpsToIjk(phantom.volume.geometry, l.centreLps) });
     });
   }
   const dataDir = path.resolve(process.env.VOXA_DATA_DIR ?? path.join(__dirname, '..', '..', '..', 'shared', 'data'));
@@ -105,7 +106,7 @@ async function bench(): Promise<void> {
       const volume = await loadVolume(path.join(dataDir, img));
       const labels = await loadVolume(path.join(dataDir, lab));
       const ref = Uint8Array.from(labels.voxels as ArrayLike<number>, (v) => (sel(v) ? 1 : 0));
-      cases.push({ name, volume, ref, click: centreClick(ref, volume.geometry.dimensions) });
+      cases.push({ name, group: 'real', volume, ref, click: centreClick(ref, volume.geometry.dimensions) });
     } catch (e) {
       console.log(`skip ${name}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -127,7 +128,7 @@ async function bench(): Promise<void> {
         const volume = await loadVolume(path.join(dir, img));
         const labels = await loadVolume(path.join(dir, lab));
         const ref = Uint8Array.from(labels.voxels as ArrayLike<number>, (v) => (v > 0 ? 1 : 0));
-        cases.push({ name: `ibsi-${ibsiSet} ${patient} ${mod}`, volume, ref, click: centreClick(ref, volume.geometry.dimensions) });
+        cases.push({ name: `ibsi-${ibsiSet} ${patient} ${mod}`, group: `ibsi-${ibsiSet} ${mod}`, volume, ref, click: centreClick(ref, volume.geometry.dimensions) });
       }
     }
   }
@@ -144,14 +145,15 @@ async function bench(): Promise<void> {
   let coldDone = false;
   const diceBy: Record<string, number[]> = {};
   for (const c of cases) {
+    const nRefSlices = refSlices(c);
     const methods = ['classical', ...(modelId ? [modelId] : [])];
     for (const m of methods) {
       const runs = m !== 'classical' && !coldDone ? 2 : 1; // the first model call is cold; repeat it warm
       for (let r = 0; r < runs; r++) {
         const res = await service.segment(c.volume, { modelId: m, points: [{ ijk: c.click, positive: true }] });
         const d = dice(maskFromDelta(res.delta), (q) => c.ref[q] === 1);
-        if (r === runs - 1) (diceBy[`${c.name.startsWith('phantom') ? 'phantom' : c.name.startsWith('ibsi') ? `${c.name.split(' ')[0]} ${c.name.split(' ')[2]}` : 'real'} ${m}`] ??= []).push(d);
-        rows.push([c.name, m, fmt(d, 3), String(res.slicesSpanned), String(refSlices(c)), fmt(res.timings.totalMs), fmt(res.timings.modelMs), m === 'classical' ? '-' : fmt(res.perSliceModelMs, 2), m === 'classical' ? '-' : res.warm ? `warm ${res.provider}` : `cold ${res.provider}`]);
+        if (r === runs - 1) (diceBy[`${c.group} ${m}`] ??= []).push(d);
+        rows.push([c.name, m, fmt(d, 3), String(res.slicesSpanned), String(nRefSlices), fmt(res.timings.totalMs), fmt(res.timings.modelMs), m === 'classical' ? '-' : fmt(res.perSliceModelMs, 2), m === 'classical' ? '-' : res.warm ? `warm ${res.provider}` : `cold ${res.provider}`]);
       }
       if (m !== 'classical') coldDone = true;
     }
