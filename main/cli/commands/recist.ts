@@ -5,7 +5,7 @@ import { assessMeasurability } from '../../../common/recist/measurability';
 import type { Vec3 } from '../../../common/volume';
 import { measureMaskFile, srLesionOf } from '../../services/recist/maskMeasurement';
 import { lesionFromGroup, readTid1500File, writeTid1500, type SrDocument } from '../../services/recist/tid1500';
-import { hashedUid, randomUid } from '../../services/phantom/dicomPart10';
+import { hashedUid, randomUid } from '../../services/io/dicom/part10';
 import { parseFlags, UsageError, type CliCommand } from '../command';
 
 export { checkSameGrid, chooseLabel } from '../../services/recist/maskMeasurement';

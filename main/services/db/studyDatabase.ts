@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { VoxaError } from '../../../common/contract';
-import type { NaturalDataset } from '../phantom/dicomPart10';
+import type { NaturalDataset } from '../io/dicom/part10';
 import { nNumber, nText } from '../masks/naturalValues';
 import { readDicomHeader } from '../masks/sourceSeries';
 import { openStudyDatabaseFile } from './openDatabase';

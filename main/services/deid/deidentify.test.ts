@@ -52,7 +52,7 @@ describe.skipIf(!hasData)('voxa de-identification on real samples', () => {
     const bytes = readFileSync(burnedFile);
     const parsed = dcmjs.data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     parsed.dict['00280301'] = { vr: 'CS', Value: ['YES'] };
-    const { encodeDict } = await import('../phantom/dicomPart10');
+    const { encodeDict } = await import('../io/dicom/part10');
     writeFileSync(burnedFile, encodeDict(parsed.meta, parsed.dict));
     report = await deidentifyPath(inDir, path.join(tmp, 'out'), { uidKey: 'test-key' });
   });

@@ -20,7 +20,7 @@ import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import dcmjs, { type DicomDict, type DicomElement } from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
-import { encodeDict, hashedUid, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, writeFileAtomic } from '../phantom/dicomPart10';
+import { encodeDict, hashedUid, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, writeFileAtomic } from '../io/dicom/part10';
 import { BASIC_PROFILE } from './basicProfile';
 
 export interface DeidOptions {

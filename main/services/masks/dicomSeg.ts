@@ -20,7 +20,7 @@ import dcmjs, { type DicomDict } from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
 import { cross, dot, lpsToIjk, normalize } from '../../../common/geometry/affine';
 import type { Mat3, Vec3, VolumeGeometry } from '../../../common/volume';
-import { ds, encodePart10, hashedUid, naturalize, patientStudyOf, randomUid, SEGMENTATION_STORAGE, writeFileAtomic, type NaturalDataset } from '../phantom/dicomPart10';
+import { ds, encodePart10, hashedUid, naturalize, patientStudyOf, randomUid, SEGMENTATION_STORAGE, writeFileAtomic, type NaturalDataset } from '../io/dicom/part10';
 import { nFirst, nNumber, nNumbers, nSeq, nText } from './naturalValues';
 import type { Code, Segment, SegmentInfo, Segmentation } from './segmentation';
 import { sameGrid } from './segmentation';

@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VoxaError } from '../../../common/contract';
-import { SEGMENTATION_STORAGE } from '../phantom/dicomPart10';
+import { SEGMENTATION_STORAGE } from '../io/dicom/part10';
 import { readDicomSegFile } from './dicomSeg';
 import { nText } from './naturalValues';
 import { readNiftiLabelmap } from './niftiLabelmap';

@@ -15,7 +15,7 @@ import { VoxaError } from '../../../common/contract';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import type { Vec3, VolumeGeometry } from '../../../common/volume';
 import { voxelCount } from '../../../common/volume';
-import { naturalize, type NaturalDataset } from '../phantom/dicomPart10';
+import { naturalize, type NaturalDataset } from '../io/dicom/part10';
 import { nNumber, nNumbers, nSeq, nText } from './naturalValues';
 import type { Segment, Segmentation } from './segmentation';
 import { DEFAULT_COLOURS } from './segmentCodes';

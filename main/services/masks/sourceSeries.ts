@@ -11,7 +11,7 @@ import { VoxaError } from '../../../common/contract';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import type { Vec3, Volume } from '../../../common/volume';
 import { readDicomFolder } from '../io/dicomSeriesReader';
-import { naturalize, type NaturalDataset } from '../phantom/dicomPart10';
+import { naturalize, type NaturalDataset } from '../io/dicom/part10';
 import { nNumbers, nText } from './naturalValues';
 
 export interface SourceInstance {

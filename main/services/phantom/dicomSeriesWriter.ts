@@ -12,7 +12,7 @@ import path from 'node:path';
 import { VoxaError } from '../../../common/contract';
 import type { Volume } from '../../../common/volume';
 import { valueRange } from '../../../common/volume';
-import { CT_IMAGE_STORAGE, ds, encodePart10, hashedUid, randomUid, writeFileAtomic, type NaturalDataset } from './dicomPart10';
+import { CT_IMAGE_STORAGE, ds, encodePart10, hashedUid, randomUid, writeFileAtomic, type NaturalDataset } from '../io/dicom/part10';
 
 export interface DicomSeriesWriteOptions {
   /** Seeds every UID deterministically (same seed, same UIDs); random UIDs when absent. */

@@ -14,7 +14,7 @@ import { dicomMaskKind, readMaskFile } from '../masks/maskFiles';
 import { nText } from '../masks/naturalValues';
 import type { Segmentation } from '../masks/segmentation';
 import { loadSourceSeries, readDicomHeader, type SourceSeries } from '../masks/sourceSeries';
-import { hashedUid } from '../phantom/dicomPart10';
+import { hashedUid } from '../io/dicom/part10';
 import type { SrLesion, SrSubject } from './tid1500';
 
 /** Refuses a mask whose voxel grid is not the image's (same dimensions, voxel centres within 1 % of a voxel). */

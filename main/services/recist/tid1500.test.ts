@@ -13,7 +13,7 @@ import { isVoxaError } from '../../../common/contract';
 import type { Vec3 } from '../../../common/volume';
 import { dataPath, HAS_DATA } from '../../testing/dataDir';
 import { hasPythonModules, PYTHON } from '../phantom/pythonReference';
-import { CT_IMAGE_STORAGE, hashedUid } from '../phantom/dicomPart10';
+import { CT_IMAGE_STORAGE, hashedUid } from '../io/dicom/part10';
 import { CODES, lesionFromGroup, readTid1500File, writeTid1500, type SrLesion, type SrSubject } from './tid1500';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'voxa-sr-'));

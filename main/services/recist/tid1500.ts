@@ -25,7 +25,7 @@ import dcmjs from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
 import type { LesionRole } from '../../../common/recist/timepoints';
 import type { Vec3 } from '../../../common/volume';
-import { ds, encodePart10, hashedUid, naturalize, patientStudyOf, randomUid, writeFileAtomic, type NaturalDataset } from '../phantom/dicomPart10';
+import { ds, encodePart10, hashedUid, naturalize, patientStudyOf, randomUid, writeFileAtomic, type NaturalDataset } from '../io/dicom/part10';
 import { nNumber, nNumbers, nSeq, nText } from '../masks/naturalValues';
 import type { Code } from '../masks/segmentation';
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import dcmjs from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
 import { deidentifyDataset, UidMapper } from '../deid/deidentify';
-import { encodeDict, writeFileAtomic } from '../phantom/dicomPart10';
+import { encodeDict, writeFileAtomic } from '../io/dicom/part10';
 import { encodeDicomSeg } from '../masks/dicomSeg';
 import { dicomMaskKind, readMaskFile, type MaskKind } from '../masks/maskFiles';
 import { readNiftiLabelmap, writeNiftiLabelmap } from '../masks/niftiLabelmap';

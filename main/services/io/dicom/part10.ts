@@ -1,6 +1,7 @@
 /**
- * Writing DICOM Part 10 files with dcmjs, shared by the phantom series
- * writer, the SEG writer and de-identification.
+ * Writing DICOM Part 10 files with dcmjs, shared by every writer (phantom
+ * series, SEG, RTSTRUCT, TID 1500 SR, de-identification) and the study
+ * database's header reading.
  *
  * dcmjs ships no typings and main/types/dcmjs.d.ts declares only its read
  * side, so the write side is described here once (the shapes below are
