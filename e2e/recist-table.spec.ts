@@ -74,6 +74,9 @@ test('Measure → long axes within one voxel of the phantom truth; caliper at th
     expect(Math.abs(long - t.axialLongAxisMm), `${id}: ${long} mm vs truth ${t.axialLongAxisMm} mm`).toBeLessThanOrEqual(2);
   }
   console.log(`RECIST e2e: long axes ${measured.join(', ')} mm vs truth ${truth.map((t) => t.axialLongAxisMm).join(', ')} mm`);
+  // The whole table fits the drawer at 1280x800: nothing hides behind a sideways scroll.
+  const fit = await page.getByTestId('lesion-table').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+  expect(fit.scroll, `lesion table ${fit.scroll} px wide in a ${fit.client} px drawer`).toBeLessThanOrEqual(fit.client + 1);
 
   // Jump to the largest lesion: its caliper is drawn where the view mapping puts measureLesion's endpoints.
   const big = truth.at(-1) as TruthLesion;

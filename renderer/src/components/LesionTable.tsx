@@ -165,7 +165,7 @@ export function LesionTable({ client, store, segStore, lesions }: Props) {
                       {v.manualShort && <span className="manual"> manual</span>}
                     </td>
                     <td>{v.volumeMl === undefined ? '—' : v.volumeMl.toFixed(2)}</td>
-                    <td>
+                    <td className="actions">
                       <button onClick={() => jump(r.id)} title="Show its slice" data-testid={`lesion-jump-${r.id}`}>
                         Go
                       </button>

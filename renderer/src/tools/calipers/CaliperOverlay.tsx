@@ -130,8 +130,9 @@ export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
                 />
               );
             })}
-            <text x={Math.max(s.a[0], s.b[0]) + 6} y={(s.a[1] + s.b[1]) / 2}>
-              {`${s.id} ${s.lengthMm.toFixed(1)} mm${s.manual ? ' (manual)' : ''}`}
+            {/* the long and short axes cross at the lesion's centre: their labels sit on two lines */}
+            <text x={Math.max(s.a[0], s.b[0]) + 6} y={(s.a[1] + s.b[1]) / 2 + (s.which === 'short' ? 14 : 0)}>
+              {`${s.which === 'short' ? 'short' : s.id} ${s.lengthMm.toFixed(1)} mm${s.manual ? ' (manual)' : ''}`}
             </text>
           </g>
         );
