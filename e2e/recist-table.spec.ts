@@ -9,6 +9,7 @@
  * panel with both plots.
  * Needs `node scripts/build.mjs --only host --only renderer --only cli`.
  */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { measureLesion } from '../common/geometry/recistAxes';
@@ -123,5 +124,18 @@ test('Measure → long axes within one voxel of the phantom truth; caliper at th
   await expect(page.getByTestId('spider-plot')).toBeVisible();
   await expect(page.getByTestId('sum-plot')).toBeVisible();
   await page.screenshot({ path: path.join(artifacts, 'e2e-recist-table.png') });
+
+  // Export the report beside the study: the files land on disk and the baseline sum in report.json
+  // is the sum of the long axes the table shows (the dragged one manual).
+  const reportDir = await page.getByTestId('recist-report-dir').inputValue();
+  expect(path.basename(reportDir)).toBe('recist-report');
+  rmSync(reportDir, { recursive: true, force: true });
+  await page.getByTestId('recist-export').click();
+  await expect(page.getByTestId('recist-message')).toContainText('Report: 6 files');
+  for (const f of ['lesions.csv', 'response.csv', 'report.json', 'spider.svg', 'sum.svg', 'report.pdf']) expect(existsSync(path.join(reportDir, f)), f).toBe(true);
+  expect(readFileSync(path.join(reportDir, 'report.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+  const shown = await Promise.all(truth.map(async (t) => Number((await page.getByTestId(`lesion-long-Segment ${t.label}`).textContent())?.replace(/[^\d.]/g, ''))));
+  const report = JSON.parse(readFileSync(path.join(reportDir, 'report.json'), 'utf8')) as { response: { baseline: { sumMm: number } } };
+  expect(Math.abs(report.response.baseline.sumMm - shown.reduce((a, b) => a + b, 0))).toBeLessThanOrEqual(0.15);
   expect(errors).toEqual([]);
 });

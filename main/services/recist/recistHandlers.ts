@@ -4,14 +4,31 @@
  * response over time, and report export into a granted folder.
  */
 import path from 'node:path';
+import { VoxaError } from '../../../common/contract';
 import type { recistChannels } from '../../../common/contract/channels/recist';
 import { lesionSeries } from '../../../common/recist/plots';
 import { evaluateResponse } from '../../../common/recist/response';
 import type { DomainHandlers } from '../../ipc/router';
 import { DATABASE_FILE_NAME } from '../db/studyDatabase';
+import type { PathGrants } from '../access/pathGrants';
 import type { ServiceDeps } from '../handlers';
 import { buildReportData, writeReport } from './recistReport';
 import { RecistStore } from './recistStore';
+
+/**
+ * The report's folder: a granted folder, or a new folder directly inside one (the drawer offers
+ * `<study folder>/recist-report`, which does not exist yet). Anything else is refused.
+ */
+async function reportFolder(grants: PathGrants, dir: string): Promise<string> {
+  const wanted = path.resolve(dir);
+  try {
+    return await grants.check(wanted);
+  } catch (e) {
+    if (!(e instanceof VoxaError) || e.code !== 'NOT_FOUND') throw e;
+  }
+  const parent = await grants.check(path.dirname(wanted));
+  return path.join(parent, path.basename(wanted));
+}
 
 export function createRecistHandlers(deps: ServiceDeps): DomainHandlers<typeof recistChannels> {
   let store: RecistStore | null = null;
@@ -39,8 +56,9 @@ export function createRecistHandlers(deps: ServiceDeps): DomainHandlers<typeof r
       };
     },
     'recist:export': async ({ patientKey, dir, pdf, title }) => {
-      const real = await deps.grants.check(dir);
-      const files = await writeReport(real, buildReportData(db().document(patientKey)), { pdf: pdf ?? false, ...(title ? { title } : {}) });
+      const data = buildReportData(db().document(patientKey));
+      const real = await reportFolder(deps.grants, dir);
+      const files = await writeReport(real, data, { pdf: pdf ?? false, ...(title ? { title } : {}) });
       return { files };
     },
   };

@@ -91,8 +91,10 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
     );
   }, [client]);
 
-  // Thumbnail of each newly opened study.
   const path = studies.getState().open[0]?.path;
+  /** Exports (segmentation, RECIST report) are offered beside the open study. */
+  const exportDir = path ? path.replace(/[\\/][^\\/]*[\\/]?$/, '') || null : null;
+  // Thumbnail of each newly opened study.
   useEffect(() => {
     if (!volume || !path) return;
     const s = store.getState();
@@ -162,7 +164,7 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
               editor={editor}
               segStore={segStore}
               models={models}
-              defaultExportDir={path ? path.replace(/[\\/][^\\/]*[\\/]?$/, '') || null : null}
+              defaultExportDir={exportDir}
               onBrowseImport={() =>
                 info?.nativeDialogs
                   ? void client.invoke('dialog:open', { kind: 'niftiFile' }).then((r) => r.path && void editor.importFrom(r.path), () => undefined)
@@ -180,7 +182,7 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
           </button>
         </div>
       )}
-      <RecistTools client={client} store={store} segStore={segStore} />
+      <RecistTools client={client} store={store} segStore={segStore} exportDir={exportDir} />
       <VqaPanel client={client} store={store} tools={tools} />
       <StatusBar store={store} />
       {browsing && <FileBrowser client={client} onOpen={open} onClose={() => setBrowsing(null)} />}

@@ -22,12 +22,14 @@ interface Props {
   store: ViewerStore;
   segStore: SegmentationStore;
   lesions: LesionTableStore;
+  /** Folder offered for the report (beside the open study); the report goes into a new folder in it. */
+  exportDir: string | null;
 }
 
 const f1 = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(1));
 const isoDate = (dicomDate: string) => (/^\d{8}$/.test(dicomDate) ? `${dicomDate.slice(0, 4)}-${dicomDate.slice(4, 6)}-${dicomDate.slice(6, 8)}` : new Date().toISOString().slice(0, 10));
 
-export function LesionTable({ client, store, segStore, lesions }: Props) {
+export function LesionTable({ client, store, segStore, lesions, exportDir }: Props) {
   const volume = useStore(store, (s) => s.volume);
   const segmentation = useStore(segStore, (s) => s.segmentation);
   const rows = useStore(lesions, (s) => s.lesions);
@@ -38,6 +40,7 @@ export function LesionTable({ client, store, segStore, lesions }: Props) {
   const [open, setOpen] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [saved, setSaved] = useState<{ patientKey: string; response: ChannelResponse<'recist:response'> } | null>(null);
+  const [reportPath, setReportPath] = useState<string | null>(null);
 
   // A new volume starts its own timepoint (patient ID as the key, study date as the date).
   const header = volume?.header;
@@ -68,6 +71,17 @@ export function LesionTable({ client, store, segStore, lesions }: Props) {
       const r = await client.invoke('recist:saveTimepoint', { patientKey, timepoint: lesions.getState().timepoint() });
       setMessage(`Saved${Object.keys(r.warnings).length ? ` with ${Object.keys(r.warnings).length} warning(s)` : ''}.`);
       setSaved({ patientKey, response: await client.invoke('recist:response', { patientKey }) });
+    } catch (e) {
+      setMessage(e instanceof Error ? e.message : String(e));
+    }
+  };
+  const sep = exportDir?.includes('\\') ? '\\' : '/';
+  const reportDir = reportPath ?? (exportDir ? `${exportDir}${sep}recist-report` : '');
+  const exportReport = async () => {
+    if (!patientKey || !reportDir) return;
+    try {
+      const r = await client.invoke('recist:export', { patientKey, dir: reportDir, pdf: true, title: `RECIST 1.1 — ${patientKey}` });
+      setMessage(`Report: ${r.files.length} files in ${reportDir} (${r.files.map((f) => f.split(/[\\/]/).pop()).join(', ')}).`);
     } catch (e) {
       setMessage(e instanceof Error ? e.message : String(e));
     }
@@ -210,6 +224,12 @@ export function LesionTable({ client, store, segStore, lesions }: Props) {
               </p>
               <RecistPlot plot={spiderPlot(series, { width: 380, height: 180 })} testId="spider-plot" />
               <RecistPlot plot={sumCurvePlot(series, { width: 380, height: 180 })} testId="sum-plot" />
+              <div className="recist-export">
+                <input value={reportDir} onChange={(e) => setReportPath(e.target.value)} aria-label="Report folder" data-testid="recist-report-dir" />
+                <button disabled={!reportDir} onClick={() => void exportReport()} data-testid="recist-export">
+                  Export report
+                </button>
+              </div>
             </div>
           )}
         </section>

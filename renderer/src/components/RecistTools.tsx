@@ -7,11 +7,11 @@ import type { ViewerStore } from '../state/viewerStore';
 import { CaliperOverlay } from '../tools/calipers/CaliperOverlay';
 import { LesionTable } from './LesionTable';
 
-export function RecistTools({ client, store, segStore, lesions: lesionsIn }: { client: VoxaClient; store: ViewerStore; segStore: SegmentationStore; lesions?: LesionTableStore }) {
+export function RecistTools({ client, store, segStore, exportDir, lesions: lesionsIn }: { client: VoxaClient; store: ViewerStore; segStore: SegmentationStore; exportDir: string | null; lesions?: LesionTableStore }) {
   const [lesions] = useState(() => lesionsIn ?? createLesionTableStore());
   return (
     <>
-      <LesionTable client={client} store={store} segStore={segStore} lesions={lesions} />
+      <LesionTable client={client} store={store} segStore={segStore} lesions={lesions} exportDir={exportDir} />
       <CaliperOverlay store={store} lesions={lesions} view="axial" />
     </>
   );
