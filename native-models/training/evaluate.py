@@ -38,10 +38,26 @@ MIN_AREA, IOU_STOP = int(_post["minAreaPx"]), float(_post["iouStopThreshold"])
 
 
 class Predictor:
-    def __init__(self, weights):
+    def __init__(self, weights, tta=False):
         self.m = RadSamLite()
         self.m.load_state_dict(load_weights(weights))
         self.m.eval()
+        self.tta = tta
+
+    def _model(self, img, pc, pl, mi, hm):
+        logits, iou = self.m(img, pc, pl, mi, hm)
+        if not self.tta:
+            return logits, iou
+        # left-right flipped crop and prompts; the logits flipped back and averaged
+        pcf = pc.clone()
+        pcf[..., 0] = torch.where(pl >= 0, S - pc[..., 0], pc[..., 0])
+        # a flipped box: the top-left corner takes the mirrored x of the bottom-right one
+        tl, br = pl == 2.0, pl == 3.0
+        if bool(tl.any()) and bool(br.any()):
+            x_tl, x_br = pcf[..., 0][tl].clone(), pcf[..., 0][br].clone()
+            pcf[..., 0][tl], pcf[..., 0][br] = x_br, x_tl
+        lf, iouf = self.m(img.flip(-1), pcf, pl, mi.flip(-1), hm)
+        return (logits + lf.flip(-1)) / 2, (iou + iouf) / 2
 
     @torch.no_grad()
     def run(self, vol, k, centre, fov, points, prev_mask=None):
@@ -59,7 +75,7 @@ class Predictor:
             hm = torch.ones(1)
         else:
             mi, hm = torch.zeros(1, 1, S // 4, S // 4), torch.zeros(1)
-        logits, iou = self.m(crop[None, None], pc, pl, mi, hm)
+        logits, iou = self._model(crop[None, None], pc, pl, mi, hm)
         area = int((logits > 0).sum())
         # inverse map: slice pixel -> crop coordinates, bilinear on the logits
         h, w = img.shape
@@ -175,17 +191,20 @@ def main():
     ap.add_argument("--quick", action="store_true", help="two volumes, no spheres (smoke test)")
     ap.add_argument("--iou-stop", type=float, default=IOU_STOP, help="propagation stops below this predicted IoU")
     ap.add_argument("--spheres-only", action="store_true", help="only the synthetic spheres (for choosing --iou-stop without the validation patients)")
+    ap.add_argument("--set", choices=("val", "train"), default="val", help="train: the training patients (diagnostics and choices that must not look at validation); no JSON written")
+    ap.add_argument("--tta", action="store_true", help="average each step with its left-right flipped crop")
     args = ap.parse_args()
     IOU_STOP = args.iou_stop
     torch.set_num_threads(args.threads)
-    pred = Predictor(args.weights)
+    pred = Predictor(args.weights, args.tta)
     split = D.load_split()
     if args.spheres_only:
         sph = eval_spheres(pred)
         print(f"iou-stop {IOU_STOP}: spheres mean Dice {np.mean([r['dice3d'] for r in sph]):.4f}, "
               f"min {np.min([r['dice3d'] for r in sph]):.4f}, mean slices run {np.mean([r['slicesRun'] for r in sph]):.1f}")
         return
-    vols = D.load_ibsi(split["val"][:1] if args.quick else split["val"])
+    pats = split[args.set]
+    vols = D.load_ibsi(pats[:1] if args.quick else pats)
     rows = []
     for v in vols:
         gt = v.mask > 0
@@ -205,7 +224,7 @@ def main():
                         for k in ("sliceDiceMean", "sliceStack3dDice", "propagation3dDice")}
         summary[mod]["n"] = len(rs)
     print(json.dumps(summary, indent=1))
-    if args.quick:
+    if args.quick or args.set != "val":
         return
     sph = eval_spheres(pred)
     for r in sph:

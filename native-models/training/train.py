@@ -30,6 +30,12 @@ class Sampler:
         self.rng = np.random.RandomState(seed)
         self.p_synth = 0.32  # share of synthetic lesions (the rest: 50:18 tumours:organs)
         self.p_beyond = 0.12  # share of "slice just beyond the object" samples (empty target)
+        self.beyond_max_d = 1  # how far beyond the object's end such a sample may lie (slices)
+        # share of real mask-prompt samples whose prompt is the model's OWN mask of the slice before
+        # (as in propagation, where the prompt is the previous prediction, errors included)
+        self.p_onpolicy = 0.0
+        self.predict = None  # (img, coords, labels, mask_in, has) -> logits, set by main()
+        self.p_synth3d = 0.0  # share of synthetic mask samples that step through a 3D lesion
 
     # -- one crop of a real slice ------------------------------------------------------------
     def _crop(self, vol, k, centre, fov, theta, flip):
@@ -53,7 +59,9 @@ class Sampler:
         if rng.rand() < self.p_beyond:
             ks_all = sorted({kk for (ll, kk) in vol.objects if ll == lab})
             edge = ks_all[0] if rng.rand() < 0.5 else ks_all[-1]
-            kt = edge - 1 if edge == ks_all[0] else edge + 1
+            # (no extra draws at the default d = 1, so that stages 1-3 replay exactly)
+            d = 1 + (rng.randint(self.beyond_max_d) if rng.rand() < 0.5 else 0) if self.beyond_max_d > 1 else 1
+            kt = edge - d if edge == ks_all[0] else edge + d
             if 0 <= kt < nz:
                 k, ks, beyond = kt, edge, True
         if not beyond:
@@ -77,6 +85,13 @@ class Sampler:
         img, grid = self._crop(vol, k, centre, fov, theta, flip)
         tgt = self._mask_crop(vol, k, lab, grid)
         src = self._mask_crop(vol, ks, lab, grid) if mode == "mask" else None
+        if mode == "mask" and self.p_onpolicy > 0 and rng.rand() < self.p_onpolicy and src.sum() > 0:
+            # the slice before k on the way from the object (beyond: one slice nearer the edge, which
+            # may itself lie past the end): the model segments it from the reference mask of ks, and
+            # that prediction becomes k's mask prompt in batch()
+            s_k = (k + (1 if ks > k else -1)) if beyond else ks
+            src_img = self._crop(vol, s_k, centre, fov, theta, flip)[0]
+            return img, tgt, src, mode, beyond, src_img
         return img, tgt, src, mode, beyond
 
     def synthetic(self):
@@ -91,6 +106,10 @@ class Sampler:
         i = rng.randint(len(xs))
         diam = math.exp(rng.uniform(math.log(5), math.log(80)))
         mode = rng.choice(["click", "box", "mask"], p=[0.35, 0.2, 0.45])
+        if mode == "mask" and self.p_synth3d > 0 and rng.rand() < self.p_synth3d:
+            out = self._synthetic_3d(rng, vol, k, float(xs[i]), float(ys[i]), diam)
+            if out is not None:
+                return out
         fov = D.FOV_DEFAULT if mode == "click" else float(np.clip(D.MARGIN * diam * rng.uniform(0.8, 1.25), D.FOV_MIN, D.FOV_MAX))
         theta = rng.uniform(0, 2 * np.pi) if rng.rand() < 0.5 else 0.0
         img, _ = self._crop(vol, k, (float(xs[i]), float(ys[i])), fov, theta, rng.rand() < 0.5)
@@ -103,8 +122,39 @@ class Sampler:
         src = P.perturb_mask(rng, tgt, strength=1.3) if mode == "mask" else None
         return painted, tgt, src, mode, False
 
+    def _synthetic_3d(self, rng, vol, k, x, y, diam):
+        """A propagation step through a synthetic 3D lesion (an ellipsoid-like body whose axial
+        cross-sections share one lobulated shape): the mask prompt is the cross-section one slice
+        nearer the lesion's middle, the target the cross-section at this slice, and past the
+        lesion's tip an unpainted image with an empty target (where propagation must stop)."""
+        r_xy = diam / 2.0
+        r_z = r_xy * rng.uniform(0.6, 1.4)
+        dz = rng.uniform(0.8, 5.0)  # slice spacing, mm
+        z_t = rng.uniform(0.0, r_z + dz)  # target slice height from the middle
+        z_s = z_t - dz
+
+        def cross(z):
+            return 2.0 * r_xy * math.sqrt(max(0.0, 1.0 - (z / r_z) ** 2))
+
+        d_t, d_s = cross(z_t), cross(z_s)
+        if d_s < 2.0:
+            return None
+        fov = float(np.clip(D.MARGIN * d_s * rng.uniform(0.8, 1.25), D.FOV_MIN, D.FOV_MAX))
+        theta = rng.uniform(0, 2 * np.pi) if rng.rand() < 0.5 else 0.0
+        img, _ = self._crop(vol, k, (x, y), fov, theta, rng.rand() < 0.5)
+        off = 0.25 * d_s / 2 / (fov / S)
+        c = (S / 2 + rng.uniform(-off, off), S / 2 + rng.uniform(-off, off))
+        seed = rng.randint(2 ** 31 - 1)
+        _, src = D.synth_lesion(np.random.RandomState(seed), img, fov, c, d_s)
+        if src.sum() < 4:
+            return None
+        if d_t < 0.5:
+            return img, torch.zeros_like(src), src, "mask", True
+        painted, tgt = D.synth_lesion(np.random.RandomState(seed), img, fov, c, d_t)
+        return painted, tgt, src, "mask", tgt.sum() < 1
+
     # -- prompts ---------------------------------------------------------------------------
-    def prompts(self, tgt, src, mode, beyond):
+    def prompts(self, tgt, src, mode, beyond, own=False):
         rng = self.rng
         t_np = tgt.numpy() > 0.5
         pts = []
@@ -137,10 +187,14 @@ class Sampler:
                     pts.append((q[0], q[1], 1.0))
         else:
             base = src if (src is not None and src.sum() > 0) else tgt
-            noisy = P.perturb_mask(rng, base, strength=rng.uniform(0.3, 1.0))
-            if noisy.sum() < 1:
+            if own:  # the model's own mask: no simulated noise, hard as the engine sends it
                 noisy = base
-            mask_in = P.mask_to_prompt(rng, noisy)
+                mask_in = P.mask_to_prompt(rng, noisy, hard=True)
+            else:
+                noisy = P.perturb_mask(rng, base, strength=rng.uniform(0.3, 1.0))
+                if noisy.sum() < 1:
+                    noisy = base
+                mask_in = P.mask_to_prompt(rng, noisy)
             has = 1.0
             if not beyond and rng.rand() < 0.35:
                 pts += P.correction_clicks(rng, t_np, noisy.numpy() > 0.5, n=rng.randint(1, 3))
@@ -150,20 +204,36 @@ class Sampler:
             pts.append((0.0, 0.0, -1.0))
         return pts, mask_in, has
 
+    def own_mask(self, src_img, ref):
+        """The model's mask of the source slice, prompted with its (slightly perturbed) reference mask."""
+        m = P.perturb_mask(self.rng, ref, strength=0.3)
+        if m.sum() < 1:
+            m = ref
+        mi = P.mask_to_prompt(self.rng, m, hard=True)
+        logits = self.predict(src_img[None, None], torch.zeros(1, 1, 2), torch.full((1, 1), -1.0), mi[None, None], torch.ones(1))
+        return (logits[0, 0] > 0).float()
+
     def batch(self, n):
         imgs, tgts, pts_l, masks, hass = [], [], [], [], []
         while len(imgs) < n:
             r = self.rng.rand()
             p_tumour = (1 - self.p_synth) * 0.5 / 0.68
             if r < p_tumour:
-                img, tgt, src, mode, beyond = self.real(self.tumour[self.rng.randint(len(self.tumour))])
+                sample = self.real(self.tumour[self.rng.randint(len(self.tumour))])
             elif r < 1 - self.p_synth:
-                img, tgt, src, mode, beyond = self.real(self.organ[self.rng.randint(len(self.organ))])
+                sample = self.real(self.organ[self.rng.randint(len(self.organ))])
             else:
-                img, tgt, src, mode, beyond = self.synthetic()
+                sample = self.synthetic()
+            img, tgt, src, mode, beyond = sample[:5]
+            src_img = sample[5] if len(sample) > 5 else None
             if mode != "mask" and tgt.sum() < 1:
                 continue
-            pts, mi, has = self.prompts(tgt, src, mode, beyond)
+            own = False
+            if src_img is not None and self.predict is not None:
+                own_mask = self.own_mask(src_img, src)
+                if own_mask.sum() >= 4:
+                    src, own = own_mask, True
+            pts, mi, has = self.prompts(tgt, src, mode, beyond, own)
             imgs.append(img)
             tgts.append(tgt)
             pts_l.append(pts)
@@ -214,6 +284,11 @@ def main():
     ap.add_argument("--init", default=None, help="start from these weights (stage 2)")
     ap.add_argument("--p-beyond", type=float, default=0.12, help="share of empty-target 'object ended' samples")
     ap.add_argument("--p-synth", type=float, default=0.32, help="share of synthetic-lesion samples (stage 3: 0.45)")
+    ap.add_argument("--beyond-max-d", type=int, default=1, help="'object ended' samples lie 1..d slices past the end (half of them at 1)")
+    ap.add_argument("--init-onnx", default=None, help="start from a shipped ONNX file (BatchNorm folded: use with --freeze-bn)")
+    ap.add_argument("--freeze-bn", action="store_true", help="keep BatchNorm layers in eval mode (their statistics fixed)")
+    ap.add_argument("--p-synth3d", type=float, default=0.0, help="share of synthetic mask-prompt samples that are a step through a synthetic 3D lesion (its tips included)")
+    ap.add_argument("--p-onpolicy", type=float, default=0.0, help="share of real mask-prompt samples prompted with the model's own mask of the slice before")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
@@ -232,6 +307,10 @@ def main():
         from model import load_weights
         model.load_state_dict(load_weights(args.init))
         print(f"initialised from {args.init}", flush=True)
+    if args.init_onnx:
+        from from_onnx import state_dict_from_onnx
+        model.load_state_dict(state_dict_from_onnx(args.init_onnx))
+        print(f"initialised from {args.init_onnx}", flush=True)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     sched = lambda s: 0.5 * (1 + math.cos(math.pi * min(s, args.steps) / args.steps)) * min(1.0, (s + 1) / max(1, min(100, args.steps // 10)))
     step = 0
@@ -239,6 +318,25 @@ def main():
     sampler = Sampler(train_vols, organ, bg, args.seed)
     sampler.p_beyond = args.p_beyond
     sampler.p_synth = args.p_synth
+    sampler.beyond_max_d = args.beyond_max_d
+
+    def set_train():
+        model.train()
+        if args.freeze_bn:
+            for mod in model.modules():
+                if isinstance(mod, torch.nn.BatchNorm2d):
+                    mod.eval()
+
+    def predict(*xs):
+        model.eval()
+        with torch.no_grad():
+            logits, _ = model(*xs)
+        set_train()
+        return logits
+
+    sampler.p_onpolicy = args.p_onpolicy
+    sampler.p_synth3d = args.p_synth3d
+    sampler.predict = predict
     print(f"CT window [{D.CT_MIN:g}, {D.CT_MAX:g}] HU, synthetic share {args.p_synth}", flush=True)
     if os.path.exists(ck):
         st = torch.load(ck)
@@ -256,7 +354,7 @@ def main():
 
     t0 = time.time()
     run_loss, run_iou = 0.0, 0.0
-    model.train()
+    set_train()
     while step < args.steps:
         for g in opt.param_groups:
             g["lr"] = args.lr * sched(step)
@@ -283,7 +381,7 @@ def main():
                     ious.append(it)
                     errs.append((ip[:, 0] - it).abs())
                 print(f"  val step {step}: IoU {torch.cat(ious).mean():.3f} |IoU pred err| {torch.cat(errs).mean():.3f}", flush=True)
-            model.train()
+            set_train()
             torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
                         "np_rng": sampler.rng.get_state(), "torch_rng": torch.get_rng_state()}, ck + ".tmp")
             os.replace(ck + ".tmp", ck)
