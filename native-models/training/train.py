@@ -288,6 +288,8 @@ def main():
     ap.add_argument("--init-onnx", default=None, help="start from a shipped ONNX file (BatchNorm folded: use with --freeze-bn)")
     ap.add_argument("--freeze-bn", action="store_true", help="keep BatchNorm layers in eval mode (their statistics fixed)")
     ap.add_argument("--p-synth3d", type=float, default=0.0, help="share of synthetic mask-prompt samples that are a step through a synthetic 3D lesion (its tips included)")
+    ap.add_argument("--brain-bg", action="store_true", help="add brain MR backgrounds for synthetic lesions (data.load_brain_backgrounds)")
+    ap.add_argument("--stop-after", type=int, default=None, help="end at this step (writing final.pt) with the learning-rate schedule of --steps")
     ap.add_argument("--p-onpolicy", type=float, default=0.0, help="share of real mask-prompt samples prompted with the model's own mask of the slice before")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -299,6 +301,9 @@ def main():
     extra = D.load_totalseg()
     organ = [v for v in extra if v.kind == "organ"]
     bg = [v for v in extra if v.kind == "background"]
+    if args.brain_bg:
+        bg += D.load_brain_backgrounds()
+        print(f"brain backgrounds: {', '.join(v.name + ' ' + 'x'.join(map(str, v.img.shape)) for v in bg)}", flush=True)
     val_vols = D.load_ibsi(split["val"])
     print(f"train volumes {len(train_vols)}, organ volumes {len(organ)}, val volumes {len(val_vols)}", flush=True)
 
@@ -355,7 +360,8 @@ def main():
     t0 = time.time()
     run_loss, run_iou = 0.0, 0.0
     set_train()
-    while step < args.steps:
+    last = min(args.steps, args.stop_after or args.steps)
+    while step < last:
         for g in opt.param_groups:
             g["lr"] = args.lr * sched(step)
         img, pc, pl, mi, hm, tgt = sampler.batch(args.batch)
@@ -371,7 +377,7 @@ def main():
             print(f"step {step} loss {run_loss / 50:.4f} train-IoU {run_iou / 50:.3f} lr {args.lr * sched(step):.2e} "
                   f"elapsed {time.time() - t0:.0f}s", flush=True)
             run_loss, run_iou = 0.0, 0.0
-        if step % args.ckpt_every == 0 or step == args.steps:
+        if step % args.ckpt_every == 0 or step == last:
             model.eval()
             with torch.no_grad():
                 ious, errs = [], []
