@@ -61,12 +61,12 @@ test('one click on each phantom lesion → 3D mask with Dice ≥ 0.9 (classical;
       const d = dice(labels, r.label, truthLabels, t.label);
       rows.push(`${modelId.padEnd(12)} ${t.name.padEnd(24)} Dice ${d.toFixed(3)}  ${r.totalMs.toFixed(0)} ms  delta ${r.delta.byteLength} B  (${r.provider})`);
       expect(progress.length).toBeGreaterThan(0);
-      // The acceptance bar is met by the classical tool. RadSAM-lite 1.1.0's card reports a mean 0.71 on
-      // phantom spheres but 0.00–0.28 on small hypodense liver spheres at 2 mm: here it must run in the
-      // host's inference worker and overlap every lesion (numbers printed).
+      // The classical tool meets the 0.9 bar on every lesion. RadSAM-lite 1.2.0 runs in the host's
+      // inference worker; its card reports 0.926 over the six bench phantom lesions, the smallest lung
+      // lesion at 0.845, so each lesion here must reach 0.8 (numbers printed).
       if (modelId === 'classical') expect(d, `${modelId} on ${t.name}`).toBeGreaterThanOrEqual(0.9);
       else {
-        expect(d, `${modelId} on ${t.name}`).toBeGreaterThan(0);
+        expect(d, `${modelId} on ${t.name}`).toBeGreaterThanOrEqual(0.8);
         modelDice.push(d);
       }
       expect(Buffer.from(mirror).equals(Buffer.from(labels))).toBe(true);
@@ -78,10 +78,10 @@ test('one click on each phantom lesion → 3D mask with Dice ≥ 0.9 (classical;
     }
   }
   console.log(`one click → 3D mask:\n${rows.join('\n')}`);
-  // The shipped pack's level on these phantoms (its card: 0.72 over six lesions; 1.0.0 scored 0.32):
-  // a pack that falls back to that level fails here.
+  // The shipped pack's level on these phantoms (1.2.0: 0.92 here; 1.1.0 scored 0.72 and 1.0.0 0.32 on
+  // the bench's six lesions): a pack that falls back towards those levels fails here.
   const mean = modelDice.reduce((a, b) => a + b, 0) / modelDice.length;
-  expect(mean, 'RadSAM-lite mean Dice on the phantom lesions').toBeGreaterThanOrEqual(0.5);
+  expect(mean, 'RadSAM-lite mean Dice on the phantom lesions').toBeGreaterThanOrEqual(0.88);
   await api.invoke('volume:close', { volumeId: h.volumeId });
 });
 
