@@ -113,8 +113,11 @@ def eval_slices(pred, vol, gt):
     return float(np.mean(ds)), float(dice(out, gt))
 
 
-def propagate(pred, vol, k0, click):
-    """One click on slice k0 then RadSAM propagation; returns the 3D bool mask and timing."""
+def propagate(pred, vol, k0, click, iou_stop=None, on_step=None):
+    """One click on slice k0 then RadSAM propagation; returns the 3D bool mask and timing.
+    iou_stop: the predicted-IoU stop (default: --iou-stop / the manifest's); on_step(k, mask, iou)
+    sees every propagation step before the stop rules are applied (stop_signals.py)."""
+    iou_stop = IOU_STOP if iou_stop is None else iou_stop
     nz = vol.img.shape[0]
     out = np.zeros(vol.img.shape, dtype=bool)
     t0 = time.time()
@@ -129,7 +132,9 @@ def propagate(pred, vol, k0, click):
             fov, centre = D.extent_fov(prev, vol.sx, vol.sy)
             cur, iou, area = pred.run(vol, k, centre, fov, [], prev_mask=prev)
             n += 1
-            if area < MIN_AREA or iou < IOU_STOP:
+            if on_step is not None:
+                on_step(k, cur, iou)
+            if area < MIN_AREA or iou < iou_stop:
                 break
             out[k] = cur
             prev, k = cur, k + step

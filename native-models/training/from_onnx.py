@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import RadSamLite  # noqa: E402
 
 
-def conv_bn_pairs(model):
+def conv_bn_pairs():
     """(conv, bn) module-name pairs in the order the forward pass runs them."""
     pairs = [("stem.0", "stem.1")]
     for block in ("s1", "e1", "e2", "e3", "e4", "d3", "d2", "d1", "d0"):
@@ -37,16 +37,17 @@ def state_dict_from_onnx(path):
     # folded convolutions in graph order: every Conv whose weight is not a named parameter
     folded = []
     for n in g.node:
-        if n.op_type == "Conv" and n.input[1] in inits and n.input[1] + "" not in sd:
+        if n.op_type == "Conv" and n.input[1] in inits and n.input[1] not in sd:
             folded.append((inits[n.input[1]], inits[n.input[2]] if len(n.input) > 2 else None))
-    pairs = conv_bn_pairs(model)
+    pairs = conv_bn_pairs()
     if len(folded) != len(pairs):
         raise ValueError(f"{path}: {len(folded)} folded convolutions, the model has {len(pairs)}")
+    modules = dict(model.named_modules())
     out = {}
     for (conv, bn), (w, b) in zip(pairs, folded):
         if tuple(w.shape) != tuple(sd[conv + ".weight"].shape):
             raise ValueError(f"{conv}: ONNX weight {w.shape} vs model {tuple(sd[conv + '.weight'].shape)}")
-        eps = dict(model.named_modules())[bn].eps
+        eps = modules[bn].eps
         c = w.shape[0]
         out[conv + ".weight"] = torch.from_numpy(w.copy())
         out[bn + ".weight"] = torch.ones(c)

@@ -2,7 +2,7 @@
 
 On the TRAINING patients only (never the validation split): one click at the centre of the largest
 tumour slice, then propagation with the previous mask as the only prompt until the mask is empty
-(no IoU threshold), as evaluate.py does. Every step is labelled "tumour still on this slice" or
+(evaluate.propagate with no IoU threshold). Every step is labelled "tumour still on this slice" or
 "past the end" by the reference mask, and each candidate stop signal is scored by its AUROC for
 that distinction (0.5 = useless, 1.0 = a perfect stop rule exists):
   iou   the IoU head's prediction (what the manifest's iouStopThreshold uses)
@@ -52,19 +52,13 @@ def main():
     pred._model = observed
     rows = []  # (modality, tumour on slice, iou, pin, sure)
     for v in D.load_ibsi(D.load_split()["train"]):
-        gt = v.mask > 0
-        areas = gt.sum(axis=(1, 2))
+        areas = (v.mask > 0).sum(axis=(1, 2))
         k0 = int(np.argmax(areas))
-        first, _, _ = pred.run(v, k0, E.click_centre(gt[k0]), D.FOV_DEFAULT, [(64, 64, 1.0)])
-        for step in (-1, 1):
-            prev, k = first, k0 + step
-            while 0 <= k < gt.shape[0] and prev.any():
-                fov, c = D.extent_fov(prev, v.sx, v.sy)
-                cur, iou, area = pred.run(v, k, c, fov, [], prev_mask=prev)
-                rows.append((v.modality, int(areas[k] > 0), iou, seen["pin"], seen["sure"]))
-                if area < 4:
-                    break
-                prev, k = cur, k + step
+
+        def on_step(k, mask, iou, v=v, areas=areas):
+            rows.append((v.modality, int(areas[k] > 0), iou, seen["pin"], seen["sure"]))
+
+        E.propagate(pred, v, k0, E.click_centre(v.mask[k0] > 0), iou_stop=float("-inf"), on_step=on_step)
     for mod in ("CT", "MR"):
         sel = [r for r in rows if r[0] == mod]
         lab = [r[1] for r in sel]

