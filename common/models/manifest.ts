@@ -9,6 +9,8 @@
  * until their engines exist.
  */
 import { z } from 'zod';
+import { intensityRuleSchema } from './intensityRule';
+import { checkSamPack, samPreprocessingSchema, type SamPreprocessing } from './samPreprocessing';
 
 export const MODEL_TASKS = ['segment.prompt2d', 'segment.prompt3d', 'segment.auto', 'classify', 'regress', 'vqa', 'embed'] as const;
 export type ModelTask = (typeof MODEL_TASKS)[number];
@@ -55,14 +57,7 @@ export const packFileSchema = z.object({
 });
 export type PackFile = z.infer<typeof packFileSchema>;
 
-/** One intensity rule: a fixed window (clip, scale to [0, 1]) or percentiles of the crop. */
-export const intensityRuleSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('window'), minHu: z.number(), maxHu: z.number() }).refine((w) => w.maxHu > w.minHu, { message: 'maxHu must exceed minHu' }),
-  z
-    .object({ type: z.literal('percentile'), low: z.number().min(0).max(100), high: z.number().min(0).max(100) })
-    .refine((p) => p.high > p.low, { message: 'high must exceed low' }),
-]);
-export type IntensityRule = z.infer<typeof intensityRuleSchema>;
+export { intensityRuleSchema, type IntensityRule } from './intensityRule';
 
 export const prompt2dPreprocessingSchema = z.object({
   cropSizePx: z.number().int().min(8).refine((s) => s % 4 === 0, { message: 'cropSizePx must be a multiple of 4 (mask_input is S/4)' }),
@@ -126,9 +121,13 @@ export const manifestSchema = z
       }
     }
     if (m.task === 'segment.prompt2d') {
-      const pre = prompt2dPreprocessingSchema.safeParse(m.preprocessing);
+      const sam = m.preprocessing.layout === 'sam';
+      const pre = (sam ? samPreprocessingSchema : prompt2dPreprocessingSchema).safeParse(m.preprocessing);
       if (!pre.success) {
         for (const issue of pre.error.issues) ctx.addIssue({ code: 'custom', path: ['preprocessing', ...issue.path.map(String)], message: issue.message });
+      }
+      if (sam && pre.success) {
+        for (const message of checkSamPack(pre.data as SamPreprocessing, m.files)) ctx.addIssue({ code: 'custom', path: ['preprocessing'], message });
       }
       const post = prompt2dPostprocessingSchema.safeParse(m.postprocessing);
       if (!post.success) {
@@ -143,8 +142,8 @@ export const manifestSchema = z
       for (const name of PROMPT2D_OUTPUTS) {
         if (!outputs.has(name)) ctx.addIssue({ code: 'custom', path: ['onnx', 'outputs'], message: `segment.prompt2d needs output "${name}"` });
       }
-      if (pre.success) {
-        const s = pre.data.cropSizePx;
+      if (pre.success && !sam) {
+        const s = (pre.data as Prompt2dPreprocessing).cropSizePx;
         const img = m.onnx.inputs.find((t) => t.name === 'image');
         if (img && !shapeMatches(img.shape, [1, 1, s, s])) {
           ctx.addIssue({ code: 'custom', path: ['onnx', 'inputs'], message: `input "image" must be [1, 1, ${s}, ${s}] (cropSizePx), not [${img.shape.join(', ')}]` });
@@ -177,7 +176,22 @@ export interface Prompt2dConfig {
   post: Prompt2dPostprocessing;
 }
 
-/** The typed prompt2d sections of a manifest already accepted by {@link manifestSchema}. */
+export interface SamConfig {
+  pre: SamPreprocessing;
+  post: Prompt2dPostprocessing;
+}
+
+/** Does this prompt2d manifest describe a SAM-family encoder + decoder pack? */
+export function isSamLayout(m: ModelManifest): boolean {
+  return m.preprocessing.layout === 'sam';
+}
+
+/** The typed prompt2d sections of a (crop-layout) manifest already accepted by {@link manifestSchema}. */
 export function prompt2dConfig(m: ModelManifest): Prompt2dConfig {
   return { pre: prompt2dPreprocessingSchema.parse(m.preprocessing), post: prompt2dPostprocessingSchema.parse(m.postprocessing) };
+}
+
+/** The typed sections of a SAM-layout manifest already accepted by {@link manifestSchema}. */
+export function samConfig(m: ModelManifest): SamConfig {
+  return { pre: samPreprocessingSchema.parse(m.preprocessing), post: prompt2dPostprocessingSchema.parse(m.postprocessing) };
 }

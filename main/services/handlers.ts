@@ -18,6 +18,8 @@ import { DEFAULT_IO_LIMITS, type IoLimits } from './io/limits';
 import { loadVolume } from './io/volumeLoader';
 import type { VolumeStore } from './volumeStore';
 import type { Volume } from '../../common/volume';
+import { ModelRegistry } from './inference/registry';
+import { SegmentationService } from './inference/segmentService';
 
 export interface ShellAdapter {
   info: () => ChannelResponse<'app:info'>;
@@ -30,14 +32,18 @@ export interface ServiceDeps {
   volumes: VolumeStore;
   shell: ShellAdapter;
   limits?: IoLimits;
-  /** Folder for per-installation data (edit journal, databases); null keeps them in memory (tests). */
+  /** Folder for per-installation data (edit journal, databases, user model packs); null keeps them in memory (tests). */
   dataDir?: string | null;
+  /** The process's one model registry (built-in packs and `<dataDir>/models`); created from dataDir when absent. */
+  registry?: ModelRegistry;
 }
 
 /** Every channel's handler: the core ones here, each domain's in its own file. */
-export function createHandlers(deps: ServiceDeps): Handlers {
+export function createHandlers(input: ServiceDeps): Handlers {
+  // One model registry for every channel: packs the user imported into <dataDir>/models reach segmentation and tasks alike.
+  const deps = { ...input, registry: input.registry ?? new ModelRegistry({ userData: input.dataDir ?? null }) };
   // One set of segmentation sessions: the segment channels edit the labelmaps, the task channels measure and crop lesions from them.
-  const segments = new SegmentSessions({ volumes: deps.volumes, dataDir: deps.dataDir ?? null });
+  const segments = new SegmentSessions({ volumes: deps.volumes, dataDir: deps.dataDir ?? null, segmenter: new SegmentationService({ registry: deps.registry }) });
   return {
     ...createCoreHandlers(deps),
     ...createStudyHandlers(deps),

@@ -63,6 +63,10 @@ export interface SliceStep {
   iou: number;
   kept: boolean;
   modelMs: number;
+  /** Encoder + decoder packs: the two parts of modelMs, and whether the slice's embedding came from the cache. */
+  encoderMs?: number;
+  decoderMs?: number;
+  embeddingCached?: boolean;
 }
 
 export interface Prompt2dProgress {
@@ -244,7 +248,8 @@ export async function runPrompt2d(
   return { delta, steps, stops, timings };
 }
 
-function assembleDelta(volume: Volume, plane: ReturnType<typeof slicePlaneFor>, kept: Map<number, SliceMask>, label: number): LabelmapDelta {
+/** The kept slice masks as one labelmap delta over their bounding box. */
+export function assembleDelta(volume: Volume, plane: ReturnType<typeof slicePlaneFor>, kept: Map<number, SliceMask>, label: number): LabelmapDelta {
   const dims = volume.geometry.dimensions;
   let uMin = Infinity, uMax = -Infinity, vMin = Infinity, vMax = -Infinity, sMin = Infinity, sMax = -Infinity;
   for (const [s, m] of kept) {

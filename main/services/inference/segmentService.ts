@@ -11,7 +11,7 @@
  */
 import { lpsToIjk } from '../../../common/geometry/affine';
 import { VoxaError } from '../../../common/contract';
-import { prompt2dConfig } from '../../../common/models/manifest';
+import { isSamLayout, prompt2dConfig, samConfig } from '../../../common/models/manifest';
 import type { LabelmapDelta } from '../../../common/segmentation/labelmapDelta';
 import type { StopReason } from '../../../common/segmentation/propagation';
 import type { PlaneName, SliceMask } from '../../../common/segmentation/slicePlane';
@@ -19,6 +19,8 @@ import type { Vec3, Volume } from '../../../common/volume';
 import { classicalSegment } from './classical';
 import { runPrompt2d, type Prompt2dProgress, type SliceStep } from './prompt2d';
 import { CLASSICAL_MODEL_ID, ModelRegistry } from './registry';
+import { EmbeddingCache, SamEngine } from './sam/samEngine';
+import { runSam2d } from './sam/samPropagate';
 import { sharedInferenceClient, type InferenceClient } from './worker/inferenceClient';
 
 /** A point in patient LPS millimetres or in (continuous) voxel indices. */
@@ -64,10 +66,37 @@ export class SegmentationService {
   readonly registry: ModelRegistry;
   private readonly client: InferenceClient;
   private readonly inflight = new Map<string, AbortController>();
+  /** Image embeddings of SAM-family packs, per (volume, plane, slice, pack). */
+  readonly embeddings: EmbeddingCache;
 
-  constructor(opts: { registry?: ModelRegistry; client?: InferenceClient } = {}) {
+  constructor(opts: { registry?: ModelRegistry; client?: InferenceClient; embeddingCacheBytes?: number } = {}) {
     this.registry = opts.registry ?? new ModelRegistry();
     this.client = opts.client ?? sharedInferenceClient();
+    this.embeddings = new EmbeddingCache(opts.embeddingCacheBytes);
+  }
+
+  /**
+   * The slice engine of a SAM-layout pack (encoder and decoder loaded as two
+   * sessions in the worker), for propagation and for equality tests.
+   */
+  async samEngine(modelId: string): Promise<{ engine: SamEngine; provider: string; warm: boolean }> {
+    const pack = await this.registry.resolve(modelId);
+    if (pack.manifest.task !== 'segment.prompt2d' || !isSamLayout(pack.manifest)) throw new VoxaError('UNSUPPORTED', `model ${modelId} is not a SAM-layout segment.prompt2d pack`);
+    const enc = pack.onnxFiles.find((f) => f.role === 'encoder');
+    const dec = pack.onnxFiles.find((f) => f.role === 'decoder');
+    if (!enc || !dec) throw new VoxaError('CORRUPT_INPUT', `model ${modelId} lacks its encoder or decoder file`);
+    const encKey = `${pack.dir}#encoder`;
+    const decKey = `${pack.dir}#decoder`;
+    const a = await this.client.load(encKey, [enc.path]);
+    const b = await this.client.load(decKey, [dec.path]);
+    const engine = new SamEngine(
+      `${pack.manifest.id}@${pack.manifest.version}`,
+      samConfig(pack.manifest),
+      (feeds, s) => this.client.run(encKey, feeds, s),
+      (feeds, s) => this.client.run(decKey, feeds, s),
+      this.embeddings,
+    );
+    return { engine, provider: a.provider === b.provider ? a.provider : `${a.provider} + ${b.provider}`, warm: a.cached && b.cached };
   }
 
   async segment(volume: Volume, req: SegmentRequest, opts: SegmentOptions = {}): Promise<SegmentResult> {
@@ -134,9 +163,25 @@ export class SegmentationService {
 
     const pack = await this.registry.resolve(req.modelId);
     if (pack.manifest.task !== 'segment.prompt2d') throw new VoxaError('UNSUPPORTED', `model ${req.modelId} is a ${pack.manifest.task} model; segment needs segment.prompt2d`);
+    const input = { plane, points, box, ...(req.mask ? { mask: req.mask } : {}) };
+    if (isSamLayout(pack.manifest)) {
+      const { engine, provider, warm } = await this.samEngine(req.modelId);
+      const loadMs = performance.now() - t0;
+      const r = await runSam2d(volume, engine.config, input, engine, { signal, onProgress, label: req.label });
+      return finish({
+        modelId: req.modelId,
+        delta: r.delta,
+        provider,
+        warm,
+        timings: { loadMs, ...r.timings },
+        perSliceModelMs: r.steps.length ? r.timings.modelMs / r.steps.length : 0,
+        steps: r.steps,
+        stops: r.stops,
+      });
+    }
     const loaded = await this.client.load(pack.dir, pack.onnxFiles.map((f) => f.path));
     const loadMs = performance.now() - t0;
-    const r = await runPrompt2d(volume, prompt2dConfig(pack.manifest), { plane, points, box, ...(req.mask ? { mask: req.mask } : {}) }, (feeds, s) => this.client.run(pack.dir, feeds, s), {
+    const r = await runPrompt2d(volume, prompt2dConfig(pack.manifest), input, (feeds, s) => this.client.run(pack.dir, feeds, s), {
       signal,
       onProgress,
       label: req.label,

@@ -5,11 +5,13 @@ import type { segmentChannels } from '../../../common/contract/channels/segment'
 import type { DomainHandlers } from '../../ipc/router';
 import type { ServiceDeps } from '../handlers';
 import { CLASSICAL_MODEL_ID, ModelRegistry } from '../inference/registry';
+import { SegmentationService } from '../inference/segmentService';
 import { exportSegmentation, importSegmentation } from './segmentFiles';
 import { SegmentSessions } from './segmentSessions';
 
-export function createSegmentHandlers(deps: ServiceDeps, sessions = new SegmentSessions({ volumes: deps.volumes, dataDir: deps.dataDir ?? null })): DomainHandlers<typeof segmentChannels> {
-  let registry: ModelRegistry | null = null;
+export function createSegmentHandlers(deps: ServiceDeps, given?: SegmentSessions): DomainHandlers<typeof segmentChannels> {
+  const registry = deps.registry ?? new ModelRegistry({ userData: deps.dataDir ?? null });
+  const sessions = given ?? new SegmentSessions({ volumes: deps.volumes, dataDir: deps.dataDir ?? null, segmenter: new SegmentationService({ registry }) });
   return {
     'segment:state': ({ volumeId }) => {
       const s = sessions.open(volumeId);
@@ -25,7 +27,6 @@ export function createSegmentHandlers(deps: ServiceDeps, sessions = new SegmentS
       };
     },
     'segment:models': async () => {
-      registry ??= new ModelRegistry();
       const entries = await registry.list();
       const prompts = entries.filter((e) => e.id === CLASSICAL_MODEL_ID || e.task === 'segment.prompt2d');
       return { models: prompts.map((e) => ({ id: e.id, name: e.name, status: e.status })) };

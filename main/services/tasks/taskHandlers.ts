@@ -47,7 +47,7 @@ const timingsMs = (t: RunInfo['timings']) => ({ loadModel: r1(t.loadMs), preproc
 export function createTaskHandlers(deps: ServiceDeps, opts: TaskHandlerOptions = {}): DomainHandlers<typeof tasksChannels> {
   const client = opts.client ?? sharedInferenceClient();
   let service = opts.service ?? null;
-  const tasks = () => (service ??= new TaskService({ registry: new ModelRegistry({ userData: deps.dataDir ?? null }), client }));
+  const tasks = () => (service ??= new TaskService({ registry: deps.registry ?? new ModelRegistry({ userData: deps.dataDir ?? null }), client }));
   let tags: FewShotTags | null = null;
   const tagStore = () => (tags ??= new FewShotTags(deps.dataDir ?? null));
   const jobs = new Map<string, AbortController>();
