@@ -26,7 +26,10 @@
  * With `origImSize` the decoder takes `orig_im_size` and returns masks at the
  * slice's size (SAM's official export); without it, masks come at the
  * low-resolution grid and the engine maps them back (crop of the padding,
- * bilinear upsampling, as Sam.postprocess_masks).
+ * bilinear upsampling, as Sam.postprocess_masks). SAM's exported decoder crops
+ * as if the image had been resized to the longest side, which is wrong for
+ * `stretch` packs: for those the engine passes the square input size as
+ * `orig_im_size` and resizes the square masks to the slice itself.
  */
 import { z } from 'zod';
 import { intensityRuleSchema } from './intensityRule';
@@ -53,6 +56,10 @@ export const samPreprocessingSchema = z.object({
   multimaskChoice: z.literal('bestIou').default('bestIou'),
   /** The decoder takes `orig_im_size` and returns masks at the slice's size. */
   origImSize: z.boolean(),
+  /** How the decoder takes a mask prompt: logits (SAM, MedSAM, MobileSAM) or sigmoid probabilities (SAM-Med2D). */
+  maskInputKind: z.enum(['logits', 'probability']).default('logits'),
+  /** Name of the encoder's image input (SAM-Med2D's exporter calls it "input_image"). */
+  encoderInputName: z.string().min(1).default('image'),
   /** Prompt of each propagation step: the previous slice's low-resolution logits, its box, or both. */
   propagationPrompt: z.enum(['mask', 'box', 'maskAndBox']).default('maskAndBox'),
 });
@@ -85,10 +92,10 @@ export function checkSamPack(pre: SamPreprocessing, files: FileIo[]): string[] {
   const enc = files.find((f) => f.role === 'encoder');
   const dec = files.find((f) => f.role === 'decoder');
   if (!enc || !dec || !enc.io || !dec.io) return [...problems, 'layout "sam" needs an "encoder" and a "decoder" file, each with its "io"'];
-  const image = enc.io.inputs.find((t) => t.name === 'image');
-  if (!image) problems.push(`${enc.path}: the encoder needs input "image"`);
+  const image = enc.io.inputs.find((t) => t.name === pre.encoderInputName);
+  if (!image) problems.push(`${enc.path}: the encoder needs input "${pre.encoderInputName}" (encoderInputName)`);
   else if (image.shape.length !== 4 || !fixed(image.shape[1], pre.channels) || !fixed(image.shape[2], pre.inputSize) || !fixed(image.shape[3], pre.inputSize)) {
-    problems.push(`${enc.path}: input "image" must be [1, ${pre.channels}, ${pre.inputSize}, ${pre.inputSize}] (channels, inputSize), not [${image.shape.join(', ')}]`);
+    problems.push(`${enc.path}: input "${pre.encoderInputName}" must be [1, ${pre.channels}, ${pre.inputSize}, ${pre.inputSize}] (channels, inputSize), not [${image.shape.join(', ')}]`);
   }
   const emb = enc.io.outputs.find((t) => t.name === 'image_embeddings');
   const decEmb = dec.io.inputs.find((t) => t.name === 'image_embeddings');

@@ -120,6 +120,13 @@ export function interpolateBilinear(src: Float32Array, sw: number, sh: number, d
   return out;
 }
 
+/** The mask prompt as the decoder takes it: logits as they are, or their sigmoid. */
+function maskFeed(logits: Float32Array, kind: 'logits' | 'probability'): Float32Array {
+  const out = Float32Array.from(logits);
+  if (kind === 'probability') for (let n = 0; n < out.length; n++) out[n] = 1 / (1 + Math.exp(-(out[n] as number)));
+  return out;
+}
+
 export class SamEngine {
   constructor(
     /** Identifies the pack in the embedding cache (id@version). */
@@ -142,7 +149,7 @@ export class SamEngine {
     const resized = resizeBilinear8(quantise8(img.values, lo, hi), img.width, img.height, r.width, r.height);
     const input = encoderInput(pre, resized, r.width, r.height);
     const preMs = performance.now() - t;
-    const { outputs, runMs } = await this.encoder({ image: f32(input, [1, pre.channels, pre.inputSize, pre.inputSize]) }, signal);
+    const { outputs, runMs } = await this.encoder({ [pre.encoderInputName]: f32(input, [1, pre.channels, pre.inputSize, pre.inputSize]) }, signal);
     const tensor = outputs.image_embeddings;
     if (!tensor) throw new VoxaError('INTERNAL', 'the encoder did not return image_embeddings');
     const e = { tensor, width: img.width, height: img.height };
@@ -202,10 +209,11 @@ export class SamEngine {
       image_embeddings: { ...emTensor, data: (emTensor.data as Float32Array).slice() },
       point_coords: f32(Float32Array.from(coords), [1, labels.length, 2]),
       point_labels: f32(Float32Array.from(labels), [1, labels.length]),
-      mask_input: f32(mask ? Float32Array.from(mask) : new Float32Array(m * m), [1, 1, m, m]),
+      mask_input: f32(mask ? maskFeed(mask, pre.maskInputKind) : new Float32Array(m * m), [1, 1, m, m]),
       has_mask_input: f32(Float32Array.of(mask ? 1 : 0), [1]),
     };
-    if (pre.origImSize) feeds.orig_im_size = f32(Float32Array.of(height, width), [2]);
+    // A stretched image has no padding to crop: ask for the square input size and resize here (see samPreprocessing.ts).
+    if (pre.origImSize) feeds.orig_im_size = f32(pre.resize === 'stretch' ? Float32Array.of(pre.inputSize, pre.inputSize) : Float32Array.of(height, width), [2]);
     const preMs = performance.now() - t;
     const { outputs, runMs } = await this.decoder(feeds, signal);
     const masks = outputs.masks;
@@ -222,7 +230,8 @@ export class SamEngine {
     const mw = masks.dims[3] as number;
     const plane0 = (masks.data as Float32Array).subarray(chosen * mh * mw, (chosen + 1) * mh * mw);
     let logits: Float32Array;
-    if (mh === height && mw === width && pre.origImSize) logits = plane0.slice();
+    if (mh === height && mw === width && pre.origImSize && pre.resize === 'longestSide') logits = plane0.slice();
+    else if (pre.resize === 'stretch' && (mh !== m || mw !== m)) logits = interpolateBilinear(plane0, mw, mh, width, height);
     else {
       // Sam.postprocess_masks: to the input size, drop the padding, to the slice size.
       const r = resizedShape(pre, width, height);

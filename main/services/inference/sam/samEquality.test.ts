@@ -6,7 +6,7 @@
  * with point, point + negative, box and mask prompts; SamPredictor (torch) gives
  * the reference masks for the same 8-bit image and prompts.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,12 +21,13 @@ import { SegmentationService } from '../segmentService';
 import { InferenceClient } from '../worker/inferenceClient';
 import type { SamPrompt } from './samEngine';
 import { extractSlice, quantise8, resizeBilinear8, resizedShape, sliceToGrid, sliceWindow } from './samImage';
-import { buildTinySamPack, HAS_SAM_REFERENCE, referencePredict, TINY_SAM_ID, type ReferenceRequest, type ReferenceResult } from './testing/tinySam';
+import { buildTinySamPack, HAS_SAM_REFERENCE, referencePredict, samManifest, TINY_SAM_ID, type ReferenceRequest, type ReferenceResult } from './testing/tinySam';
 
 const RUN = HAS_SAM_REFERENCE && HAS_DATA;
 let tmp = '';
 let userData = '';
 let checkpoint = '';
+let packDir = '';
 let client: InferenceClient;
 let service: SegmentationService;
 
@@ -62,7 +63,10 @@ const CASES: Case[] = [
   },
 ];
 
-const f32 = (file: string) => new Float32Array(readFileSync(file).buffer.slice(0));
+const f32 = (file: string) => {
+  const b = readFileSync(file);
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+};
 
 function iouAbove0(a: Float32Array, b: Float32Array): number {
   let inter = 0;
@@ -91,6 +95,7 @@ beforeAll(async () => {
   userData = path.join(tmp, 'user-data');
   const built = buildTinySamPack(tmp);
   checkpoint = built.checkpoint;
+  packDir = built.packDir;
   const imported = await cli(['models', 'import', built.packDir, '--user-data', userData]);
   expect(imported.code, imported.err).toBe(0);
   client = new InferenceClient({ threads: 2 });
@@ -220,4 +225,28 @@ describe.skipIf(!RUN)('SAM-family pack equals SamPredictor', () => {
     }
     expect(iouAbove0(got, ref)).toBeGreaterThanOrEqual(0.99);
   }, 120_000);
+});
+
+describe.skipIf(!RUN)('SAM-family manifests that are incomplete or contradictory', () => {
+  const cases: { name: string; edit: (pre: Record<string, unknown>) => void; message: RegExp }[] = [
+    { name: 'no channels', edit: (p) => delete p.channels, message: /preprocessing\.channels/ },
+    { name: 'longest-side resize without padding', edit: (p) => (p.pad = 'none'), message: /pad must be "bottomRight"/ },
+    { name: 'stretch with padding', edit: (p) => (p.resize = 'stretch'), message: /pad must be "none"/ },
+    { name: 'mask prompt size', edit: (p) => (p.maskInputSize = 128), message: /maskInputSize must be inputSize \/ 4 \(256\)/ },
+    { name: 'one channel into a 3-channel encoder', edit: (p) => ((p.channels = 1), ((p.normalize as { pixelMean: number[] }).pixelMean = [120]), ((p.normalize as { pixelStd: number[] }).pixelStd = [58])), message: /input "image" must be \[1, 1, 1024, 1024\]/ },
+    { name: 'mean/std per channel', edit: (p) => ((p.normalize as { pixelMean: number[] }).pixelMean = [123, 116]), message: /one value per channel \(3\)/ },
+    { name: 'orig_im_size denied', edit: (p) => (p.origImSize = false), message: /takes "orig_im_size" but origImSize is false/ },
+    { name: 'unknown normalisation', edit: (p) => (p.normalize = { type: 'zscore' }), message: /preprocessing\.normalize/ },
+    { name: 'encoder input name', edit: (p) => (p.encoderInputName = 'input_image'), message: /needs input "input_image"/ },
+  ];
+  for (const c of cases) {
+    it(`refuses at import: ${c.name}`, async () => {
+      const dir = path.join(tmp, `bad-${c.name.replace(/[^a-z]+/g, '-')}`, TINY_SAM_ID);
+      cpSync(packDir, dir, { recursive: true });
+      writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(samManifest(dir, TINY_SAM_ID, c.edit)));
+      const r = await cli(['models', 'import', dir, '--user-data', path.join(tmp, 'refused-user-data'), '--replace']);
+      expect(r.code).not.toBe(0);
+      expect(r.err).toMatch(c.message);
+    });
+  }
 });
