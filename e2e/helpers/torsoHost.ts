@@ -23,8 +23,11 @@ export interface TorsoHost {
   stop(): Promise<void>;
 }
 
-/** Starts the fixture for spec `name`; `prepare` writes more inputs into the data folder before the host starts. */
-export async function startTorsoHost(name: string, prepare?: (dataDir: string) => Promise<void>): Promise<TorsoHost> {
+/**
+ * Starts the fixture for spec `name`; `prepare` writes more inputs into the data folder before the host
+ * starts, `prepareUserData` fills the host's user-data folder (e.g. imported model packs).
+ */
+export async function startTorsoHost(name: string, prepare?: (dataDir: string) => Promise<void>, prepareUserData?: (userData: string) => Promise<void>): Promise<TorsoHost> {
   const artifacts = path.join(REPO_ROOT, 'e2e-artifacts');
   const dataDir = path.join(artifacts, `data-${name}`);
   const userData = path.join(artifacts, `userdata-${name}`);
@@ -33,6 +36,7 @@ export async function startTorsoHost(name: string, prepare?: (dataDir: string) =
   mkdirSync(dataDir, { recursive: true });
   const study = torsoStudy(path.join(dataDir, 'torso'));
   await prepare?.(dataDir);
+  await prepareUserData?.(userData);
   const host = await startHost(['--root', dataDir, '--data-dir', userData]);
   let api: HostApi | undefined;
   let truthLabels: Uint8Array;
