@@ -10,8 +10,9 @@
  *    8-bit images);
  * 2. `resize`: `longestSide` scales the longest side to `inputSize` (SAM's
  *    ResizeLongestSide: new side = floor(side · inputSize / longest + 0.5)),
- *    `stretch` scales both sides to `inputSize` (MedSAM); 8-bit bilinear
- *    resampling as Pillow does it (what SAM's `apply_image` uses);
+ *    `stretch` scales both sides to `inputSize` (MedSAM, SAM-Med2D); `resample`
+ *    `bilinear` is Pillow's 8-bit bilinear (what SAM's `apply_image` uses),
+ *    `nearest` OpenCV's INTER_NEAREST (SAM-Med2D);
  * 3. `normalize`: `meanStd` ((x − pixelMean) / pixelStd per channel, SAM),
  *    `unit` (x / 255) or `minMax` ((x − min) / (max − min) of the resized image, MedSAM);
  * 4. `pad`: `bottomRight` fills the square `inputSize` input with zeros right
@@ -41,6 +42,8 @@ export const samPreprocessingSchema = z.object({
   /** Side of the encoder's square input (1024 for SAM, MobileSAM, MedSAM; 256 for SAM-Med2D). */
   inputSize: z.number().int().min(16),
   resize: z.enum(['longestSide', 'stretch']),
+  /** Resampling of the 8-bit image: Pillow's bilinear (SAM, MobileSAM, MedSAM) or OpenCV's nearest (SAM-Med2D). */
+  resample: z.enum(['bilinear', 'nearest']).default('bilinear'),
   pad: z.enum(['bottomRight', 'none']),
   normalize: z.discriminatedUnion('type', [
     z.object({ type: z.literal('meanStd'), pixelMean: triple, pixelStd: triple.refine((s) => s.every((v) => v > 0), { message: 'pixelStd values must be > 0' }) }),

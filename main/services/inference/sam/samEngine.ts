@@ -9,7 +9,7 @@ import { MASK_PROMPT_LOGIT, POINT_LABEL } from '../../../../common/segmentation/
 import type { SlicePlane } from '../../../../common/segmentation/slicePlane';
 import type { Volume } from '../../../../common/volume';
 import type { WireTensor } from '../worker/protocol';
-import { encoderInput, extractSlice, quantise8, resizeBilinear8, resizedShape, sliceWindow, toModelFrame } from './samImage';
+import { encoderInput, extractSlice, quantise8, resize8, resizedShape, sliceWindow, toModelFrame } from './samImage';
 
 export type OnnxRun = (feeds: Record<string, WireTensor>, signal?: AbortSignal) => Promise<{ outputs: Record<string, WireTensor>; runMs: number }>;
 
@@ -146,7 +146,7 @@ export class SamEngine {
     const img = extractSlice(volume, plane, slice);
     const [lo, hi] = sliceWindow(pre, img.values, volume.meta.modality);
     const r = resizedShape(pre, img.width, img.height);
-    const resized = resizeBilinear8(quantise8(img.values, lo, hi), img.width, img.height, r.width, r.height);
+    const resized = resize8(pre, quantise8(img.values, lo, hi), img.width, img.height, r.width, r.height);
     const input = encoderInput(pre, resized, r.width, r.height);
     const preMs = performance.now() - t;
     const { outputs, runMs } = await this.encoder({ [pre.encoderInputName]: f32(input, [1, pre.channels, pre.inputSize, pre.inputSize]) }, signal);

@@ -8,7 +8,7 @@ import type { SamPreprocessing } from '../../../../common/models/samPreprocessin
 import { slicePlaneFor } from '../../../../common/segmentation/slicePlane';
 import type { Volume } from '../../../../common/volume';
 import { interpolateBilinear } from './samEngine';
-import { encoderInput, extractSlice, quantise8, resizeBilinear8, resizedShape, sliceToGrid, toModelFrame } from './samImage';
+import { encoderInput, extractSlice, quantise8, resizeBilinear8, resizedShape, resizeNearest8, sliceToGrid, toModelFrame } from './samImage';
 
 const PY = '/usr/bin/python3';
 const has = (mods: string) => {
@@ -39,6 +39,7 @@ const SAM: SamPreprocessing = {
   layout: 'sam',
   inputSize: 1024,
   resize: 'longestSide',
+  resample: 'bilinear',
   pad: 'bottomRight',
   normalize: { type: 'meanStd', pixelMean: [123.675, 116.28, 103.53], pixelStd: [58.395, 57.12, 57.375] },
   channels: 3,
@@ -129,6 +130,15 @@ for n, (w, h, ow, oh) in enumerate(cases):
       for (let q = 0; q < ref.length; q++) if (mine[q] !== ref[q]) differ++;
       expect(differ, `${w}×${h} → ${ow}×${oh}`).toBe(0);
     });
+  });
+});
+
+describe("OpenCV's INTER_NEAREST resize (SAM-Med2D)", () => {
+  it('takes source pixel floor(x · in / out) on each axis', () => {
+    // 3 → 7 columns: floor(x · 3/7) = 0 0 0 1 1 2 2; 2 → 1 rows: row 0.
+    const src = Uint8Array.of(10, 20, 30, 40, 50, 60);
+    expect(Array.from(resizeNearest8(src, 3, 2, 7, 1))).toEqual([10, 10, 10, 20, 20, 30, 30]);
+    expect(Array.from(resizeNearest8(src, 3, 2, 3, 4))).toEqual([10, 20, 30, 10, 20, 30, 40, 50, 60, 40, 50, 60]);
   });
 });
 

@@ -155,6 +155,23 @@ export function resizeBilinear8(src: Uint8Array, width: number, height: number, 
   return out;
 }
 
+/** OpenCV's INTER_NEAREST: output pixel x takes source pixel floor(x · width / outW). */
+export function resizeNearest8(src: Uint8Array, width: number, height: number, outW: number, outH: number): Uint8Array {
+  const out = new Uint8Array(outW * outH);
+  const sx = width / outW;
+  const sy = height / outH;
+  for (let y = 0; y < outH; y++) {
+    const row = Math.min(height - 1, Math.floor(y * sy)) * width;
+    for (let x = 0; x < outW; x++) out[y * outW + x] = src[row + Math.min(width - 1, Math.floor(x * sx))] as number;
+  }
+  return out;
+}
+
+/** The pack's resize of the 8-bit slice. */
+export function resize8(pre: SamPreprocessing, src: Uint8Array, width: number, height: number, outW: number, outH: number): Uint8Array {
+  return pre.resample === 'nearest' ? resizeNearest8(src, width, height, outW, outH) : resizeBilinear8(src, width, height, outW, outH);
+}
+
 /**
  * The encoder's input [1, C, S, S] from the resized 8-bit image: normalised per
  * the pack, zeros right and below (bottom-right padding, after normalisation).
