@@ -12,21 +12,11 @@
  * Under tsx the script bundles itself with esbuild next to the CLI bundle
  * (the NIfTI reader's package does not load through tsx) and runs that.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { diceBy as diceOf } from '../../common/segmentation/dice';
 import type { Vec3, Volume } from '../../common/volume';
-
-async function selfBundle(): Promise<number> {
-  const root = path.resolve(__dirname, '..', '..');
-  const build = spawnSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--only', 'cli', '--quiet'], { stdio: 'inherit' });
-  if (build.status !== 0) return 1;
-  const esbuild = await import('esbuild');
-  const out = path.join(root, 'dist/main/segment-bench.cjs');
-  await esbuild.build({ entryPoints: [__filename], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['onnxruntime-node', 'esbuild'], logLevel: 'error', define: { __VOXA_VERSION__: '"bench"' } });
-  return spawnSync(process.execPath, [out, ...process.argv.slice(2)], { stdio: 'inherit' }).status ?? 1;
-}
+import { selfBundle } from './selfBundle';
 
 async function bench(): Promise<void> {
   const { lpsToIjk } = await import('../../common/geometry/affine');
@@ -165,7 +155,7 @@ async function bench(): Promise<void> {
   await client.close();
 }
 
-if (__filename.endsWith('.ts')) void selfBundle().then((code) => process.exit(code));
+if (__filename.endsWith('.ts')) void selfBundle(__filename, 'segment-bench.cjs').then((code) => process.exit(code));
 else
   bench().catch((e: unknown) => {
     console.error(e);

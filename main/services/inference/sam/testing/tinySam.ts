@@ -12,7 +12,8 @@ import { sha256 } from '../../testing/testModels';
 
 const PY = '/usr/bin/python3';
 export const SAM_REFERENCE_DIR = path.resolve(process.env.VOXA_SAM_REFERENCE ?? path.join(REPO_ROOT, '..', 'shared', 'reference', 'segment-anything'));
-const SCRIPT = path.join(__dirname, 'sam_reference.py');
+// From the repository root, so the benchmark's bundle (dist/main) finds it too.
+const SCRIPT = path.join(REPO_ROOT, 'main', 'services', 'inference', 'sam', 'testing', 'sam_reference.py');
 
 /** Debian's python3-torch and python3-torchvision, and the reference package beside the checkout. */
 export const HAS_SAM_REFERENCE = (() => {
