@@ -27,6 +27,8 @@ export interface HostServerOptions {
   port?: number;
   token?: string;
   log?: (line: string) => void;
+  /** Largest client frame (default MAX_FRAME_BYTES); bigger ones close that connection with 1009. */
+  maxFrameBytes?: number;
 }
 
 export interface HostServer {
@@ -47,6 +49,9 @@ const MIME: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
+/** Largest WebSocket frame a client may send (the biggest request is a mask import's labelmap). */
+export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
 export function tokensMatch(given: string | null, expected: string): boolean {
   if (!given) return false;
   const a = Buffer.from(given);
@@ -66,12 +71,29 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
   });
 
   const server = http.createServer((req, res) => {
-    void serveStatic(options.rendererDir, req, res);
+    serveStatic(options.rendererDir, req, res).catch((e: unknown) => {
+      // Nothing a request carries may stop the host: answer what can still be answered, log the rest.
+      log(`static request failed: ${e instanceof Error ? e.message : String(e)}`);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' }).end('internal error');
+      else res.destroy();
+    });
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+  server.on('clientError', (_e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? MAX_FRAME_BYTES });
+  wss.on('error', (e) => log(`WebSocket server error: ${e.message}`));
 
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    socket.on('error', () => socket.destroy());
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      socket.destroy();
+      return;
+    }
     const reqOrigin = req.headers.origin ?? '';
     const reject = (status: number, text: string) => {
       socket.write(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -87,8 +109,18 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
   function onConnection(ws: WebSocket, wsOrigin: string) {
     const inflight = new Map<number, AbortController>();
     const send = (msg: ServerMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(encodeWire(msg));
+      if (ws.readyState !== ws.OPEN) return;
+      try {
+        ws.send(encodeWire(msg));
+      } catch (e) {
+        log(`could not send a ${msg.t}: ${e instanceof Error ? e.message : String(e)}`);
+      }
     };
+    // Oversized frames, invalid UTF-8 and protocol errors end this connection (ws closes it with 1009/1007/1002), never the host.
+    ws.on('error', (e) => {
+      log(`WebSocket closed on error: ${e.message}`);
+      ws.terminate();
+    });
     ws.on('message', (data, isBinary) => {
       let msg: ClientMessage;
       try {
@@ -111,10 +143,14 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
         emit: (event, payload) => send({ t: 'event', event, payload }),
         signal: controller.signal,
       };
-      void router.dispatch(msg.channel, msg.payload, ctx).then((envelope) => {
-        inflight.delete(msg.id);
-        send({ t: 'result', id: msg.id, envelope });
-      });
+      router
+        .dispatch(msg.channel, msg.payload, ctx)
+        .then((envelope) => send({ t: 'result', id: msg.id, envelope }))
+        .catch((e: unknown) => {
+          log(`dispatch failed on ${msg.channel}: ${e instanceof Error ? e.message : String(e)}`);
+          send({ t: 'result', id: msg.id, envelope: { ok: false, error: { code: 'INTERNAL', message: 'internal error' } } });
+        })
+        .finally(() => inflight.delete(msg.id));
     });
     ws.on('close', () => {
       for (const c of inflight.values()) c.abort();
@@ -158,7 +194,17 @@ async function serveStatic(rootDir: string, req: http.IncomingMessage, res: http
     res.writeHead(405).end();
     return;
   }
-  const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+  let rel: string;
+  try {
+    rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+  } catch {
+    res.writeHead(400, { 'Content-Type': 'text/plain' }).end('malformed percent-encoding');
+    return;
+  }
+  if (rel.includes('\0')) {
+    res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad path');
+    return;
+  }
   const file = path.resolve(rootDir, `.${rel}`);
   if (!file.startsWith(path.resolve(rootDir) + path.sep)) {
     res.writeHead(403).end();
@@ -177,5 +223,9 @@ async function serveStatic(rootDir: string, req: http.IncomingMessage, res: http
     'Referrer-Policy': 'no-referrer',
   });
   if (req.method === 'HEAD') res.end();
-  else createReadStream(file).pipe(res);
+  else {
+    const stream = createReadStream(file);
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  }
 }
