@@ -155,7 +155,7 @@ test('export DICOM SEG (de-identified), re-import → identical labelmap', async
   mkdirSync(path.dirname(file), { recursive: true });
   const out = await api.invoke('segment:export', { volumeId, format: 'dicom-seg', path: file, deidentify: true });
   expect(out.segments).toBe(study.truth.length);
-  await expect(api.invoke('segment:export', { volumeId, format: 'dicom-seg', path: '/tmp/voxa-not-granted.seg.dcm' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  await expect(api.invoke('segment:export', { volumeId, format: 'dicom-seg', path: '/tmp/voxa-not-granted.seg.dcm' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   for (const s of before.segments) await api.invoke('segment:delete', { volumeId, label: s.label });
   expect(countLabel(await labelsOf(volumeId), 0)).toBe(original.length);
   const imported = await api.invoke('segment:import', { volumeId, path: file });

@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'UNSUPPORTED', // valid input that this build cannot handle (e.g. a transfer syntax)
   'CORRUPT_INPUT', // a file that lies about itself: truncated, bad header, bad lengths
   'TOO_LARGE', // refused before allocation
+  'EXISTS', // a write would replace an existing file; ask, then repeat with overwrite
   'CANCELLED',
   'INTERNAL', // a bug: the message says what failed, without patient data
 ] as const;

@@ -126,7 +126,7 @@ describe('Electron shell', () => {
     const foreign = invokeEvent('https://evil.example/');
     expect(await handler(foreign, [tmp])).toEqual({ imported: 0 });
     expect(foreign.sender.send).not.toHaveBeenCalled();
-    await expect(shell.services.grants.check(tmp)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(shell.services.grants.check(tmp)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const own = invokeEvent(pathToFileURL(paths.rendererHtml).href);
     expect(await handler(own, [tmp, path.join(tmp, 'missing'), 42])).toEqual({ imported: 1 });
     const real = await shell.services.grants.check(tmp);
@@ -192,14 +192,14 @@ describe('Electron shell', () => {
     const own = invokeEvent(pathToFileURL(paths.rendererHtml).href);
     // Before the dialog: refused.
     const before = await f.ipcHandlers.get('fs:list')!(own, { path: chosen });
-    expect(before).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(before).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     const dialog = await f.ipcHandlers.get('dialog:open')!(own, { kind: 'dicomFolder' });
     expect(dialog).toMatchObject({ ok: true });
     const after = await f.ipcHandlers.get('fs:list')!(own, { path: chosen });
     expect(after).toMatchObject({ ok: true, value: { entries: [] } });
     // A sibling of the granted folder stays refused.
     const sibling = await f.ipcHandlers.get('fs:list')!(own, { path: tmp });
-    expect(sibling).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(sibling).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(shell.services.grants.roots()).toHaveLength(1);
   });
 });

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createServiceContext } from '../services/serviceContext';
+import { redactPath } from '../services/access/pathGrants';
 import { startHostServer } from './hostServer';
 import { ensureDemoStudy } from '../services/phantom/demoStudy';
 
@@ -41,6 +42,8 @@ async function main() {
   const demoDir = path.join(args.dataDir, 'demo');
   const demoPath = args.demo ? await ensureDemoStudy(demoDir) : null;
   const ctx = createServiceContext({ mode: 'host', demoPath, nativeDialogs: false, dataDir: args.dataDir });
+  // The client hears "no such file" for a refused path; the log says it was refused, without the names in it.
+  ctx.grants.onRefused = (real) => process.stderr.write(`[voxa host] refused a path outside the roots: ${redactPath(real)}\n`);
   const roots = args.roots.length > 0 ? args.roots : [demoDir, path.resolve(appRoot, '..', 'shared', 'data')];
   for (const r of roots) if (existsSync(r)) ctx.grants.grant(r);
   if (demoPath) ctx.grants.grant(demoDir, 'Demo study');

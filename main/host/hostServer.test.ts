@@ -97,7 +97,7 @@ describe('host server', () => {
     const unknown = await call(ws, 4, 'shell:exec', {});
     expect(unknown.envelope).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
     const outside = await call(ws, 5, 'volume:open', { path: '/etc/passwd' });
-    expect(outside.envelope).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(outside.envelope).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     ws.close();
   });
 

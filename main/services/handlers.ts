@@ -66,7 +66,7 @@ function createCoreHandlers(deps: ServiceDeps): DomainHandlers<typeof coreChanne
     'volume:open': async ({ path, jobId }, ctx) => {
       const real = await deps.grants.check(path);
       const progress = jobProgress(ctx, jobId ?? 'volume:open', 'Loading');
-      const volume = await loadVolume(real, { limits, signal: ctx.signal, onProgress: progress.update });
+      const volume = await loadVolume(real, { limits, access: deps.grants, signal: ctx.signal, onProgress: progress.update });
       const header = deps.volumes.add(volume, real);
       progress.finish();
       return header;

@@ -54,7 +54,7 @@ export const recistChannels = {
     }),
   ),
   /** Writes lesions.csv, response.csv, report.json, the plot SVGs and (pdf) report.pdf into a granted folder. */
-  'recist:export': channel(z.object({ patientKey, dir: z.string().min(1), pdf: z.boolean().optional(), title: z.string().max(200).optional() }), z.object({ files: z.array(z.string()) })),
+  'recist:export': channel(z.object({ patientKey, dir: z.string().min(1), pdf: z.boolean().optional(), title: z.string().max(200).optional(), overwrite: z.boolean().optional() }), z.object({ files: z.array(z.string()) })),
 } as const;
 
 export const recistEvents = {

@@ -157,7 +157,7 @@ export const segmentChannels = {
    * the source series (DICOM volumes only) or a NIfTI labelmap with its JSON sidecar.
    */
   'segment:export': channel(
-    volumeRef.extend({ format: z.enum(['dicom-seg', 'nifti']), path: z.string().min(1).max(4096), deidentify: z.boolean().default(false) }),
+    volumeRef.extend({ format: z.enum(['dicom-seg', 'nifti']), path: z.string().min(1).max(4096), deidentify: z.boolean().default(false), overwrite: z.boolean().optional() }),
     z.object({ path: z.string(), bytes: z.number().int().nonnegative(), segments: z.number().int() }),
   ),
   /** Adds the segments of a mask file (DICOM SEG, RTSTRUCT on a DICOM volume, NIfTI labelmap) on the volume's grid (undoable). */

@@ -8,14 +8,15 @@
  * removes it from the index, never from disk.
  */
 import { existsSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { VoxaError } from '../../../common/contract';
 import type { NaturalDataset } from '../io/dicom/part10';
 import { nNumber, nText } from '../masks/naturalValues';
 import { readDicomHeader } from '../masks/sourceSeries';
+import { listFiles } from '../access/listFiles';
+import type { FileAccess } from '../access/pathGrants';
 import { openStudyDatabaseFile } from './openDatabase';
 
 export const DATABASE_FILE_NAME = 'voxa.sqlite';
@@ -37,6 +38,8 @@ export function defaultDatabasePath(): string {
 }
 
 export interface ImportOptions {
+  /** The path policy of the walk (symbolic links out of it are not indexed); default: the CLI's open access. */
+  access?: FileAccess;
   signal?: AbortSignal;
   onProgress?: (p: { done: number; total: number; added: number; skipped: number }) => void;
 }
@@ -84,25 +87,6 @@ interface InstanceRow {
   file_size: number;
   file_mtime_ms: number;
   missing: number;
-}
-
-async function listFiles(root: string): Promise<string[]> {
-  const info = await stat(root).catch(() => undefined);
-  if (!info) throw new VoxaError('NOT_FOUND', `no such file or folder: ${path.basename(root)}`);
-  if (info.isFile()) return [root];
-  const out: string[] = [];
-  const stack = [root];
-  while (stack.length > 0) {
-    const cur = stack.pop() as string;
-    const entries = await readdir(cur, { withFileTypes: true }).catch(() => []);
-    for (const e of entries) {
-      const full = path.join(cur, e.name);
-      if (e.isDirectory()) stack.push(full);
-      else if (e.isFile()) out.push(full);
-      if (out.length > MAX_FILES) throw new VoxaError('TOO_LARGE', `more than ${MAX_FILES} files below ${path.basename(root)}`);
-    }
-  }
-  return out.sort();
 }
 
 export class StudyDatabase {
@@ -153,7 +137,7 @@ export class StudyDatabase {
   /** Indexes every DICOM file below `root` (a folder or one file). */
   async importPath(root: string, options: ImportOptions = {}): Promise<ImportReport> {
     const abs = path.resolve(root);
-    const files = await listFiles(abs);
+    const { files } = await listFiles(abs, { maxFiles: MAX_FILES, tooMany: (n) => `more than ${n} files below ${path.basename(abs)}`, ...(options.access ? { access: options.access } : {}) });
     const report: ImportReport = { root: abs, filesSeen: files.length, added: 0, unchanged: 0, relocated: 0, skipped: [], cancelled: false };
     const run = this.db.prepare("INSERT INTO import_runs (root, started_at) VALUES (?, datetime('now'))").run(abs).lastInsertRowid;
     const byPath = this.db.prepare('SELECT id, path, file_size, file_mtime_ms, missing FROM instances WHERE path = ?');
@@ -261,6 +245,12 @@ export class StudyDatabase {
          WHERE (? IS NULL OR st.study_uid = ?) GROUP BY se.id ORDER BY st.study_uid, se.series_number, se.series_uid`,
       )
       .all(studyUid ?? null, studyUid ?? null) as SeriesRow[];
+  }
+
+  /** One indexed file path per series (the first by path), to tell which series lie under the roots of this launch. */
+  seriesSamplePaths(): Map<string, string> {
+    const rows = this.db.prepare('SELECT se.series_uid AS uid, MIN(i.path) AS path FROM series se JOIN instances i ON i.series_ref = se.id GROUP BY se.id').all() as { uid: string; path: string }[];
+    return new Map(rows.map((r) => [r.uid, r.path]));
   }
 
   /** Paths of a series' files that are present on disk. */

@@ -124,6 +124,6 @@ describe('study handlers', () => {
   });
 
   it('refuses to import a path outside the granted roots', async () => {
-    await expect(h['study:import']({ path: os.tmpdir(), jobId: 'imp-x' }, ctx())).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(h['study:import']({ path: os.tmpdir(), jobId: 'imp-x' }, ctx())).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -4,6 +4,7 @@
  * use. Imports report progress and can be cancelled by job id; opening a series
  * checks its files first and loads only them.
  */
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VoxaError } from '../../../common/contract';
 import type { StudyListEntry, studyChannels } from '../../../common/contract/channels/study';
@@ -29,11 +30,33 @@ export function createStudyHandlers(deps: ServiceDeps): DomainHandlers<typeof st
   const database = () => (db ??= StudyDatabase.open(deps.dataDir ? path.join(deps.dataDir, DATABASE_FILE_NAME) : ':memory:'));
   const imports = new Map<string, AbortController>();
 
+  /**
+   * A series' files that are on disk and inside what this session may read: every file goes
+   * through the path policy (a series indexed from several folders opens only its granted part;
+   * files outside count as missing, as the client cannot tell them from deleted ones).
+   */
+  const allowedFiles = async (seriesUid: string) => {
+    const check = database().verifySeries(seriesUid);
+    if (!check) return null;
+    const files: string[] = [];
+    for (const f of check.files) {
+      const real = await deps.grants.file(f).catch(() => null);
+      if (real) files.push(real);
+    }
+    return { files, total: check.total, missing: check.total - files.length };
+  };
+
   return {
     'study:list': ({ query }) => {
       const d = database();
-      const series = d.listSeries();
-      const studies: StudyListEntry[] = d.listStudies().map((st) => ({
+      // Only series whose files lie under what this launch may read (its roots and picked folders).
+      const sample = d.seriesSamplePaths();
+      const series = d.listSeries().filter((se) => {
+        const p = sample.get(se.seriesUid);
+        return p !== undefined && deps.grants.allows(p);
+      });
+      const visible = new Set(series.map((se) => se.studyUid));
+      const studies: StudyListEntry[] = d.listStudies().filter((st) => visible.has(st.studyUid)).map((st) => ({
         studyUid: st.studyUid,
         patientId: st.patientId,
         patientName: st.patientName,
@@ -49,6 +72,7 @@ export function createStudyHandlers(deps: ServiceDeps): DomainHandlers<typeof st
     },
     'study:import': async ({ path: p, jobId }, ctx) => {
       const real = await deps.grants.check(p);
+      if (!(await stat(real)).isDirectory()) await deps.grants.file(real);
       if (imports.has(jobId)) throw new VoxaError('BAD_REQUEST', `an import with job id ${jobId} is already running`);
       const controller = new AbortController();
       const onCallAbort = () => controller.abort();
@@ -58,6 +82,7 @@ export function createStudyHandlers(deps: ServiceDeps): DomainHandlers<typeof st
       let lastAdded = 0;
       try {
         const r = await database().importPath(real, {
+          access: deps.grants,
           signal: controller.signal,
           onProgress: ({ done, total, added }) => {
             progress.update(done, total);
@@ -96,10 +121,10 @@ export function createStudyHandlers(deps: ServiceDeps): DomainHandlers<typeof st
       return { removed };
     },
     'study:thumbnail': async ({ seriesUid }, ctx) => {
-      const check = database().verifySeries(seriesUid);
+      const check = await allowedFiles(seriesUid);
       const file = check?.files[Math.floor(check.files.length / 2)];
       if (!file) throw new VoxaError('NOT_FOUND', 'no file of this series is where it was indexed');
-      const folder = await deps.grants.check(path.dirname(file));
+      const folder = path.dirname(file);
       const limits = deps.limits ?? DEFAULT_IO_LIMITS;
       const scan = await scanDicomFiles([file], folder, { limits, signal: ctx.signal });
       const series = scan.series[0];
@@ -110,14 +135,13 @@ export function createStudyHandlers(deps: ServiceDeps): DomainHandlers<typeof st
       return { seriesUid, modality: v.meta.modality, geometry: v.geometry, dtype: v.dtype, data };
     },
     'study:open': async ({ seriesUid, jobId }, ctx) => {
-      const check = database().verifySeries(seriesUid);
+      const check = await allowedFiles(seriesUid);
       if (!check) throw new VoxaError('NOT_FOUND', 'this series is not in the study database');
       if (check.missing > 0) ctx.emit('study:changed', { reason: 'missing' });
       if (check.files.length === 0) {
         throw new VoxaError('NOT_FOUND', `all ${check.total} files of this series were moved or deleted; import their new folder again (moved files are recognised)`);
       }
-      // The files must still be inside what this session may read (a configured root or a picked folder).
-      const folder = await deps.grants.check(path.dirname(check.files[0]!));
+      const folder = path.dirname(check.files[0]!);
       const limits = deps.limits ?? DEFAULT_IO_LIMITS;
       const progress = jobProgress(ctx, jobId ?? 'study:open', 'Loading');
       const scan = await scanDicomFiles(check.files, folder, { limits, signal: ctx.signal, onProgress: (done, total) => progress.update(done, 2 * total) });

@@ -16,10 +16,11 @@
  * it is flagged in the report.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import dcmjs, { type DicomDict, type DicomElement } from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
+import { listFiles } from '../access/listFiles';
 import { encodeDict, hashedUid, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, writeFileAtomic } from '../io/dicom/part10';
 import { BASIC_PROFILE } from './basicProfile';
 
@@ -187,23 +188,6 @@ export function deidentifyDataset(meta: DicomDict, dict: DicomDict, uids: UidMap
   return flags;
 }
 
-async function listFiles(root: string): Promise<string[]> {
-  const info = await stat(root).catch(() => undefined);
-  if (!info) throw new VoxaError('NOT_FOUND', `no such file or folder: ${path.basename(root)}`);
-  if (info.isFile()) return [root];
-  const out: string[] = [];
-  const stack = [root];
-  while (stack.length > 0) {
-    const cur = stack.pop() as string;
-    for (const e of await readdir(cur, { withFileTypes: true })) {
-      const full = path.join(cur, e.name);
-      if (e.isDirectory()) stack.push(full);
-      else if (e.isFile()) out.push(full);
-    }
-  }
-  return out.sort();
-}
-
 /**
  * De-identifies every DICOM file below `input` into `outDir`, named by the
  * new UIDs (`<study>/<series>/<instance>.dcm`, since original names and
@@ -211,7 +195,7 @@ async function listFiles(root: string): Promise<string[]> {
  * skipped. Each file is written atomically.
  */
 export async function deidentifyPath(input: string, outDir: string, options: DeidOptions = {}): Promise<DeidReport> {
-  const files = await listFiles(path.resolve(input));
+  const { files } = await listFiles(path.resolve(input), { maxFiles: 1_000_000 });
   const uids = new UidMapper(options.uidKey);
   const results: DeidFileResult[] = [];
   const base = (await stat(input)).isDirectory() ? path.resolve(input) : path.dirname(path.resolve(input));

@@ -43,6 +43,23 @@ async function unzipInto(zipFile: string, dest: string): Promise<void> {
   }
 }
 
+/** A pack folder to import may hold no symbolic link (it could point anywhere) and no special file. */
+async function refuseLinks(dir: string): Promise<void> {
+  const { readdir } = await import('node:fs/promises');
+  const stack = [dir];
+  let seen = 0;
+  while (stack.length > 0) {
+    const cur = stack.pop() as string;
+    for (const e of await readdir(cur, { withFileTypes: true })) {
+      const rel = path.relative(dir, path.join(cur, e.name));
+      if (e.isSymbolicLink()) throw new VoxaError('CORRUPT_INPUT', `${rel} in the pack is a symbolic link; a pack holds plain files (copy the file itself)`);
+      if (e.isDirectory()) stack.push(path.join(cur, e.name));
+      else if (!e.isFile()) throw new VoxaError('CORRUPT_INPUT', `${rel} in the pack is not a regular file`);
+      if (++seen > 10_000) throw new VoxaError('TOO_LARGE', 'the pack folder holds more than 10,000 entries');
+    }
+  }
+}
+
 /** The pack root in an unpacked tree: the folder itself, or its only subfolder. */
 async function packRoot(dir: string): Promise<string> {
   if (existsSync(path.join(dir, 'manifest.json'))) return dir;
@@ -71,7 +88,10 @@ export async function importPack(source: string, userData: string, opts: { repla
   await mkdir(modelsDir, { recursive: true });
   const staging = await mkdtemp(path.join(modelsDir, '.import-'));
   try {
-    if (info.isDirectory()) await cp(source, staging, { recursive: true });
+    if (info.isDirectory()) {
+      await refuseLinks(source);
+      await cp(source, staging, { recursive: true });
+    }
     else if (source.toLowerCase().endsWith('.zip')) await unzipInto(source, staging);
     else throw new VoxaError('UNSUPPORTED', `${path.basename(source)}: import a pack folder or a .zip of one`);
     const root = await packRoot(staging);

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VoxaError } from '../../../common/contract';
 import { parseManifest, type ModelManifest, type PackFile, type TensorSpec } from '../../../common/models/manifest';
@@ -65,6 +65,9 @@ export async function checkFiles(dir: string, manifest: ModelManifest): Promise<
   for (const f of manifest.files) {
     const file = path.join(dir, f.path);
     let size: number;
+    const link = await lstat(file).catch(() => null);
+    // A pack's files are its own: a symbolic link could make verification read (and sessions load) anything.
+    if (link?.isSymbolicLink()) throw new VoxaError('CORRUPT_INPUT', `model pack ${manifest.id}: ${f.path} is a symbolic link; a pack holds plain files`);
     try {
       const s = await stat(file);
       if (!s.isFile()) throw new Error('not a file');

@@ -14,7 +14,7 @@
  * often different from the spacing). Gaps, non-uniform spacing and gantry tilt
  * are reported as warnings. Compressed frames decode in worker threads.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as dicomParser from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
@@ -28,6 +28,8 @@ import { allocStored, fixStoredBits, type FrameSpec, type StoredPixels } from '.
 import { describeDataSet, encapsulatedFrames, parseDataSet, type DicomImage, type FrameGeometry, type NotAnImage } from './dicom/dicomFile';
 import { DEFAULT_IO_LIMITS, type IoLimits } from './limits';
 import { readRange } from './fileRange';
+import { listFiles } from '../access/listFiles';
+import type { FileAccess } from '../access/pathGrants';
 import { formatBytes } from './niftiReader';
 
 export interface SkippedFile {
@@ -68,6 +70,8 @@ export interface DicomScan {
 
 export interface ScanOptions {
   limits?: IoLimits;
+  /** What may be opened (default: anything but special files, as for the CLI); services pass the session's grants. */
+  access?: FileAccess;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -79,33 +83,9 @@ const LONG_HEADER_CHUNKS = [256 * 1024, 1024 * 1024];
 const MIN_POOL_FRAMES = 4;
 const SCAN_CONCURRENCY = 8;
 
-/** Every file below `dir` (sorted), refusing folders with more than the limit. */
-export async function listFiles(dir: string, limits: IoLimits = DEFAULT_IO_LIMITS): Promise<string[]> {
-  const out: string[] = [];
-  const stack = [dir];
-  while (stack.length > 0) {
-    const current = stack.pop() as string;
-    let entries;
-    try {
-      entries = await readdir(current, { withFileTypes: true });
-    } catch {
-      continue; // unreadable sub-folder: its files are simply not seen
-    }
-    for (const e of entries) {
-      const full = path.join(current, e.name);
-      if (e.isDirectory()) stack.push(full);
-      else if (e.isFile()) out.push(full);
-      else if (e.isSymbolicLink()) {
-        // Links to files are followed; links to folders are not (no loops).
-        const target = await stat(full).catch(() => null);
-        if (target?.isFile()) out.push(full);
-      }
-      if (out.length > limits.maxFilesScanned) {
-        throw new VoxaError('TOO_LARGE', `more than ${limits.maxFilesScanned} files below this folder; pick the series folder itself`);
-      }
-    }
-  }
-  return out.sort();
+/** Every file below `dir` that the scan may read (access/listFiles.ts), with the folder limit of `limits`. */
+export async function listScanFiles(dir: string, limits: IoLimits = DEFAULT_IO_LIMITS, access?: FileAccess): Promise<{ files: string[]; refusedLinks: number }> {
+  return listFiles(dir, { maxFiles: limits.maxFilesScanned, ...(access ? { access } : {}) });
 }
 
 /** Runs `work` over `items` with at most `limit` in flight. */
@@ -226,7 +206,15 @@ const round3 = (v: number) => (Math.round(v * 1000) / 1000 + 0).toFixed(3);
 /** Reads every file below `dir` and groups the image frames into series (volumes). */
 export async function scanDicomFolder(dir: string, options: ScanOptions = {}): Promise<DicomScan> {
   const limits = options.limits ?? DEFAULT_IO_LIMITS;
-  return scanDicomFiles(await listFiles(dir, limits), dir, options);
+  const listing = await listScanFiles(dir, limits, options.access);
+  const scan = await scanDicomFiles(listing.files, dir, options);
+  if (listing.refusedLinks > 0) scan.skipped.push(refusedLinksEntry(listing.refusedLinks));
+  return scan;
+}
+
+/** The scan's note on symbolic links that lead out of what may be read. */
+export function refusedLinksEntry(n: number): SkippedFile {
+  return { file: '(symbolic links)', reason: `${n} link(s) lead outside the folders this session may read and were not opened`, kind: 'unsupported' };
 }
 
 /** Reads the given files (names reported relative to `dir`) and groups their image frames into series. */

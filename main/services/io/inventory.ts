@@ -9,7 +9,7 @@ import path from 'node:path';
 import { isVoxaError, VoxaError } from '../../../common/contract';
 import { orientationCode } from '../../../common/geometry/affine';
 import type { Mat3, Vec3, Volume } from '../../../common/volume';
-import { listFiles, scanDicomFiles, seriesLayout, seriesToVolume, type DicomScan, type ScanOptions, type SkippedFile } from './dicomSeriesReader';
+import { listScanFiles, refusedLinksEntry, scanDicomFiles, seriesLayout, seriesToVolume, type DicomScan, type ScanOptions, type SkippedFile } from './dicomSeriesReader';
 import { kindFromName, loadVolume } from './volumeLoader';
 
 export interface SeriesSummary {
@@ -130,7 +130,8 @@ export async function inspectPath(p: string, options: InventoryOptions = {}): Pr
     throw new VoxaError('NOT_FOUND', `no such file or folder: ${path.basename(p)}`);
   }
   if (info.isDirectory()) {
-    const files = await listFiles(p, options.limits);
+    const listing = await listScanFiles(p, options.limits, options.access);
+    const files = listing.files;
     if (files.length === 0) throw new VoxaError('NOT_FOUND', `${path.basename(p)}: the folder holds no files`);
     // NIfTI/NRRD files (by name) are volumes of their own; everything else is tried as DICOM.
     const imageFiles = files.filter((f) => ['nifti', 'nrrd'].includes(kindFromName(f, false)));
@@ -150,6 +151,7 @@ export async function inspectPath(p: string, options: InventoryOptions = {}): Pr
         inv.skipped.push({ file: rel, reason: e.message.replace(`${path.basename(f)}: `, ''), kind: e.code === 'UNSUPPORTED' || e.code === 'TOO_LARGE' ? 'unsupported' : 'damaged' });
       }
     }
+    if (listing.refusedLinks > 0) inv.skipped.push(refusedLinksEntry(listing.refusedLinks));
     inv.skipped.sort((a, b) => a.file.localeCompare(b.file));
     return inv;
   }

@@ -11,6 +11,7 @@
  * components when the space is RAS (first only for LAS).
  */
 import { readFile, stat } from 'node:fs/promises';
+import { OPEN_ACCESS, type FileAccess } from '../access/pathGrants';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { VoxaError } from '../../../common/contract';
@@ -372,7 +373,7 @@ function gatherVoxels(raw: Uint8Array, dtype: VoxelDType, sizes: number[], spati
 }
 
 /** Reads a .nrrd or .nhdr from disk, following a detached header's `data file`. */
-export async function readNrrdFile(file: string, limits: IoLimits = DEFAULT_IO_LIMITS): Promise<Volume> {
+export async function readNrrdFile(file: string, limits: IoLimits = DEFAULT_IO_LIMITS, access: FileAccess = OPEN_ACCESS): Promise<Volume> {
   const name = path.basename(file);
   const bytes = await readFile(file);
   const h = parseNrrdHeader(bytes, name);
@@ -382,13 +383,15 @@ export async function readNrrdFile(file: string, limits: IoLimits = DEFAULT_IO_L
   const parts: Buffer[] = [];
   let size = 0;
   for (const f of files) {
-    const full = path.resolve(dir, f);
-    let info;
+    // Each data file goes through the path policy: `data file: ../../etc/passwd` or a link out of the grants reads nothing.
+    let full: string;
     try {
-      info = await stat(full);
-    } catch {
+      full = await access.file(path.resolve(dir, f));
+    } catch (e) {
+      if (e instanceof VoxaError && e.code === 'UNSUPPORTED') throw new VoxaError('UNSUPPORTED', `${name}: its data file ${e.message}`);
       throw new VoxaError('NOT_FOUND', `${name}: its data file ${path.basename(f)} is missing`);
     }
+    const info = await stat(full);
     size += info.size;
     if (size > limits.maxVoxelBytes + MAX_HEADER_BYTES) throw new VoxaError('TOO_LARGE', `${name}: data files exceed the ${formatBytes(limits.maxVoxelBytes)} limit`);
     parts.push(await readFile(full));

@@ -6,6 +6,7 @@ import type { Volume } from '../../../common/volume';
 import { readDicomFolder, type ScanOptions } from './dicomSeriesReader';
 import { readNiftiFile } from './niftiReader';
 import { readNrrdFile } from './nrrdReader';
+import { OPEN_ACCESS } from '../access/pathGrants';
 
 export type InputKind = 'nifti' | 'nrrd' | 'dicom' | 'dicom-folder' | 'other';
 
@@ -19,14 +20,22 @@ export function kindFromName(name: string, isDirectory: boolean): InputKind {
   return 'other';
 }
 
+/**
+ * Opens `p` through the path policy of `options.access` (default: any path, as
+ * for the CLI; the services pass the session's grants): `p` itself and every
+ * file it leads to (DICOM files of the folder, NRRD detached data files) must
+ * be allowed, and special files (FIFOs, devices) are refused before a read.
+ */
 export async function loadVolume(p: string, options: ScanOptions = {}): Promise<Volume> {
+  const access = options.access ?? OPEN_ACCESS;
   let info;
   try {
     info = await stat(p);
   } catch {
     throw new VoxaError('NOT_FOUND', `no such file or folder: ${path.basename(p)}`);
   }
-  if (info.isDirectory()) return readDicomFolder(p, options);
+  if (info.isDirectory()) return readDicomFolder(await access.folder(p), options);
+  p = await access.file(p);
   const kind = kindFromName(p, false);
   if (kind === 'nifti') {
     const limits = options.limits;
@@ -40,7 +49,7 @@ export async function loadVolume(p: string, options: ScanOptions = {}): Promise<
     if (limits && info.size > limits.maxVoxelBytes + 1024 * 1024) {
       throw new VoxaError('TOO_LARGE', `${path.basename(p)} is larger than the configured limit`);
     }
-    return readNrrdFile(p, limits);
+    return readNrrdFile(p, limits, access);
   }
   if (kind === 'dicom') return readDicomFolder(path.dirname(p), options);
   throw new VoxaError('UNSUPPORTED', `${path.basename(p)}: unsupported file type (open a .nii/.nii.gz/.nrrd/.nhdr file or a DICOM folder)`);

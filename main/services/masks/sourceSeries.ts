@@ -4,13 +4,15 @@
  * contours can be mapped to slices by reference, and a SEG written for the
  * volume can reference its source images.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import dcmjs from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import type { Vec3, Volume } from '../../../common/volume';
 import { readDicomFolder } from '../io/dicomSeriesReader';
+import { listFiles } from '../access/listFiles';
+import type { FileAccess } from '../access/pathGrants';
 import { naturalize, type NaturalDataset } from '../io/dicom/part10';
 import { nNumbers, nText } from './naturalValues';
 
@@ -33,20 +35,6 @@ export interface SourceSeries {
   frameOfReferenceUid: string;
 }
 
-async function listFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const stack = [dir];
-  while (stack.length > 0) {
-    const cur = stack.pop() as string;
-    for (const e of await readdir(cur, { withFileTypes: true })) {
-      const full = path.join(cur, e.name);
-      if (e.isDirectory()) stack.push(full);
-      else if (e.isFile()) out.push(full);
-    }
-  }
-  return out.sort();
-}
-
 /** Reads a DICOM file's header only (stops before Pixel Data); undefined when it is not DICOM. */
 export async function readDicomHeader(file: string): Promise<NaturalDataset | undefined> {
   let bytes: Buffer;
@@ -66,15 +54,15 @@ export async function readDicomHeader(file: string): Promise<NaturalDataset | un
 }
 
 /** Loads the image series in `dirOrFile` (a folder, or one file of the series) with its per-slice SOP instances. */
-export async function loadSourceSeries(dirOrFile: string): Promise<SourceSeries> {
+export async function loadSourceSeries(dirOrFile: string, access?: FileAccess): Promise<SourceSeries> {
   const info = await stat(dirOrFile).catch(() => undefined);
   if (!info) throw new VoxaError('NOT_FOUND', `no such file or folder: ${path.basename(dirOrFile)}`);
   const dir = info.isDirectory() ? dirOrFile : path.dirname(dirOrFile);
-  const volume = await readDicomFolder(dir);
+  const volume = await readDicomFolder(dir, access ? { access } : {});
   const uid = volume.meta.seriesInstanceUid;
   const instances: (SourceInstance | undefined)[] = new Array(volume.geometry.dimensions[2]).fill(undefined);
   let header: NaturalDataset | undefined;
-  for (const file of await listFiles(dir)) {
+  for (const file of (await listFiles(dir, { maxFiles: 200_000, ...(access ? { access } : {}) })).files) {
     const h = await readDicomHeader(file);
     if (!h || nText(h, 'SeriesInstanceUID') !== uid) continue;
     const ipp = nNumbers(h, 'ImagePositionPatient');

@@ -126,12 +126,12 @@ describe('recist handlers', () => {
     const r = await h['recist:export']({ patientKey: 'P1', dir: exportDir, pdf: true }, ctx());
     expect(r.files.map((f) => path.basename(f))).toContain('report.pdf');
     expect(readFileSync(path.join(exportDir, 'lesions.csv'), 'utf8')).toMatch(/fu1,2026-03-10,T1,target,liver,false,present,26,/);
-    expect(await codeOf(() => h['recist:export']({ patientKey: 'P1', dir: tmp }, ctx()))).toBe('FORBIDDEN');
+    expect(await codeOf(() => h['recist:export']({ patientKey: 'P1', dir: tmp }, ctx()))).toBe('NOT_FOUND');
     // a new folder directly inside a granted one is created; one deeper, or beside it, is not
     const fresh = await h['recist:export']({ patientKey: 'P1', dir: path.join(exportDir, 'recist-report') }, ctx());
     expect(fresh.files.map((f) => path.relative(exportDir, f))).toContain(path.join('recist-report', 'response.csv'));
     expect(await codeOf(() => h['recist:export']({ patientKey: 'P1', dir: path.join(exportDir, 'a', 'b') }, ctx()))).toBe('NOT_FOUND');
-    expect(await codeOf(() => h['recist:export']({ patientKey: 'P1', dir: path.join(tmp, 'beside') }, ctx()))).toBe('FORBIDDEN');
+    expect(await codeOf(() => h['recist:export']({ patientKey: 'P1', dir: path.join(tmp, 'beside') }, ctx()))).toBe('NOT_FOUND');
     expect(existsSync(path.join(tmp, 'beside'))).toBe(false);
     expect(await codeOf(() => h['recist:response']({ patientKey: 'nobody' }, ctx()))).toBe('NOT_FOUND');
     expect((await h['recist:deleteTimepoint']({ patientKey: 'P1', timepointId: 'fu1' }, ctx())).deleted).toBe(true);

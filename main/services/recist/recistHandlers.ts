@@ -12,7 +12,8 @@ import type { DomainHandlers } from '../../ipc/router';
 import { DATABASE_FILE_NAME } from '../db/studyDatabase';
 import type { PathGrants } from '../access/pathGrants';
 import type { ServiceDeps } from '../handlers';
-import { buildReportData, writeReport } from './recistReport';
+import { buildReportData, reportFileNames, writeReport } from './recistReport';
+import { checkExportFiles } from '../access/exportTarget';
 import { RecistStore } from './recistStore';
 
 /**
@@ -55,9 +56,11 @@ export function createRecistHandlers(deps: ServiceDeps): DomainHandlers<typeof r
         series: lesionSeries(doc),
       };
     },
-    'recist:export': async ({ patientKey, dir, pdf, title }) => {
+    'recist:export': async ({ patientKey, dir, pdf, title, overwrite }) => {
       const data = buildReportData(db().document(patientKey));
       const real = await reportFolder(deps.grants, dir);
+      // A report written before is not replaced unless the request says so (the drawer asks).
+      await checkExportFiles(real, reportFileNames(pdf ?? false), { overwrite: overwrite ?? false });
       const files = await writeReport(real, data, { pdf: pdf ?? false, ...(title ? { title } : {}) });
       return { files };
     },

@@ -336,6 +336,11 @@ export async function reportPdf(data: RecistReportData, options: { title?: strin
   return doc.save();
 }
 
+/** The files {@link writeReport} writes. */
+export function reportFileNames(pdf: boolean): string[] {
+  return ['lesions.csv', 'response.csv', 'report.json', 'spider.svg', 'sum.svg', ...(pdf ? ['report.pdf'] : [])];
+}
+
 /** Writes lesions.csv, response.csv, report.json, spider.svg, sum.svg (and report.pdf) into `dir`; returns the files. */
 export async function writeReport(dir: string, data: RecistReportData, options: { pdf?: boolean; keyImages?: KeyImage[]; title?: string } = {}): Promise<string[]> {
   await mkdir(dir, { recursive: true }).catch((e: unknown) => {

@@ -10,6 +10,7 @@ import dcmjs from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
 import { deidentifyDataset, UidMapper } from '../deid/deidentify';
 import { encodeDict, writeFileAtomic } from '../io/dicom/part10';
+import type { FileAccess } from '../access/pathGrants';
 import { encodeDicomSeg } from '../masks/dicomSeg';
 import { dicomMaskKind, readMaskFile, type MaskKind } from '../masks/maskFiles';
 import { readNiftiLabelmap, writeNiftiLabelmap } from '../masks/niftiLabelmap';
@@ -31,9 +32,9 @@ export function sessionSegmentation(session: SegmentSession): Segmentation {
   return fromLabelmap(session.volume.geometry, filtered, infos);
 }
 
-async function sourceOf(session: SegmentSession, sourcePath: string | null): Promise<SourceSeries> {
+async function sourceOf(session: SegmentSession, sourcePath: string | null, access?: FileAccess): Promise<SourceSeries> {
   if (session.volume.meta.sourceFormat !== 'dicom' || !sourcePath) throw new VoxaError('UNSUPPORTED', 'DICOM SEG references a DICOM series; this volume was not opened from DICOM (export a NIfTI labelmap instead)');
-  const source = await loadSourceSeries(sourcePath);
+  const source = await loadSourceSeries(sourcePath, access);
   if (!sameGrid(source.volume.geometry, session.volume.geometry)) throw new VoxaError('CORRUPT_INPUT', 'the DICOM series on disk no longer matches the open volume');
   return source;
 }
@@ -44,6 +45,7 @@ export async function exportSegmentation(
   file: string,
   format: 'dicom-seg' | 'nifti',
   deidentify: boolean,
+  access?: FileAccess,
 ): Promise<{ path: string; bytes: number; segments: number }> {
   const seg = sessionSegmentation(session);
   if (format === 'nifti') {
@@ -51,7 +53,7 @@ export async function exportSegmentation(
     // A NIfTI labelmap carries no patient data (geometry, labels; names in the sidecar): nothing to de-identify.
     await writeNiftiLabelmap(seg, file);
   } else {
-    const source = await sourceOf(session, sourcePath);
+    const source = await sourceOf(session, sourcePath, access);
     let bytes = encodeDicomSeg(seg, source, { seriesDescription: 'Voxa segmentation', contentLabel: 'VOXA', contentCreator: deidentify ? '' : 'Voxa' });
     if (deidentify) {
       const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
@@ -65,11 +67,11 @@ export async function exportSegmentation(
 }
 
 /** Reads a mask file on the session's grid and adds its segments. */
-export async function importSegmentation(session: SegmentSession, sourcePath: string | null, file: string) {
+export async function importSegmentation(session: SegmentSession, sourcePath: string | null, file: string, access?: FileAccess) {
   let kind: MaskKind | undefined = await dicomMaskKind(file);
   if (!kind && /\.nii(\.gz)?$/i.test(file)) kind = 'nifti-labelmap';
   if (!kind) throw new VoxaError('UNSUPPORTED', `${path.basename(file)} is not a DICOM SEG, RTSTRUCT or NIfTI labelmap`);
-  const reference = kind === 'nifti-labelmap' ? undefined : session.volume.meta.sourceFormat === 'dicom' && sourcePath ? await loadSourceSeries(sourcePath) : undefined;
+  const reference = kind === 'nifti-labelmap' ? undefined : session.volume.meta.sourceFormat === 'dicom' && sourcePath ? await loadSourceSeries(sourcePath, access) : undefined;
   const seg = kind === 'nifti-labelmap' ? await readNiftiLabelmap(file, session.volume.geometry) : await readMaskFile(file, kind, reference);
   if (!sameGrid(seg.geometry, session.volume.geometry)) throw new VoxaError('BAD_REQUEST', `${path.basename(file)} is not on the image grid of the open volume`);
   const threshold = seg.kind === 'FRACTIONAL' ? seg.maxFractionalValue / 2 : 1;

@@ -1,12 +1,13 @@
 /** Handlers of the segment channels: Promptable segmentation, editing, history and journal. */
 import path from 'node:path';
-import { VoxaError } from '../../../common/contract';
 import type { segmentChannels } from '../../../common/contract/channels/segment';
 import type { DomainHandlers } from '../../ipc/router';
 import type { ServiceDeps } from '../handlers';
 import { CLASSICAL_MODEL_ID, ModelRegistry } from '../inference/registry';
 import { SegmentationService } from '../inference/segmentService';
 import { exportSegmentation, importSegmentation } from './segmentFiles';
+import { checkExportFiles, exportTarget } from '../access/exportTarget';
+import { sidecarPath } from '../masks/niftiLabelmap';
 import { SegmentSessions } from './segmentSessions';
 
 export function createSegmentHandlers(deps: ServiceDeps, given?: SegmentSessions): DomainHandlers<typeof segmentChannels> {
@@ -61,18 +62,18 @@ export function createSegmentHandlers(deps: ServiceDeps, given?: SegmentSessions
     'segment:create': ({ volumeId, name, colour }) => sessions.open(volumeId).create(name, colour),
     'segment:update': ({ volumeId, label, patch }) => sessions.open(volumeId).update(label, patch),
     'segment:delete': ({ volumeId, label }) => sessions.open(volumeId).delete(label),
-    'segment:export': async ({ volumeId, format, path: target, deidentify }) => {
+    'segment:export': async ({ volumeId, format, path: target, deidentify, overwrite }) => {
       const s = sessions.open(volumeId);
-      const name = path.basename(target);
-      if (!name || name === '.' || name === '..') throw new VoxaError('BAD_REQUEST', 'give a file name to export to');
-      // Only into a folder the user opened or chose (a dialog or a configured root).
-      const dir = await deps.grants.check(path.dirname(target));
-      return exportSegmentation(s, deps.volumes.sourcePath(volumeId), path.join(dir, name), format, deidentify);
+      const source = deps.volumes.sourcePath(volumeId);
+      // Only into a folder the user opened or chose; an existing file only when asked; never the source image.
+      const file = await exportTarget(deps.grants, target, { overwrite: overwrite ?? false, source });
+      if (format === 'nifti') await checkExportFiles(path.dirname(file), [path.basename(sidecarPath(file))], { overwrite: overwrite ?? false, source });
+      return exportSegmentation(s, source, file, format, deidentify, deps.grants);
     },
     'segment:import': async ({ volumeId, path: file }) => {
       const s = sessions.open(volumeId);
-      const real = await deps.grants.check(file);
-      return importSegmentation(s, deps.volumes.sourcePath(volumeId), real);
+      const real = await deps.grants.file(file);
+      return importSegmentation(s, deps.volumes.sourcePath(volumeId), real, deps.grants);
     },
     'segment:close': ({ volumeId }) => ({ closed: sessions.close(volumeId) }),
   };

@@ -214,7 +214,11 @@ export class SegmentEditor {
     const volumeId = this.volumeId();
     if (!volumeId) return null;
     try {
-      const r = await this.client.invoke('segment:export', { volumeId, path, format, deidentify });
+      const r = await this.client.invoke('segment:export', { volumeId, path, format, deidentify }).catch(async (e: unknown) => {
+        // The file exists: replace it only when the user says so.
+        if ((e as { code?: string }).code !== 'EXISTS' || !window.confirm(`${(e as Error).message}?`)) throw e;
+        return this.client.invoke('segment:export', { volumeId, path, format, deidentify, overwrite: true });
+      });
       return `Saved ${r.segments} segment${r.segments === 1 ? '' : 's'} to ${r.path} (${Math.round(r.bytes / 1024)} KB)`;
     } catch (e) {
       this.fail(e, 'Export');

@@ -80,7 +80,12 @@ export function LesionTable({ client, store, segStore, lesions, exportDir }: Pro
   const exportReport = async () => {
     if (!patientKey || !reportDir) return;
     try {
-      const r = await client.invoke('recist:export', { patientKey, dir: reportDir, pdf: true, title: `RECIST 1.1 — ${patientKey}` });
+      const request = { patientKey, dir: reportDir, pdf: true, title: `RECIST 1.1 — ${patientKey}` };
+      const r = await client.invoke('recist:export', request).catch((e: unknown) => {
+        // A report is already there: replace it only when the user says so.
+        if ((e as { code?: string }).code !== 'EXISTS' || !window.confirm(`${(e as Error).message}?`)) throw e;
+        return client.invoke('recist:export', { ...request, overwrite: true });
+      });
       setMessage(`Report: ${r.files.length} files in ${reportDir} (${r.files.map((f) => f.split(/[\\/]/).pop()).join(', ')}).`);
     } catch (e) {
       setMessage(e instanceof Error ? e.message : String(e));
