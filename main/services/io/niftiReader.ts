@@ -12,6 +12,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
+import { Gunzip } from 'fflate';
 import * as nifti from 'nifti-reader-js';
 import { VoxaError } from '../../../common/contract';
 import { decomposeAffine, type Mat4 } from '../../../common/geometry/affine';
@@ -102,16 +103,36 @@ function truncated(name: string, have: number, p: ParsedHeader): VoxaError {
   return new VoxaError('CORRUPT_INPUT', `${name}: file is truncated (${formatBytes(have)}; header needs ${formatBytes(p.offset + p.voxelBytes)})`);
 }
 
+/** The first `n` inflated bytes of a gzip stream (fewer when it is shorter), inflating no further. */
+function inflatePrefix(gz: Uint8Array, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let filled = 0;
+  const STOP = new Error('enough');
+  const g = new Gunzip((chunk) => {
+    const take = Math.min(chunk.length, n - filled);
+    out.set(chunk.subarray(0, take), filled);
+    filled += take;
+    if (filled >= n) throw STOP;
+  });
+  try {
+    for (let at = 0; at < gz.length && filled < n; at += 64 * 1024) g.push(gz.subarray(at, Math.min(gz.length, at + 64 * 1024)), at + 64 * 1024 >= gz.length);
+  } catch (e) {
+    if (e !== STOP) throw new VoxaError('CORRUPT_INPUT', 'gzip stream is damaged or truncated');
+  }
+  return out.subarray(0, filled);
+}
+
 /** Parses a NIfTI file's bytes (gzipped or not). `name` is used in messages only. */
 export function readNifti(fileBytes: Uint8Array, name: string, limits: IoLimits = DEFAULT_IO_LIMITS): Volume {
   let bytes = fileBytes;
   if (isGzip(bytes)) {
+    // Inflate the header first, then no more than it declares: a small file that inflates to gigabytes is never held.
+    const declared = parseHeader(inflatePrefix(bytes, 540), name, limits);
     try {
-      bytes = gunzipSync(bytes, { maxOutputLength: Math.min(limits.maxVoxelBytes + 1024 * 1024, 2 ** 32) });
+      bytes = gunzipSync(bytes, { maxOutputLength: Math.min(declared.offset + declared.voxelBytes, 2 ** 32), finishFlush: 2 });
     } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (code === 'ERR_BUFFER_TOO_LARGE') throw new VoxaError('TOO_LARGE', `${name}: decompressed size exceeds the ${formatBytes(limits.maxVoxelBytes)} limit`);
-      throw new VoxaError('CORRUPT_INPUT', `${name}: gzip stream is damaged or truncated`);
+      if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') bytes = inflatePrefix(bytes, declared.offset + declared.voxelBytes);
+      else throw new VoxaError('CORRUPT_INPUT', `${name}: gzip stream is damaged or truncated`);
     }
   }
   const p = parseHeader(bytes, name, limits);

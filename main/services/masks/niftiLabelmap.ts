@@ -9,7 +9,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { VoxaError } from '../../../common/contract';
 import type { VolumeGeometry } from '../../../common/volume';
-import { readNifti } from '../io/niftiReader';
+import { readNiftiFile } from '../io/niftiReader';
 import { writeNifti } from '../io/niftiWriter';
 import { writeFileAtomic } from '../io/dicom/part10';
 import { fromLabelmap, sameGrid, toLabelmap, type Segmentation, type SegmentInfo } from './segmentation';
@@ -40,10 +40,8 @@ export function sidecarPath(niftiFile: string): string {
  * image's (same dimensions and affine within 0.05 mm), else BAD_REQUEST.
  */
 export async function readNiftiLabelmap(file: string, reference?: VolumeGeometry): Promise<Segmentation> {
-  const bytes = await readFile(file).catch(() => {
-    throw new VoxaError('NOT_FOUND', `cannot read ${path.basename(file)}`);
-  });
-  const volume = readNifti(bytes, path.basename(file));
+  // Streamed: the first volume the header declares is read, and a .gz that inflates past it (a bomb) is not inflated further.
+  const volume = await readNiftiFile(file);
   if (reference && !sameGrid(volume.geometry, reference)) {
     throw new VoxaError(
       'BAD_REQUEST',
