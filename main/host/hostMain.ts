@@ -53,6 +53,8 @@ async function main() {
     rendererDir: path.join(appRoot, 'dist', 'renderer'),
     port: args.port,
     log: (line) => process.stderr.write(`[voxa host] ${line}\n`),
+    // A closed browser tab frees the volumes only it had open.
+    onDisconnect: (id) => void ctx.volumes.release(id),
   });
   process.stdout.write(`Voxa host mode — open ${server.url}\n`);
   process.stdout.write(`  file browser roots: ${ctx.grants.roots().map((r) => r.path).join(', ') || '(none)'}\n`);

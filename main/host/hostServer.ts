@@ -29,6 +29,8 @@ export interface HostServerOptions {
   log?: (line: string) => void;
   /** Largest client frame (default MAX_FRAME_BYTES); bigger ones close that connection with 1009. */
   maxFrameBytes?: number;
+  /** A connection closed: release what it held (its volumes). */
+  onDisconnect?: (connectionId: string) => void;
 }
 
 export interface HostServer {
@@ -108,6 +110,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
 
   function onConnection(ws: WebSocket, wsOrigin: string) {
     const inflight = new Map<number, AbortController>();
+    const connectionId = randomBytes(8).toString('hex');
     const send = (msg: ServerMessage) => {
       if (ws.readyState !== ws.OPEN) return;
       try {
@@ -139,7 +142,7 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
       const controller = new AbortController();
       inflight.set(msg.id, controller);
       const ctx: CallContext = {
-        sender: { kind: 'websocket', origin: wsOrigin, authenticated: true },
+        sender: { kind: 'websocket', origin: wsOrigin, authenticated: true, connectionId },
         emit: (event, payload) => send({ t: 'event', event, payload }),
         signal: controller.signal,
       };
@@ -154,6 +157,11 @@ export async function startHostServer(options: HostServerOptions): Promise<HostS
     });
     ws.on('close', () => {
       for (const c of inflight.values()) c.abort();
+      try {
+        options.onDisconnect?.(connectionId);
+      } catch (e) {
+        log(`releasing a connection failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
     });
   }
 

@@ -24,7 +24,7 @@ import {
 /** Who sent a call. The router asks the transport's trust policy about it. */
 export type CallSender =
   | { kind: 'electron'; frameUrl: string }
-  | { kind: 'websocket'; origin: string; authenticated: boolean }
+  | { kind: 'websocket'; origin: string; authenticated: boolean; connectionId?: string }
   | { kind: 'internal' };
 
 export interface CallContext {

@@ -4,7 +4,7 @@
  * share everything else.
  */
 import { VoxaError, type ChannelResponse } from '../../common/contract';
-import type { DomainHandlers, Handlers } from '../ipc/router';
+import type { CallContext, DomainHandlers, Handlers } from '../ipc/router';
 import type { coreChannels } from '../../common/contract/channels/core';
 import { createRecistHandlers } from './recist/recistHandlers';
 import { createSegmentHandlers } from './segmentation/segmentHandlers';
@@ -65,15 +65,27 @@ function createCoreHandlers(deps: ServiceDeps): DomainHandlers<typeof coreChanne
     'fs:list': ({ path }) => listFolder(deps.grants, path),
     'volume:open': async ({ path, jobId }, ctx) => {
       const real = await deps.grants.check(path);
+      const owner = ownerOf(ctx);
       const progress = jobProgress(ctx, jobId ?? 'volume:open', 'Loading');
-      const volume = await loadVolume(real, { limits, access: deps.grants, signal: ctx.signal, onProgress: progress.update });
-      const header = deps.volumes.add(volume, real);
+      // The reader may allocate only what is left for this client's volumes (refused before allocation otherwise).
+      const volume = await loadVolume(real, { limits: withinStore(limits, deps.volumes, owner), access: deps.grants, signal: ctx.signal, onProgress: progress.update });
+      const header = deps.volumes.add(volume, real, owner);
       progress.finish();
       return header;
     },
     'volume:voxels': ({ volumeId, firstSlice, sliceCount }) => voxelSlices(deps.volumes.get(volumeId), volumeId, firstSlice, sliceCount),
     'volume:close': ({ volumeId }) => ({ closed: deps.volumes.close(volumeId) }),
   };
+}
+
+/** The connection a call came over (host mode), whose volumes close when it disconnects. */
+export function ownerOf(ctx: CallContext): string | undefined {
+  return ctx.sender.kind === 'websocket' ? ctx.sender.connectionId : undefined;
+}
+
+/** IO limits narrowed to the voxel bytes the store can still give `owner`. */
+export function withinStore(limits: IoLimits, volumes: VolumeStore, owner: string | undefined): IoLimits {
+  return { ...limits, maxVoxelBytes: Math.min(limits.maxVoxelBytes, volumes.bytesLeft(owner)) };
 }
 
 /**

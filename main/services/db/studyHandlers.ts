@@ -9,7 +9,7 @@ import path from 'node:path';
 import { VoxaError } from '../../../common/contract';
 import type { StudyListEntry, studyChannels } from '../../../common/contract/channels/study';
 import type { DomainHandlers } from '../../ipc/router';
-import type { ServiceDeps } from '../handlers';
+import { ownerOf, withinStore, type ServiceDeps } from '../handlers';
 import { jobProgress } from '../jobProgress';
 import { DEFAULT_IO_LIMITS } from '../io/limits';
 import { scanDicomFiles, seriesToVolume } from '../io/dicomSeriesReader';
@@ -142,7 +142,8 @@ export function createStudyHandlers(deps: ServiceDeps): DomainHandlers<typeof st
         throw new VoxaError('NOT_FOUND', `all ${check.total} files of this series were moved or deleted; import their new folder again (moved files are recognised)`);
       }
       const folder = path.dirname(check.files[0]!);
-      const limits = deps.limits ?? DEFAULT_IO_LIMITS;
+      const owner = ownerOf(ctx);
+      const limits = withinStore(deps.limits ?? DEFAULT_IO_LIMITS, deps.volumes, owner);
       const progress = jobProgress(ctx, jobId ?? 'study:open', 'Loading');
       const scan = await scanDicomFiles(check.files, folder, { limits, signal: ctx.signal, onProgress: (done, total) => progress.update(done, 2 * total) });
       const series = scan.series.find((s) => s.seriesInstanceUid === seriesUid);
@@ -151,7 +152,7 @@ export function createStudyHandlers(deps: ServiceDeps): DomainHandlers<typeof st
       if (check.missing > 0) volume.meta.warnings.push(`${check.missing} of ${check.total} files of this series were moved or deleted; opened the ${check.files.length} found`);
       const others = scan.series.filter((s) => s !== series).length;
       if (others > 0) volume.meta.warnings.push(`${others} other volume(s) in this series were not opened`);
-      const header = deps.volumes.add(volume, folder);
+      const header = deps.volumes.add(volume, folder, owner);
       progress.finish();
       return header;
     },

@@ -38,9 +38,9 @@ beforeAll(async () => {
   gz.pipe(out);
   gz.write(Buffer.concat([header(), Buffer.from([1, 2, 3, 4, 5, 6, 7, 8])]));
   const zeros = Buffer.alloc(8 * 1024 * 1024);
-  for (let n = 0; n < BOMB_BYTES / zeros.length; n++) if (!gz.write(zeros)) await new Promise((r) => gz.once('drain', r));
+  for (let n = 0; n < BOMB_BYTES / zeros.length; n++) if (!gz.write(zeros)) await new Promise<void>((r) => gz.once('drain', () => r()));
   gz.end();
-  await new Promise((r) => out.once('finish', r));
+  await new Promise<void>((r) => out.once('finish', () => r()));
 }, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
