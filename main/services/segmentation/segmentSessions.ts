@@ -9,7 +9,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { VoxaError } from '../../../common/contract';
 import { SegmentationService } from '../inference/segmentService';
-import { EditJournal, JOURNAL_FILE_NAME, openJournalDatabase, type JournalOptions } from '../journal/editJournal';
+import { EditJournal, JOURNAL_FILE_NAME, type JournalOptions } from '../journal/editJournal';
+import { openJournalRecovering, type JournalRecovery } from '../journal/journalRecovery';
 import type { VolumeStore } from '../volumeStore';
 import { SegmentSession } from './segmentSession';
 
@@ -32,9 +33,16 @@ export class SegmentSessions {
     this.segmenter = opts.segmenter ?? null;
   }
 
+  /** What happened when the journal file was found damaged at start (null when it was sound). */
+  recovery: JournalRecovery | null = null;
+
   private database(): Database.Database {
     if (!this.db) {
-      this.db = this.opts.dataDir ? openJournalDatabase(path.join(this.opts.dataDir, JOURNAL_FILE_NAME)) : new Database(':memory:');
+      if (this.opts.dataDir) {
+        const r = openJournalRecovering(path.join(this.opts.dataDir, JOURNAL_FILE_NAME));
+        this.db = r.db;
+        this.recovery = r.recovery;
+      } else this.db = new Database(':memory:');
       // A graceful exit (SIGINT/SIGTERM → process.exit) commits what is still queued.
       process.on('exit', this.onExit);
     }
@@ -64,6 +72,8 @@ export class SegmentSessions {
       journal.close();
       throw new VoxaError('UNSUPPORTED', 'this journal holds a 16-bit labelmap; at most 255 segments are supported here');
     }
+    // Every session opened after a recovery says so, once, with what was kept and lost.
+    if (this.recovery) journal.restore.warnings.unshift(this.recovery.message);
     const session = new SegmentSession(volumeId, volume, journal, this.runner);
     this.sessions.set(volumeId, session);
     return session;
