@@ -10,6 +10,7 @@ import type * as E from 'electron';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CHANNELS, DROPPED_PATHS_CHANNEL } from '../../common/contract';
 import { startShell, windowOptions, type ElectronModules, type WindowLike } from './electronShell';
+import { contentSecurityPolicy, metaPolicy } from '../security/csp';
 
 const paths = { rendererHtml: '/opt/voxa/dist/renderer/index.html', preload: '/opt/voxa/dist/preload/preload.cjs' };
 
@@ -19,6 +20,8 @@ function fakes(options: { lock?: boolean; dialogPath?: string } = {}) {
   const windows: { options: E.BrowserWindowConstructorOptions; loaded: string[] }[] = [];
   let headersHook: ((details: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | null = null;
   let menuTemplate: E.MenuItemConstructorOptions[] = [];
+  let permissionRequest: ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void) | null = null;
+  let permissionCheck: ((...args: unknown[]) => boolean) | null = null;
   let ready!: () => void;
   const whenReady = new Promise<void>((r) => (ready = r));
   const quit = vi.fn();
@@ -59,6 +62,12 @@ function fakes(options: { lock?: boolean; dialogPath?: string } = {}) {
     },
     session: {
       defaultSession: {
+        setPermissionRequestHandler: (fn: typeof permissionRequest) => {
+          permissionRequest = fn;
+        },
+        setPermissionCheckHandler: (fn: typeof permissionCheck) => {
+          permissionCheck = fn;
+        },
         webRequest: {
           onHeadersReceived: (fn: typeof headersHook) => {
             headersHook = fn;
@@ -79,6 +88,7 @@ function fakes(options: { lock?: boolean; dialogPath?: string } = {}) {
       await new Promise((r) => setTimeout(r, 0));
     },
     headersHook: () => headersHook,
+    permissions: () => ({ request: permissionRequest, check: permissionCheck }),
     menu: () => menuTemplate,
   };
 }
@@ -116,6 +126,45 @@ describe('Electron shell', () => {
     expect(csp).toContain("object-src 'none'");
     expect(csp).not.toContain('unsafe-eval');
     expect(csp).not.toContain('ws://');
+  });
+
+  it('denies every permission request and check', async () => {
+    const f = fakes();
+    startShell(f.modules, paths);
+    await f.ready();
+    const { request, check } = f.permissions();
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'hid', 'serial', 'openExternal']) {
+      let granted: boolean | null = null;
+      request?.({}, permission, (g) => (granted = g));
+      expect(granted, permission).toBe(false);
+      expect(check?.({}, permission, 'file://', {})).toBe(false);
+    }
+  });
+
+  it('blocks navigation of every frame, redirects, webviews and new windows', () => {
+    const f = fakes();
+    startShell(f.modules, paths);
+    const listeners = new Map<string, (e: { preventDefault: () => void }) => void>();
+    let openHandler: (() => { action: string }) | null = null;
+    const contents = { on: (ev: string, fn: (e: { preventDefault: () => void }) => void) => listeners.set(ev, fn), setWindowOpenHandler: (fn: () => { action: string }) => (openHandler = fn) };
+    (f.appListeners.get('web-contents-created') as unknown as (e: unknown, c: unknown) => void)({}, contents);
+    for (const ev of ['will-navigate', 'will-frame-navigate', 'will-redirect', 'will-attach-webview']) {
+      const preventDefault = vi.fn();
+      listeners.get(ev)?.({ preventDefault });
+      expect(preventDefault, ev).toHaveBeenCalled();
+    }
+    expect(openHandler).not.toBeNull();
+    expect((openHandler as unknown as () => { action: string })()).toEqual({ action: 'deny' });
+  });
+
+  it("the policy that applies under file:// — index.html's own <meta> — is the strict one", async () => {
+    const { readFile } = await import('node:fs/promises');
+    const html = await readFile(path.resolve(__dirname, '..', '..', 'renderer', 'index.html'), 'utf8');
+    const meta = metaPolicy(html);
+    expect(meta).toBe(contentSecurityPolicy({ allowWebSocketOrigin: false, meta: true }));
+    expect(meta).not.toContain('ws:');
+    expect(meta).not.toContain('unsafe-eval');
+    expect(meta).toContain("script-src 'self'");
   });
 
   it('grants and imports paths dropped from the OS, only from its own page', async () => {

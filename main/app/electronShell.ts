@@ -30,7 +30,7 @@ export interface ElectronModules {
   ipcMain: { handle(channel: string, listener: (event: E.IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>): void };
   dialog: Pick<E.Dialog, 'showOpenDialog'>;
   Menu: { buildFromTemplate(template: E.MenuItemConstructorOptions[]): E.Menu; setApplicationMenu(menu: E.Menu | null): void };
-  session: { defaultSession: { webRequest: Pick<E.WebRequest, 'onHeadersReceived'> } };
+  session: { defaultSession: Pick<E.Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> & { webRequest: Pick<E.WebRequest, 'onHeadersReceived'> } };
 }
 
 export interface ShellPaths {
@@ -149,7 +149,10 @@ export function startShell(electron: ElectronModules, paths: ShellPaths, options
     });
 
   app.on('web-contents-created', (_event: E.Event, contents: E.WebContents) => {
+    // The page never leaves itself: no navigation of any frame, no redirect, no webview, no new window.
     contents.on('will-navigate', (e) => e.preventDefault());
+    contents.on('will-frame-navigate', (e) => e.preventDefault());
+    contents.on('will-redirect', (e) => e.preventDefault());
     contents.on('will-attach-webview', (e) => e.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
@@ -167,6 +170,11 @@ export function startShell(electron: ElectronModules, paths: ShellPaths, options
         console.error('[voxa] could not prepare the demo study:', e instanceof Error ? e.message : e);
       }
     }
+    // The app uses no permission (camera, microphone, geolocation, notifications, MIDI, HID, serial...): deny every request and check.
+    electron.session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    electron.session.defaultSession.setPermissionCheckHandler(() => false);
+    // Under file:// there are no response headers: the policy that applies is index.html's own <meta> (held equal to
+    // contentSecurityPolicy({ meta: true }) by a test); the header covers anything served otherwise.
     const csp = contentSecurityPolicy({ allowWebSocketOrigin: false });
     electron.session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });

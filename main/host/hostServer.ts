@@ -18,7 +18,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { decodeWire, encodeWire, type ClientMessage, type ServerMessage } from '../../common/contract/wireCodec';
 import { Router, type CallContext, type CallSender } from '../ipc/router';
 import type { Handlers } from '../ipc/router';
-import { contentSecurityPolicy } from '../security/csp';
+import { contentSecurityPolicy, metaPolicy, withMetaPolicy } from '../security/csp';
 
 export interface HostServerOptions {
   handlers: Handlers;
@@ -231,7 +231,12 @@ async function serveStatic(rootDir: string, req: http.IncomingMessage, res: http
     'Referrer-Policy': 'no-referrer',
   });
   if (req.method === 'HEAD') res.end();
-  else {
+  else if (path.basename(file) === 'index.html') {
+    // The page's own <meta> policy is Electron's (no WebSocket); served here it must allow this host's socket.
+    const { readFile } = await import('node:fs/promises');
+    const html = await readFile(file, 'utf8');
+    res.end(metaPolicy(html) === null ? html : withMetaPolicy(html, contentSecurityPolicy({ allowWebSocketOrigin: true, meta: true })));
+  } else {
     const stream = createReadStream(file);
     stream.on('error', () => res.destroy());
     stream.pipe(res);
