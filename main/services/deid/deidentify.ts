@@ -16,6 +16,7 @@
  * it is flagged in the report.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import dcmjs, { type DicomDict, type DicomElement } from 'dcmjs';
@@ -155,6 +156,67 @@ function cleanDict(dict: DicomDict, uids: UidMapper): void {
   }
 }
 
+const FREE_TEXT_VRS = new Set(['LO', 'SH', 'ST', 'LT', 'UT', 'UC', 'PN', 'CS']);
+
+/** The patient's name parts (3+ letters) and IDs, as they appear before the profile runs. */
+export function identifiersOf(dict: DicomDict): string[] {
+  const text = (tag: string) =>
+    (dict[tag]?.Value ?? []).map((v) => (typeof v === 'string' ? v : v && typeof v === 'object' && 'Alphabetic' in v ? String((v as { Alphabetic: unknown }).Alphabetic) : '')).join(' ');
+  const name = text('00100010')
+    .split(/[\^=\s,]+/)
+    .filter((w) => w.replace(/[^\p{L}]/gu, '').length >= 3);
+  const ids = ['00100020', '00101000', '00080050', '00100021'].flatMap((t) => text(t).split('\\')).map((v) => v.trim()).filter((v) => v.length >= 3);
+  return [...new Set([...name, ...ids].map((w) => w.toLowerCase()))];
+}
+
+/** Blanks the patient's name parts and IDs inside free-text values (recursively); returns one flag per element changed. */
+export function scrubFreeText(dict: DicomDict, identifiers: string[], where = ''): string[] {
+  if (identifiers.length === 0) return [];
+  const flags: string[] = [];
+  const pattern = new RegExp(identifiers.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'giu');
+  for (const [tag, el] of Object.entries(dict)) {
+    if (!el) continue;
+    if (el.vr === 'SQ' && Array.isArray(el.Value)) {
+      el.Value.forEach((item, n) => {
+        if (item && typeof item === 'object') flags.push(...scrubFreeText(item as DicomDict, identifiers, `${where}${tag}[${n}].`));
+      });
+      continue;
+    }
+    if (!FREE_TEXT_VRS.has(el.vr) || !el.Value) continue;
+    let changed = false;
+    el.Value = el.Value.map((v) => {
+      if (typeof v !== 'string') return v;
+      pattern.lastIndex = 0;
+      if (!pattern.test(v)) return v;
+      changed = true;
+      return v.replace(pattern, 'REMOVED');
+    });
+    if (changed) flags.push(`(${where}${tag.slice(0, 4)},${tag.slice(4)}) held the patient's name or ID in free text; that text was replaced by REMOVED`);
+  }
+  return flags;
+}
+
+/**
+ * The de-identification key of this installation (`<dataDir>/deid-key`, 0600,
+ * made on first use): UIDs are remapped the same way by every de-identified
+ * export and by `voxa anonymize` with the same user data, so a de-identified
+ * SEG references the de-identified study's new UIDs.
+ */
+export function projectDeidKey(dataDir: string | null): string {
+  if (!dataDir) return randomBytes(16).toString('hex');
+  const file = path.join(dataDir, 'deid-key');
+  try {
+    const k = readFileSync(file, 'utf8').trim();
+    if (/^[0-9a-f]{32,}$/.test(k)) return k;
+  } catch {
+    // not made yet
+  }
+  const key = randomBytes(16).toString('hex');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  return key;
+}
+
 function firstString(el: DicomElement | undefined): string {
   const v = el?.Value?.[0];
   return typeof v === 'string' ? v.trim().toUpperCase() : '';
@@ -170,7 +232,10 @@ export function deidentifyDataset(meta: DicomDict, dict: DicomDict, uids: UidMap
     if (!options.allowBurnedInAnnotation) throw new VoxaError('UNSUPPORTED', 'BurnedInAnnotation is YES: identifying text is in the pixels; refused');
     flags.push('BurnedInAnnotation YES: pixels may show identifying text');
   }
+  const identifiers = identifiersOf(dict);
   cleanDict(dict, uids);
+  // Free text the profile keeps (segment labels, descriptions, content labels) may still name the patient.
+  flags.push(...scrubFreeText(dict, identifiers));
   if (options.patientName) dict['00100010'] = element('PN', [options.patientName]);
   if (options.patientId) dict['00100020'] = element('LO', [options.patientId]);
   dict['00120062'] = element('CS', ['YES']);

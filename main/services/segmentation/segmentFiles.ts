@@ -46,6 +46,8 @@ export async function exportSegmentation(
   format: 'dicom-seg' | 'nifti',
   deidentify: boolean,
   access?: FileAccess,
+  /** The installation's de-identification key (deid/projectDeidKey), so the SEG references the de-identified study. */
+  deidKey?: string,
 ): Promise<{ path: string; bytes: number; segments: number }> {
   const seg = sessionSegmentation(session);
   if (format === 'nifti') {
@@ -58,7 +60,7 @@ export async function exportSegmentation(
     if (deidentify) {
       const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
       const { meta, dict } = dcmjs.data.DicomMessage.readFile(ab);
-      deidentifyDataset(meta, dict, new UidMapper());
+      deidentifyDataset(meta, dict, new UidMapper(deidKey));
       bytes = encodeDict(meta, dict);
     }
     await writeFileAtomic(file, bytes);

@@ -8,6 +8,7 @@ import { SegmentationService } from '../inference/segmentService';
 import { exportSegmentation, importSegmentation } from './segmentFiles';
 import { checkExportFiles, exportTarget } from '../access/exportTarget';
 import { sidecarPath } from '../masks/niftiLabelmap';
+import { projectDeidKey } from '../deid/deidentify';
 import { SegmentSessions } from './segmentSessions';
 
 export function createSegmentHandlers(deps: ServiceDeps, given?: SegmentSessions): DomainHandlers<typeof segmentChannels> {
@@ -68,7 +69,7 @@ export function createSegmentHandlers(deps: ServiceDeps, given?: SegmentSessions
       // Only into a folder the user opened or chose; an existing file only when asked; never the source image.
       const file = await exportTarget(deps.grants, target, { overwrite: overwrite ?? false, source });
       if (format === 'nifti') await checkExportFiles(path.dirname(file), [path.basename(sidecarPath(file))], { overwrite: overwrite ?? false, source });
-      return exportSegmentation(s, source, file, format, deidentify, deps.grants);
+      return exportSegmentation(s, source, file, format, deidentify, deps.grants, deidentify ? projectDeidKey(deps.dataDir ?? null) : undefined);
     },
     'segment:import': async ({ volumeId, path: file }) => {
       const s = sessions.open(volumeId);
