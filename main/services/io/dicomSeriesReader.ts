@@ -14,7 +14,7 @@
  * often different from the spacing). Gaps, non-uniform spacing and gantry tilt
  * are reported as warnings. Compressed frames decode in worker threads.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as dicomParser from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
@@ -27,7 +27,7 @@ import { sharedDecodePool } from './codecs/decodePool';
 import { allocStored, fixStoredBits, type FrameSpec, type StoredPixels } from './codecs/storedPixels';
 import { describeDataSet, encapsulatedFrames, parseDataSet, type DicomImage, type FrameGeometry, type NotAnImage } from './dicom/dicomFile';
 import { DEFAULT_IO_LIMITS, type IoLimits } from './limits';
-import { readRange } from './fileRange';
+import { readRange, readWholeFile } from './fileRange';
 import { listFiles } from '../access/listFiles';
 import type { FileAccess } from '../access/pathGrants';
 import { formatBytes } from './niftiReader';
@@ -103,7 +103,7 @@ async function forEachLimited<T>(items: T[], limit: number, work: (item: T, inde
 
 /** Reads a file's first `chunk` bytes (or all of it when small). */
 async function readHead(file: string, size: number, chunk = HEADER_CHUNK): Promise<Uint8Array> {
-  if (size <= chunk) return readFile(file);
+  if (size <= chunk) return readWholeFile(file, chunk);
   const buf = Buffer.allocUnsafe(chunk);
   const { bytesRead } = await readRange(file, buf, 0, chunk, 0);
   return buf.subarray(0, bytesRead);
@@ -146,7 +146,7 @@ export async function scanDicomFile(file: string, rel: string, limits: IoLimits 
         }
       }
       if (!parsed) {
-        bytes = await readFile(file);
+        bytes = await readWholeFile(file, limits.maxVoxelBytes + MAX_DICOM_OVERHEAD_BYTES);
         parsed = parseDataSet(bytes, rel, { headerOnly: true, maxInflatedBytes: limits.maxVoxelBytes });
       }
       ds = parsed;
@@ -586,8 +586,11 @@ async function readPixelBytes(image: ScannedImage): Promise<Uint8Array> {
     const { bytesRead } = await readRange(image.absPath, buf, 0, length, offset);
     return buf.subarray(0, bytesRead);
   }
-  return readFile(image.absPath);
+  return readWholeFile(image.absPath, DEFAULT_IO_LIMITS.maxVoxelBytes + MAX_DICOM_OVERHEAD_BYTES);
 }
+
+/** Bytes a DICOM file may hold beyond its pixels (headers, private groups, overlays). */
+const MAX_DICOM_OVERHEAD_BYTES = 64 * 1024 * 1024;
 
 function fullDataSet(bytes: Uint8Array, image: ScannedImage): DataSet {
   return parseDataSet(bytes, image.file);

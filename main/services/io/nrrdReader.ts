@@ -10,7 +10,8 @@
  * The direction vectors are converted to LPS by negating their first two
  * components when the space is RAS (first only for LAS).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readWholeFile } from './fileRange';
 import { OPEN_ACCESS, type FileAccess } from '../access/pathGrants';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -375,7 +376,7 @@ function gatherVoxels(raw: Uint8Array, dtype: VoxelDType, sizes: number[], spati
 /** Reads a .nrrd or .nhdr from disk, following a detached header's `data file`. */
 export async function readNrrdFile(file: string, limits: IoLimits = DEFAULT_IO_LIMITS, access: FileAccess = OPEN_ACCESS): Promise<Volume> {
   const name = path.basename(file);
-  const bytes = await readFile(file);
+  const bytes = await readWholeFile(file, limits.maxVoxelBytes + MAX_HEADER_BYTES);
   const h = parseNrrdHeader(bytes, name);
   const files = detachedDataFiles(h, name);
   if (!files) return readNrrd(bytes, name, { limits });
@@ -394,7 +395,7 @@ export async function readNrrdFile(file: string, limits: IoLimits = DEFAULT_IO_L
     const info = await stat(full);
     size += info.size;
     if (size > limits.maxVoxelBytes + MAX_HEADER_BYTES) throw new VoxaError('TOO_LARGE', `${name}: data files exceed the ${formatBytes(limits.maxVoxelBytes)} limit`);
-    parts.push(await readFile(full));
+    parts.push(await readWholeFile(full, limits.maxVoxelBytes + MAX_HEADER_BYTES));
   }
   return readNrrd(bytes, name, { limits, detachedData: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts) });
 }

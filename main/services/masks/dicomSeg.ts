@@ -14,7 +14,6 @@
  * slice order, each frame referencing its source image and carrying its
  * plane position, so other tools can place it either way.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import dcmjs, { type DicomDict } from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
@@ -27,6 +26,7 @@ import { sameGrid } from './segmentation';
 import { CATEGORY, DEFAULT_COLOURS, TYPE } from './segmentCodes';
 import type { SourceSeries } from './sourceSeries';
 import { cielabToRgb, rgbToCielab } from './cielab';
+import { MAX_OBJECT_BYTES, readWholeFile } from '../io/fileRange';
 
 const NATIVE_SYNTAXES = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.1.99']);
 const MAX_SEG_BYTES = 2 * 1024 ** 3;
@@ -275,7 +275,8 @@ function readDicomSegUnchecked(bytes: Uint8Array, name: string, source?: SourceS
 }
 
 export async function readDicomSegFile(file: string, source?: SourceSeries): Promise<Segmentation> {
-  const bytes = await readFile(file).catch(() => {
+  const bytes = await readWholeFile(file, MAX_OBJECT_BYTES).catch((e: unknown) => {
+    if (e instanceof VoxaError) throw e;
     throw new VoxaError('NOT_FOUND', `cannot read ${path.basename(file)}`);
   });
   return readDicomSeg(bytes, path.basename(file), source);

@@ -8,7 +8,6 @@
  * ROI on one slice combine by exclusive or, so nested contours make holes
  * (PS3.3 C.8.8.6.3). Contours off the grid's slices are counted in warnings.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import dcmjs from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
@@ -19,6 +18,7 @@ import { naturalize, type NaturalDataset } from '../io/dicom/part10';
 import { nNumber, nNumbers, nSeq, nText } from './naturalValues';
 import type { Segment, Segmentation } from './segmentation';
 import { DEFAULT_COLOURS } from './segmentCodes';
+import { MAX_OBJECT_BYTES, readWholeFile } from '../io/fileRange';
 
 export const RT_STRUCTURE_SET_STORAGE = '1.2.840.10008.5.1.4.1.1.481.3';
 const MAX_POINTS = 20_000_000;
@@ -169,7 +169,8 @@ function readRtStructUnchecked(bytes: Uint8Array, name: string, geometry: Volume
 }
 
 export async function readRtStructFile(file: string, geometry: VolumeGeometry): Promise<RtStructReadResult> {
-  const bytes = await readFile(file).catch(() => {
+  const bytes = await readWholeFile(file, MAX_OBJECT_BYTES).catch((e: unknown) => {
+    if (e instanceof VoxaError) throw e;
     throw new VoxaError('NOT_FOUND', `cannot read ${path.basename(file)}`);
   });
   return readRtStruct(bytes, path.basename(file), geometry);

@@ -4,7 +4,7 @@
  * contours can be mapped to slices by reference, and a SEG written for the
  * volume can reference its source images.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import dcmjs from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
@@ -15,6 +15,7 @@ import { listFiles } from '../access/listFiles';
 import type { FileAccess } from '../access/pathGrants';
 import { naturalize, type NaturalDataset } from '../io/dicom/part10';
 import { nNumbers, nText } from './naturalValues';
+import { MAX_OBJECT_BYTES, readWholeFile } from '../io/fileRange';
 
 export interface SourceInstance {
   sopInstanceUid: string;
@@ -39,7 +40,7 @@ export interface SourceSeries {
 export async function readDicomHeader(file: string): Promise<NaturalDataset | undefined> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = await readWholeFile(file, MAX_OBJECT_BYTES);
   } catch {
     return undefined;
   }

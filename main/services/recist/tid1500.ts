@@ -19,7 +19,6 @@
  * from), image regions, referenced segment and source images; then
  * {@link lesionFromGroup} picks out the RECIST quantities in mm and mL.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import dcmjs from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
@@ -28,6 +27,7 @@ import type { Vec3 } from '../../../common/volume';
 import { ds, encodePart10, hashedUid, naturalize, patientStudyOf, randomUid, writeFileAtomic, type NaturalDataset } from '../io/dicom/part10';
 import { nNumber, nNumbers, nSeq, nText } from '../masks/naturalValues';
 import type { Code } from '../masks/segmentation';
+import { MAX_OBJECT_BYTES, readWholeFile } from '../io/fileRange';
 
 export const COMPREHENSIVE_3D_SR_STORAGE = '1.2.840.10008.5.1.4.1.1.88.34';
 export const SR_STORAGE_CLASSES = new Set([
@@ -491,7 +491,8 @@ export function parseTid1500(natural: NaturalDataset, name = 'SR'): SrDocument {
 /** Reads a TID 1500 SR file. */
 export async function readTid1500File(file: string): Promise<SrDocument> {
   const name = path.basename(file);
-  const bytes = await readFile(file).catch(() => {
+  const bytes = await readWholeFile(file, MAX_OBJECT_BYTES).catch((e: unknown) => {
+    if (e instanceof VoxaError) throw e;
     throw new VoxaError('NOT_FOUND', `cannot read ${name}`);
   });
   if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') throw new VoxaError('CORRUPT_INPUT', `${name}: not a DICOM Part 10 file (no DICM preamble)`);
