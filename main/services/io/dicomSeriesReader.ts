@@ -520,7 +520,7 @@ async function decodeInto(sorted: SeriesFrame[], out: VoxelArray, ni: number, nj
             const enc = encFrames[f];
             if (!enc) throw new VoxaError('CORRUPT_INPUT', `${image.file}: frame ${f + 1} is missing`);
             p = (pool ? pool.decode(spec, enc) : decodeFrameBytes(spec, enc)).catch((e: unknown) => {
-              if (e instanceof VoxaError) throw new VoxaError(e.code, `${image.file}: ${e.message}`);
+              if (e instanceof VoxaError) throw new VoxaError(e.code, `${image.file}: ${image.numberOfFrames > 1 ? `frame ${f + 1} of ${image.numberOfFrames}: ` : ''}${e.message}`);
               throw e;
             });
           }

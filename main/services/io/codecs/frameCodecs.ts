@@ -212,10 +212,12 @@ function fromCodecOutput(spec: FrameSpec, data: Uint8Array, info: CodecFrameInfo
   const bytesPerSample = info.bitsPerSample <= 8 ? 1 : info.bitsPerSample <= 16 ? 2 : 4;
   if (data.byteLength < count * bytesPerSample) throw new VoxaError('CORRUPT_INPUT', `${what} decoder returned too few samples`);
   const copy = data.slice(0, count * bytesPerSample);
-  const src =
+  const decoded =
     bytesPerSample === 1 ? (info.isSigned ? new Int8Array(copy.buffer) : copy)
     : bytesPerSample === 2 ? (info.isSigned ? new Int16Array(copy.buffer) : new Uint16Array(copy.buffer))
     : info.isSigned ? new Int32Array(copy.buffer) : new Uint32Array(copy.buffer);
+  const src = decoded;
+  checkStoredRange(src, spec, info.isSigned, what);
   // Same sample type as the header's: the fresh copy is the result (no second pass).
   const out = allocStored(spec, 0);
   if (src.constructor === out.constructor) {
@@ -223,6 +225,28 @@ function fromCodecOutput(spec: FrameSpec, data: Uint8Array, info: CodecFrameInfo
     return src as StoredPixels;
   }
   return toStored(spec, src);
+}
+
+/**
+ * A decoded frame whose samples do not fit the BitsStored the header declares is a
+ * codestream that does not match its header or is damaged: refused with the count,
+ * instead of masking the high bits into a plausible-looking but wrong image.
+ */
+function checkStoredRange(src: ArrayLike<number> & { [n: number]: number }, spec: FrameSpec, signed: boolean, what: string): void {
+  const bs = spec.bitsStored;
+  if (!(bs > 0 && bs < spec.bitsAllocated)) return;
+  const lo = signed ? -(2 ** (bs - 1)) : 0;
+  const hi = signed ? 2 ** (bs - 1) - 1 : 2 ** bs - 1;
+  // Lossy codecs overshoot near edges (ringing): clamped to the range, not refused.
+  const lossy = !LOSSLESS_SYNTAXES.has(spec.transferSyntax);
+  let bad = 0;
+  for (let n = 0; n < src.length; n++) {
+    const v = src[n] as number;
+    if (v >= lo && v <= hi) continue;
+    if (lossy) src[n] = v < lo ? lo : hi;
+    else bad++;
+  }
+  if (bad > 0) throw new VoxaError('CORRUPT_INPUT', `${what} frame holds ${bad} of ${src.length} samples outside the ${bs} bits stored the header declares (the codestream does not match its header, or is damaged)`);
 }
 
 function toStored(spec: FrameSpec, src: ArrayLike<number>): StoredPixels {
