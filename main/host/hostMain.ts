@@ -14,10 +14,26 @@ interface HostArgs {
   roots: string[];
   demo: boolean;
   dataDir: string;
+  help: boolean;
 }
 
+export const HOST_USAGE = `Usage: npm run start:host -- [options]
+
+Serves the Voxa workstation to a browser on this machine (127.0.0.1 only) and prints the URL with
+its per-launch token.
+
+Options:
+  --port N          port to listen on (default: any free port)
+  --root DIR        a folder the file browser may show and open (repeatable; default: the demo
+                    folder and ../shared/data); nothing outside these is ever read
+  --demo            prepare the bundled demo study and open it at start
+  --data-dir DIR    per-installation data: edit journal, study database, user model packs
+                    (default: ./.voxa-data)
+  --help            this text
+`;
+
 export function parseHostArgs(argv: string[], cwd: string): HostArgs {
-  const args: HostArgs = { port: 0, roots: [], demo: false, dataDir: path.join(cwd, '.voxa-data') };
+  const args: HostArgs = { port: 0, roots: [], demo: false, dataDir: path.join(cwd, '.voxa-data'), help: false };
   for (let n = 0; n < argv.length; n++) {
     const a = argv[n];
     const next = () => {
@@ -29,7 +45,8 @@ export function parseHostArgs(argv: string[], cwd: string): HostArgs {
     else if (a === '--root') args.roots.push(path.resolve(cwd, next()));
     else if (a === '--demo') args.demo = true;
     else if (a === '--data-dir') args.dataDir = path.resolve(cwd, next());
-    else throw new Error(`unknown option ${a}`);
+    else if (a === '--help' || a === '-h') args.help = true;
+    else throw new Error(`unknown option ${a} (see --help)`);
   }
   if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new Error('--port must be 0..65535');
   return args;
@@ -38,6 +55,10 @@ export function parseHostArgs(argv: string[], cwd: string): HostArgs {
 async function main() {
   const cwd = process.cwd();
   const args = parseHostArgs(process.argv.slice(2), cwd);
+  if (args.help) {
+    process.stdout.write(HOST_USAGE);
+    return;
+  }
   const appRoot = path.resolve(__dirname, '..', '..');
   const demoDir = path.join(args.dataDir, 'demo');
   const demoPath = args.demo ? await ensureDemoStudy(demoDir) : null;
@@ -57,7 +78,9 @@ async function main() {
     onDisconnect: (id) => void ctx.volumes.release(id),
   });
   process.stdout.write(`Voxa host mode — open ${server.url}\n`);
-  process.stdout.write(`  file browser roots: ${ctx.grants.roots().map((r) => r.path).join(', ') || '(none)'}\n`);
+  // The roots the user configured (the demo study is said on its own line above, not as a "root").
+  const shown = ctx.grants.roots().filter((r) => !demoPath || (r.path !== demoPath && r.label !== 'Demo study'));
+  process.stdout.write(`  file browser roots: ${shown.map((r) => r.path).join(', ') || '(none)'}\n`);
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

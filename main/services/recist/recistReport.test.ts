@@ -16,7 +16,7 @@ import { spiderPlot, sumCurvePlot } from '../../../common/recist/plots';
 import type { Volume } from '../../../common/volume';
 import { hasPythonModules, PYTHON } from '../phantom/pythonReference';
 import { STUDY } from './testing/sampleStudy';
-import { buildReportData, encodeGreyPng, keyImageOf, lesionCsv, reportPdf, responseCsv, writeReport } from './recistReport';
+import { buildReportData, encodeGreyPng, keyImageOf, lesionCsv, pdfText, reportPdf, responseCsv, writeReport } from './recistReport';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'voxa-report-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -131,15 +131,18 @@ describe('key images and the PDF', () => {
   });
 
   it('PDF parses, and its text holds the response and lesion tables and the key image title', async () => {
-    const bytes = await reportPdf(buildReportData(STUDY), { title: 'Report for phantom', keyImages: [key], created: new Date('2026-07-01T00:00:00Z') });
+    const bytes = await reportPdf(buildReportData(STUDY), { title: 'Report for phantom — RECIST 1.1', keyImages: [key], created: new Date('2026-07-01T00:00:00Z') });
     const pdf = await PDFDocument.load(bytes);
     expect(pdf.getPageCount()).toBeGreaterThanOrEqual(1);
-    expect(pdf.getTitle()).toBe('Report for phantom');
+    expect(pdf.getTitle()).toBe('Report for phantom — RECIST 1.1');
+    expect(pdfText('RECIST 1.1 — P1 – 12×8 mm ≥ 10')).toBe('RECIST 1.1 — P1 – 12×8 mm >= 10');
     if (!hasGs) return;
     const file = path.join(tmp, 'r.pdf');
     writeFileSync(file, bytes);
     const text = execFileSync('gs', ['-q', '-dNOPAUSE', '-dBATCH', '-sDEVICE=txtwrite', '-sOutputFile=-', file], { encoding: 'utf8' });
-    expect(text).toMatch(/Report for phantom/);
+    // The dash is drawn as a dash, not "?"; the response table starts with the baseline row, as the CSV does.
+    expect(text).toMatch(/Report for phantom — RECIST 1\.1/);
+    expect(text).toMatch(/base\s+2026-01-05\s+60\s+-\s+-\s+-\s+-\s+-\s+baseline/);
     expect(text).toMatch(/fu1\s+2026-03-02\s+42\s+-30 %.*PR/);
     expect(text).toMatch(/fu3\s+2026-06-22\s+54\s+-10 %\s+\+12 mm \/ \+28\.57 %.*PD/);
     expect(text).toMatch(/fu2\s+T1\s+target\s+liver\s+present\s+33 \(manual\)/);

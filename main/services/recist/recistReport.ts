@@ -201,8 +201,15 @@ function hexColour(hex: string) {
   return rgb(((n >> 16) & 255) / 255, ((n >> 8) & 255) / 255, (n & 255) / 255);
 }
 
-/** Standard fonts encode WinAnsi only: replace what they cannot show. */
-const pdfText = (s: string) => s.replace(/[−–]/g, '-').replace(/[≥]/g, '>=').replace(/[≤]/g, '<=').replace(/[×]/g, 'x').replace(/[^\x20-\x7e\xa0-\xff]/g, '?');
+/** Characters WinAnsi (the standard fonts' encoding) holds beyond Latin-1: dashes, quotes, bullet, ellipsis, euro... */
+const WIN_ANSI_EXTRA = '€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ';
+/** Standard fonts encode WinAnsi only: keep what it has (dashes included), spell out the rest. */
+export const pdfText = (s: string) =>
+  s
+    .replace(/−/g, '-')
+    .replace(/≥/g, '>=')
+    .replace(/≤/g, '<=')
+    .replace(/[^\x20-\x7e\xa0-\xff]/g, (c) => (WIN_ANSI_EXTRA.includes(c) ? c : '?'));
 
 class Writer {
   page: PDFPage;
@@ -314,7 +321,11 @@ export async function reportPdf(data: RecistReportData, options: { title?: strin
   w.text('Response', 12, true);
   w.table(
     ['Timepoint', 'Date', 'Sum (mm)', 'vs baseline', 'vs nadir', 'Target', 'Non-target', 'New', 'Overall'],
-    r.followUps.map((f) => [f.timepointId, f.date.slice(0, 10), `${fmt(f.sumMm)}${f.sumComplete ? '' : '*'}`, signed(f.changeFromBaselinePct, ' %'), `${signed(f.changeFromNadirMm, ' mm')} / ${signed(f.changeFromNadirPct, ' %')}`, f.targetResponse ?? '-', f.nonTargetResponse ?? '-', f.newLesions.join(' ') || '-', f.overall]),
+    // The baseline first, as in response.csv: the row every change is measured against.
+    [
+      [r.baseline.timepointId, r.baseline.date.slice(0, 10), fmt(r.baseline.sumMm), '-', '-', '-', '-', '-', 'baseline'],
+      ...r.followUps.map((f) => [f.timepointId, f.date.slice(0, 10), `${fmt(f.sumMm)}${f.sumComplete ? '' : '*'}`, signed(f.changeFromBaselinePct, ' %'), `${signed(f.changeFromNadirMm, ' mm')} / ${signed(f.changeFromNadirPct, ' %')}`, f.targetResponse ?? '-', f.nonTargetResponse ?? '-', f.newLesions.join(' ') || '-', f.overall]),
+    ],
     [62, 54, 46, 54, 100, 38, 72, 44, 45],
   );
   for (const f of r.followUps) for (const reason of f.reasons) w.text(`${f.timepointId}: ${reason}`, 7);

@@ -39,6 +39,9 @@ interface Props {
   studies?: StudyListStore;
 }
 
+/** The file browser's title for each thing it picks. */
+const BROWSE_TITLES = { image: 'Open image', labelmap: 'Open labelmap', mask: 'Import mask', import: 'Import into the study database' } as const;
+
 export function App({ client, store, segStore: segIn, studies: studiesIn }: Props) {
   const [segStore] = useState(() => segIn ?? createSegmentationStore());
   const [studies] = useState(() => studiesIn ?? createStudyListStore(browserStorage()));
@@ -185,7 +188,7 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
       <RecistTools client={client} store={store} segStore={segStore} exportDir={exportDir} />
       <VqaPanel client={client} store={store} tools={tools} />
       <StatusBar store={store} />
-      {browsing && <FileBrowser client={client} onOpen={open} onClose={() => setBrowsing(null)} />}
+      {browsing && <FileBrowser client={client} title={BROWSE_TITLES[browsing]} onOpen={open} onClose={() => setBrowsing(null)} />}
       {helpOpen && <HelpOverlay onClose={() => store.getState().setHelpOpen(false)} />}
     </div>
   );

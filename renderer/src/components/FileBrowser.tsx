@@ -5,11 +5,13 @@ import type { VoxaClient } from '../client/voxaClient';
 
 interface Props {
   client: VoxaClient;
+  /** What the pick is for, as the dialog's title (e.g. "Import into the study database"). */
+  title?: string;
   onOpen: (path: string) => void;
   onClose: () => void;
 }
 
-export function FileBrowser({ client, onOpen, onClose }: Props) {
+export function FileBrowser({ client, title = 'Open image', onOpen, onClose }: Props) {
   const [dir, setDir] = useState<{ path: string | null; parent: string | null; entries: FsEntry[] }>({ path: null, parent: null, entries: [] });
   const [error, setError] = useState<string | null>(null);
 
@@ -33,10 +35,10 @@ export function FileBrowser({ client, onOpen, onClose }: Props) {
   }, []);
 
   return (
-    <div className="modal-backdrop" role="dialog" aria-label="Open image" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <div className="modal-backdrop" role="dialog" aria-label={title} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       <div className="modal file-browser">
         <header>
-          <strong>Open image</strong>
+          <strong data-testid="fb-title">{title}</strong>
           <span className="path" title={dir.path ?? ''}>{dir.path ?? 'Locations'}</span>
           <button onClick={onClose} aria-label="Close">✕</button>
         </header>

@@ -12,6 +12,7 @@ import { cancelImport, refreshStudies, removeFromDatabase } from '../app/studyDb
 import type { VoxaClient } from '../client/voxaClient';
 import { matchesQuery, seriesThumbnail, type StudyEntry, type StudyListStore } from '../state/studyListStore';
 import type { ViewerStore } from '../state/viewerStore';
+import { patientLabel } from '../../../common/patientLabel';
 
 interface Props {
   client: VoxaClient;
@@ -27,7 +28,7 @@ interface Props {
 }
 
 function EntryRow({ e, anonymise, current, onOpen }: { e: StudyEntry; anonymise: boolean; current: boolean; onOpen: () => void }) {
-  const name = anonymise ? 'Patient' : e.patientName || 'Unnamed patient';
+  const name = patientLabel(e, anonymise);
   return (
     <li>
       <button className={`study-entry${current ? ' current' : ''}`} onClick={onOpen} title={e.path} data-testid="study-entry">
@@ -60,7 +61,7 @@ function DbStudy({ st, anonymise, studies, currentSeries, onOpenSeries, onRemove
   return (
     <li className="db-study" data-testid="db-study">
       <div className="db-study-head">
-        <strong>{anonymise ? 'Patient' : st.patientName || 'Unnamed patient'}</strong>
+        <strong>{patientLabel(st, anonymise)}</strong>
         <span className="muted small">
           {!anonymise && st.studyDate ? `${st.studyDate} · ` : ''}
           {st.description || 'Study'}

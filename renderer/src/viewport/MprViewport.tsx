@@ -7,6 +7,7 @@ import { sliceOf, type ViewerStore } from '../state/viewerStore';
 import { computeView, displayToLps, edgeLabels, lpsToDisplay, PLANE_AXES, sampleAt, scaleBarMm, type MprView, type Size } from './mprGeometry';
 import type { ToolCursor, ToolPointerHandler } from './toolPointer';
 import { VtkMprView } from './vtkMprView';
+import { patientLabel } from '../../../common/patientLabel';
 
 const TITLES: Record<MprView, string> = { axial: 'Axial', coronal: 'Coronal', sagittal: 'Sagittal' };
 
@@ -259,7 +260,7 @@ export function MprViewport({
               <div className="corner corner-tl" data-testid={`${view}-corner-tl`}>
                 {!anonymise && (
                   <>
-                    <div>{h.patientName || 'Unnamed patient'}</div>
+                    <div>{patientLabel(h)}</div>
                     <div>{h.patientId ? `ID ${h.patientId}` : ''}</div>
                     <div>{h.studyDate || ''}</div>
                   </>
