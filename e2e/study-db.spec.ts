@@ -49,6 +49,8 @@ test('import a DICOM series through the UI, find it, search, open it, remove it 
   await page.getByTestId('fb-entry-data-study-db').click();
   await page.getByTestId('fb-entry-phantom').click();
   await page.getByTestId('fb-entry-dicom').click();
+  // The listing of the folder is on screen before "open this folder" acts on it.
+  await expect(page.locator('.file-browser .path')).toHaveText(/dicom$/);
   await page.getByTestId('open-folder').click();
   const files = readdirSync(dicomDir).length;
   expect(files).toBe(dims[2]);
@@ -72,6 +74,8 @@ test('import a DICOM series through the UI, find it, search, open it, remove it 
   await page.getByTestId('fb-entry-data-study-db').click();
   await page.getByTestId('fb-entry-phantom').click();
   await page.getByTestId('fb-entry-dicom').click();
+  // The listing of the folder is on screen before "open this folder" acts on it.
+  await expect(page.locator('.file-browser .path')).toHaveText(/dicom$/);
   await page.getByTestId('open-folder').click();
   await expect(page.getByTestId('import-note')).toContainText(`0 added, ${files} already indexed`);
 

@@ -10,6 +10,16 @@ describe('voxa CLI', () => {
     expect(r.err).toMatch(/unknown command/);
   });
 
+  it('every command answers --help with its own usage and exit code 0', async () => {
+    const { COMMANDS } = await import('./commands');
+    for (const c of COMMANDS) {
+      const r = await cli([c.name, '--help']);
+      expect(r.code, c.name).toBe(0);
+      expect(r.out, c.name).toContain(`voxa ${c.usage[0]}`);
+      expect(r.err, c.name).toBe('');
+    }
+  });
+
   it('reports a missing file with a typed error and exit code 1', async () => {
     const r = await cli(['info', '/nonexistent/x.nii.gz']);
     expect(r.code).toBe(1);

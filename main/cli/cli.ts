@@ -23,6 +23,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err(`voxa: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
+  // Every command answers --help with its own usage (it used to read --help as an option wanting a value).
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.out(`usage:\n${command.usage.map((u) => `  voxa ${u}`).join('\n')}\n`);
+    return 0;
+  }
   try {
     return await command.run(rest, io);
   } catch (e) {

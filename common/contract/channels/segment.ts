@@ -105,7 +105,7 @@ export const segmentChannels = {
       segments: z.array(segmentMetaSchema),
       history: historyViewSchema,
       stats: z.array(segmentStatsSchema),
-      restored: z.object({ existed: z.boolean(), eventsReplayed: z.number().int(), warnings: z.array(z.string()) }),
+      restored: z.object({ existed: z.boolean(), eventsReplayed: z.number().int(), warnings: z.array(z.string()), lastEditAt: z.number().nullable().optional() }),
     }),
   ),
   /** Segmentation models that take prompts (packs and the classical fallback). */

@@ -54,6 +54,8 @@ export interface RestoreReport {
   eventsReplayed: number;
   /** Events that could not be replayed (replay stops at the first). */
   warnings: string[];
+  /** When this volume's journal was last written (ms since epoch); null for a new one. */
+  lastEditAt: number | null;
 }
 
 type Db = Database.Database;
@@ -138,7 +140,7 @@ export class EditJournal {
     this.key = key;
     this.opts = { flushDelayMs: o.flushDelayMs ?? 250, compactEveryEvents: o.compactEveryEvents ?? 500, compactEveryBytes: o.compactEveryBytes ?? 32 * 1024 * 1024 };
     const n = dims[0] * dims[1] * dims[2];
-    const vol = db.prepare(`SELECT dims, label_type FROM journal_volume WHERE key = ?`).get(key) as { dims: string; label_type: string } | undefined;
+    const vol = db.prepare(`SELECT dims, label_type, updated_at FROM journal_volume WHERE key = ?`).get(key) as { dims: string; label_type: string; updated_at: number } | undefined;
     const warnings: string[] = [];
     let fromSnapshot = false;
     let replayed = 0;
@@ -197,7 +199,7 @@ export class EditJournal {
       this.bytesSinceSnapshot = 0;
       if (init) this.compact();
     }
-    this.restore = { existed: vol !== undefined, fromSnapshot, eventsReplayed: replayed, warnings };
+    this.restore = { existed: vol !== undefined, fromSnapshot, eventsReplayed: replayed, warnings, lastEditAt: vol ? vol.updated_at : null };
   }
 
   /**

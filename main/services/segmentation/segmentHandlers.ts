@@ -25,7 +25,7 @@ export function createSegmentHandlers(deps: ServiceDeps, given?: SegmentSessions
         segments: s.segments(),
         history: s.history(),
         stats: s.stats(),
-        restored: { existed: s.journal.restore.existed, eventsReplayed: s.journal.restore.eventsReplayed, warnings: s.journal.restore.warnings },
+        restored: { existed: s.journal.restore.existed, eventsReplayed: s.journal.restore.eventsReplayed, warnings: s.journal.restore.warnings, lastEditAt: s.journal.restore.lastEditAt },
       };
     },
     'segment:models': async () => {

@@ -39,6 +39,9 @@ interface Props {
   studies?: StudyListStore;
 }
 
+/** The built-in segmentation model the workstation starts with (RadSAM-lite beats the classical tool on the held-out IBSI patients). */
+const DEFAULT_SEGMENT_MODEL = 'radsam-lite';
+
 /** The file browser's title for each thing it picks. */
 const BROWSE_TITLES = { image: 'Open image', labelmap: 'Open labelmap', mask: 'Import mask', import: 'Import into the study database' } as const;
 
@@ -89,10 +92,17 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
   }, [editor, volumeId]);
   useEffect(() => {
     client.invoke('segment:models', {}).then(
-      (r) => setModels(r.models.filter((m) => m.status === 'ok')),
+      (r) => {
+        const ok = r.models.filter((m) => m.status === 'ok');
+        setModels(ok);
+        // The default is the built-in model that scores best on its validation (its model card), not the classical tool;
+        // a choice the user already made is kept.
+        const t = editor.tools.getState();
+        if (t.modelId === 'classical' && ok.some((m) => m.id === DEFAULT_SEGMENT_MODEL)) t.setModel(DEFAULT_SEGMENT_MODEL);
+      },
       () => undefined,
     );
-  }, [client]);
+  }, [client, editor]);
 
   const path = studies.getState().open[0]?.path;
   /** Exports (segmentation, RECIST report) are offered beside the open study. */
@@ -168,6 +178,7 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
               segStore={segStore}
               models={models}
               defaultExportDir={exportDir}
+              sourceIsDicom={volume?.header.sourceFormat === 'dicom'}
               onBrowseImport={() =>
                 info?.nativeDialogs
                   ? void client.invoke('dialog:open', { kind: 'niftiFile' }).then((r) => r.path && void editor.importFrom(r.path), () => undefined)

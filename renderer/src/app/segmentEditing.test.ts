@@ -7,7 +7,7 @@ import type { VoxaClient } from '../client/voxaClient';
 import { createEditToolStore } from '../state/editToolStore';
 import { createSegmentationStore } from '../state/segmentationStore';
 import { createViewerStore } from '../state/viewerStore';
-import { normalGridAxis, SegmentEditor } from './segmentEditing';
+import { normalGridAxis, restoredNotice, SegmentEditor } from './segmentEditing';
 
 const dims: Vec3 = [4, 3, 2];
 const header = (direction = [1, 0, 0, 0, 1, 0, 0, 0, 1]): VolumeHeader => ({
@@ -119,5 +119,17 @@ describe('SegmentEditor', () => {
     expect(req.op).toMatchObject({ radiusMm: 3, label: 1 });
     expect(normalGridAxis({ direction: [0, 1, 0, 0, 0, 1, 1, 0, 0] }, 'axial')).toBe(1);
     expect(normalGridAxis({ direction: [0, 1, 0, 0, 0, 1, 1, 0, 0] }, 'coronal')).toBe(0);
+  });
+});
+
+describe('restored session notice', () => {
+  it('says what came back from the journal and when; nothing for a new session', () => {
+    const at = Date.UTC(2026, 10, 30, 14, 5);
+    const line = restoredNotice({ existed: true, lastEditAt: at }, 2, 5) ?? '';
+    expect(line).toMatch(/^Restored 2 segments and 5 steps of history from the journal \(last edit /);
+    expect(line).toContain(new Date(at).toLocaleString());
+    expect(restoredNotice({ existed: true, lastEditAt: at }, 1, 1)).toMatch(/1 segment and 1 step/);
+    expect(restoredNotice({ existed: false, lastEditAt: null }, 0, 0)).toBeNull();
+    expect(restoredNotice({ existed: true, lastEditAt: at }, 0, 0)).toBeNull();
   });
 });

@@ -70,12 +70,17 @@ export class SegmentEditor {
 
   /** Loads the segmentation of the volume on screen (restored from the journal when there is one). */
   async open(volumeId: string): Promise<void> {
+    // Another study: messages about the previous one go.
+    this.tools.getState().setError(null);
+    this.tools.getState().setNotice(null);
     try {
       const st = await this.client.invoke('segment:state', { volumeId });
       if (this.volumeId() !== volumeId) return;
       this.segStore.getState().load(volumeId, st.dimensions, new Uint8Array(st.labels));
       this.segStore.getState().setSegments(st.segments.map(toSegment));
       this.tools.getState().setSession(volumeId, st.history, st.stats);
+      const notice = restoredNotice(st.restored, st.segments.length, st.history.items.length);
+      if (notice) this.tools.getState().setNotice(notice);
       if (st.restored.warnings.length > 0) this.tools.getState().setError(`Edits restored with warnings: ${st.restored.warnings.join('; ')}`);
     } catch (e) {
       this.fail(e, 'Opening the segmentation');
@@ -102,6 +107,7 @@ export class SegmentEditor {
     const volumeId = this.volumeId();
     if (!volumeId) return null;
     this.tools.getState().setError(null);
+    this.tools.getState().setNotice(null);
     try {
       const r = await call(volumeId);
       this.apply(r);
@@ -213,6 +219,7 @@ export class SegmentEditor {
   async exportTo(path: string, format: 'dicom-seg' | 'nifti', deidentify: boolean): Promise<string | null> {
     const volumeId = this.volumeId();
     if (!volumeId) return null;
+    this.tools.getState().setError(null);
     try {
       const r = await this.client.invoke('segment:export', { volumeId, path, format, deidentify }).catch(async (e: unknown) => {
         // The file exists: replace it only when the user says so.
@@ -249,4 +256,14 @@ export class SegmentEditor {
     this.store.getState().setCrosshair(ijkToLps(volume.header.geometry, [sum[0] / n, sum[1] / n, sum[2] / n]));
     this.tools.getState().select(label);
   }
+}
+
+/**
+ * What the user is told when a study opens with segments from the journal: how many segments and
+ * edits came back and when the last edit was made (local time), so nothing appears unannounced.
+ */
+export function restoredNotice(restored: { existed: boolean; lastEditAt?: number | null }, segments: number, edits: number): string | null {
+  if (!restored.existed || (segments === 0 && edits === 0)) return null;
+  const when = restored.lastEditAt ? new Date(restored.lastEditAt).toLocaleString() : 'an earlier session';
+  return `Restored ${segments} segment${segments === 1 ? '' : 's'} and ${edits} step${edits === 1 ? '' : 's'} of history from the journal (last edit ${when}).`;
 }

@@ -28,6 +28,7 @@ export function SegmentEditorPanel({
   models,
   defaultExportDir,
   onBrowseImport,
+  sourceIsDicom,
 }: {
   editor: SegmentEditor;
   segStore: SegmentationStore;
@@ -36,10 +37,14 @@ export function SegmentEditorPanel({
   defaultExportDir: string | null;
   /** Opens the file browser (host mode) or a dialog to pick a mask file to import. */
   onBrowseImport: () => void;
+  /** The open study is a DICOM series (DICOM SEG can reference it). */
+  sourceIsDicom: boolean;
 }) {
   const t = useStore(editor.tools);
   const segments = useStore(segStore, (s) => s.segmentation?.segments ?? NO_SEGMENTS);
-  const [format, setFormat] = useState<'dicom-seg' | 'nifti'>('dicom-seg');
+  // DICOM SEG references a DICOM series: the default (and the only SEG offer) for DICOM studies; NIfTI otherwise.
+  const [chosenFormat, setFormat] = useState<'dicom-seg' | 'nifti' | null>(null);
+  const format = sourceIsDicom ? (chosenFormat ?? 'dicom-seg') : 'nifti';
   const [deid, setDeid] = useState(false);
   const [exportPath, setExportPath] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -97,6 +102,11 @@ export function SegmentEditorPanel({
               )}
             </label>
           )}
+        </div>
+      )}
+      {t.notice && (
+        <div className="segment-notice small" role="status" data-testid="segment-notice">
+          {t.notice}
         </div>
       )}
       {t.error && (
@@ -173,7 +183,9 @@ export function SegmentEditorPanel({
       <h3>Export / import</h3>
       <div className="tool-row">
         <select value={format} onChange={(e) => setFormat(e.target.value === 'nifti' ? 'nifti' : 'dicom-seg')} data-testid="export-format">
-          <option value="dicom-seg">DICOM SEG</option>
+          <option value="dicom-seg" disabled={!sourceIsDicom} title={sourceIsDicom ? '' : 'DICOM SEG needs a DICOM series; this study is not DICOM'}>
+            DICOM SEG
+          </option>
           <option value="nifti">NIfTI labelmap</option>
         </select>
         <label className="small">

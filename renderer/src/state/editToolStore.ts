@@ -34,6 +34,8 @@ export interface EditToolState {
   /** The volume whose session the history and stats describe. */
   volumeId: string | null;
   error: string | null;
+  /** A calm line for the user (what was restored from the journal), cleared by the next action. */
+  notice: string | null;
 }
 
 export interface EditToolActions {
@@ -49,6 +51,7 @@ export interface EditToolActions {
   setModel(id: string): void;
   setSession(volumeId: string | null, history: HistoryView, stats: SegmentStats[]): void;
   setError(message: string | null): void;
+  setNotice(message: string | null): void;
 }
 
 export type EditToolStore = ReturnType<typeof createEditToolStore>;
@@ -70,6 +73,7 @@ export function createEditToolStore() {
     stats: [],
     volumeId: null,
     error: null,
+    notice: null,
 
     setTool(tool) {
       set({ tool: get().tool === tool && tool !== 'navigate' ? 'navigate' : tool });
@@ -103,6 +107,9 @@ export function createEditToolStore() {
       const selected = get().selected;
       const exists = selected !== null && stats.some((s) => s.label === selected);
       set({ volumeId, history, stats, ...(exists ? {} : { selected: null, target: 'new' as const }) });
+    },
+    setNotice(notice) {
+      set({ notice });
     },
     setError(error) {
       set({ error });
