@@ -14,6 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeWire, encodeWire } from '../../common/contract/wireCodec';
+import { mulberry32 } from '../../common/random';
 import { createServiceContext } from '../services/serviceContext';
 import { writeNifti } from '../services/io/niftiWriter';
 import { startHostServer, type HostServer } from './hostServer';
@@ -23,17 +24,7 @@ let dir: string;
 let niftiPath: string;
 const logged: string[] = [];
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(20261201);
+const rand = mulberry32(20261201);
 const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)] as T;
 const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(rand() * 256)));
 

@@ -197,55 +197,63 @@ export async function runPrompt2d(
   }
   if (input.mask) prompt0.mask = sliceMaskToCrop(input.mask.mask, g, crop0, S / 4);
   const first = await step(crop0, prompt0, 0);
-  const stops: Prompt2dResult['stops'] = { minus: null, plus: null };
-  if (first.mask) {
-    kept.set(slice0, first.mask);
-    // 2–3. Propagate both ways.
-    const maxSlices = opts.maxSlices ?? nSlices;
-    for (const dir of [-1, 1] as const) {
-      let prev = first.mask;
-      let s = slice0 + dir;
-      let reason: StopReason | null = null;
-      while (reason === null) {
-        if (s < 0 || s >= nSlices) {
-          reason = 'edge';
-          break;
-        }
-        if (kept.size >= maxSlices) {
-          reason = 'max-slices';
-          break;
-        }
-        const ext = sliceMaskExtent(prev, g, plane);
-        if (!ext) {
-          reason = 'empty';
-          break;
-        }
-        const crop: Crop = { plane, slice: s, centreU: ext.centreU, centreV: ext.centreV, fovMm: propagationFovMm(pre, ext.extentMm), sizePx: S };
-        const t = performance.now();
-        const maskPrompt = sliceMaskToCrop(prev, g, crop, S / 4);
-        timings.preprocessMs += performance.now() - t;
-        const r = await step(crop, { points: [], mask: maskPrompt }, dir);
-        if (!r.mask) {
-          reason = r.reason;
-          break;
-        }
-        kept.set(s, r.mask);
-        prev = r.mask;
-        s += dir;
-      }
-      if (dir < 0) stops.minus = reason;
-      else stops.plus = reason;
-    }
-  } else {
-    stops.minus = first.reason;
-    stops.plus = first.reason;
-  }
+  // 2–3. Propagate both ways: each next slice is cropped around the previous mask, which is its mask prompt.
+  const stops = await propagateBothWays(first, slice0, nSlices, opts.maxSlices ?? nSlices, kept, async (prev, s, dir) => {
+    const ext = sliceMaskExtent(prev.mask, g, plane);
+    if (!ext) return { mask: null, reason: 'empty' };
+    const crop: Crop = { plane, slice: s, centreU: ext.centreU, centreV: ext.centreV, fovMm: propagationFovMm(pre, ext.extentMm), sizePx: S };
+    const t = performance.now();
+    const maskPrompt = sliceMaskToCrop(prev.mask, g, crop, S / 4);
+    timings.preprocessMs += performance.now() - t;
+    return step(crop, { points: [], mask: maskPrompt }, dir);
+  });
 
   // 4. Assemble the delta over the kept slices' bounding box.
   const t = performance.now();
   const delta = assembleDelta(volume, plane, kept, opts.label ?? 1);
   timings.postprocessMs += performance.now() - t;
   return { delta, steps, stops, timings };
+}
+
+type Stepped<P> = (P & { mask: SliceMask; reason: null }) | { mask: null; reason: StopReason | null };
+
+/**
+ * RadSAM propagation from the prompted slice in both directions: `next` segments slice s from the
+ * previous kept result; a direction stops at the edge, at `maxSlices` kept slices, or where `next`
+ * keeps nothing (its reason). Kept masks go into `kept`. Shared by crop-layout and SAM-layout packs.
+ */
+export async function propagateBothWays<P extends { mask: SliceMask | null; reason: StopReason | null }>(
+  first: P,
+  slice0: number,
+  nSlices: number,
+  maxSlices: number,
+  kept: Map<number, SliceMask>,
+  next: (prev: P & { mask: SliceMask }, s: number, dir: -1 | 1) => Promise<P | Stepped<P>>,
+): Promise<Prompt2dResult['stops']> {
+  if (!first.mask) return { minus: first.reason, plus: first.reason };
+  kept.set(slice0, first.mask);
+  const stops: Prompt2dResult['stops'] = { minus: null, plus: null };
+  for (const dir of [-1, 1] as const) {
+    let prev = first as P & { mask: SliceMask };
+    let s = slice0 + dir;
+    let reason: StopReason | null = null;
+    while (reason === null) {
+      if (s < 0 || s >= nSlices) reason = 'edge';
+      else if (kept.size >= maxSlices) reason = 'max-slices';
+      else {
+        const r = await next(prev, s, dir);
+        if (!r.mask) reason = r.reason ?? 'empty';
+        else {
+          kept.set(s, r.mask);
+          prev = r as P & { mask: SliceMask };
+          s += dir;
+        }
+      }
+    }
+    if (dir < 0) stops.minus = reason;
+    else stops.plus = reason;
+  }
+  return stops;
 }
 
 /** The kept slice masks as one labelmap delta over their bounding box. */

@@ -9,10 +9,10 @@
  */
 import { VoxaError } from '../../../../common/contract';
 import type { SamConfig } from '../../../../common/models/manifest';
-import { sliceVerdict, type StopReason } from '../../../../common/segmentation/propagation';
+import { sliceVerdict } from '../../../../common/segmentation/propagation';
 import { planeSize, slicePlaneFor, type SliceMask, type SlicePlane } from '../../../../common/segmentation/slicePlane';
 import type { Vec3, Volume } from '../../../../common/volume';
-import { assembleDelta, type Prompt2dInput, type Prompt2dProgress, type Prompt2dResult, type SliceStep } from '../prompt2d';
+import { assembleDelta, propagateBothWays, type Prompt2dInput, type Prompt2dProgress, type Prompt2dResult, type SliceStep } from '../prompt2d';
 import type { SamEngine, SamPrompt, SamSliceResult } from './samEngine';
 import { sliceToGrid } from './samImage';
 
@@ -119,42 +119,17 @@ export async function runSam2d(
     return verdict.keep ? { ...m, lowRes: r.lowRes, reason: null } : { mask: null, area: 0, box: undefined, lowRes: null, reason: verdict.reason };
   }
 
-  const stops: Prompt2dResult['stops'] = { minus: null, plus: null };
   const first = await step(slice0, prompt0, 0);
-  if (first.mask) {
-    kept.set(slice0, first.mask);
-    const maxSlices = opts.maxSlices ?? nSlices;
-    for (const dir of [-1, 1] as const) {
-      let prev = first;
-      let s = slice0 + dir;
-      let reason: StopReason | null = null;
-      while (reason === null) {
-        if (s < 0 || s >= nSlices) reason = 'edge';
-        else if (kept.size >= maxSlices) reason = 'max-slices';
-        else if (!prev.box) reason = 'empty';
-        if (reason) break;
-        const next: SamPrompt = { points: [] };
-        if (pre.propagationPrompt !== 'box') {
-          if (prev.lowRes) next.maskLogits = prev.lowRes;
-          else if (prev.mask) next.maskBits = gridMaskToSlice(f, prev.mask);
-        }
-        if (pre.propagationPrompt !== 'mask' && prev.box) next.box = grownBox(f, prev.box);
-        const r = await step(s, next, dir);
-        if (!r.mask) {
-          reason = r.reason;
-          break;
-        }
-        kept.set(s, r.mask);
-        prev = r;
-        s += dir;
-      }
-      if (dir < 0) stops.minus = reason;
-      else stops.plus = reason;
+  const stops = await propagateBothWays(first, slice0, nSlices, opts.maxSlices ?? nSlices, kept, async (prev, s, dir) => {
+    if (!prev.box) return { mask: null, area: 0, box: undefined, lowRes: null, reason: 'empty' as const };
+    const next: SamPrompt = { points: [] };
+    if (pre.propagationPrompt !== 'box') {
+      if (prev.lowRes) next.maskLogits = prev.lowRes;
+      else next.maskBits = gridMaskToSlice(f, prev.mask);
     }
-  } else {
-    stops.minus = first.reason;
-    stops.plus = first.reason;
-  }
+    if (pre.propagationPrompt !== 'mask') next.box = grownBox(f, prev.box);
+    return step(s, next, dir);
+  });
   const t = performance.now();
   const delta = assembleDelta(volume, plane, kept, opts.label ?? 1);
   timings.postprocessMs += performance.now() - t;
