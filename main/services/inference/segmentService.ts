@@ -34,6 +34,8 @@ export interface SegmentRequest {
   /** Mask prompt on one slice of the plane (segment.prompt2d packs; see Prompt2dInput.mask). */
   mask?: { slice: number; mask: SliceMask };
   label?: number;
+  /** At most this many slices (1: the prompted slice alone, no propagation; local corrections step slice by slice). */
+  maxSlices?: number;
 }
 
 export interface SegmentResult {
@@ -167,7 +169,7 @@ export class SegmentationService {
     if (isSamLayout(pack.manifest)) {
       const { engine, provider, warm } = await this.samEngine(req.modelId);
       const loadMs = performance.now() - t0;
-      const r = await runSam2d(volume, engine.config, input, engine, { signal, onProgress, label: req.label });
+      const r = await runSam2d(volume, engine.config, input, engine, { signal, onProgress, label: req.label, ...(req.maxSlices ? { maxSlices: req.maxSlices } : {}) });
       return finish({
         modelId: req.modelId,
         delta: r.delta,
@@ -185,6 +187,7 @@ export class SegmentationService {
       signal,
       onProgress,
       label: req.label,
+      ...(req.maxSlices ? { maxSlices: req.maxSlices } : {}),
     });
     return finish({
       modelId: req.modelId,

@@ -24,13 +24,14 @@ import { editFromMask } from '../../../common/editing/maskEdit';
 import { smoothSegment } from '../../../common/editing/smooth';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import { applyNegativeClicks } from '../../../common/segmentation/negativeClicks';
-import { maskBounds } from '../../../common/segmentation/labelmapDelta';
+import { deltaFromBoxMask, maskBounds, maskFromDelta } from '../../../common/segmentation/labelmapDelta';
 import { unionDeltas } from '../../../common/segmentation/unionDeltas';
 import { planeSize, planeToIjk, slicePlaneFor, type PlaneName, type SliceMask } from '../../../common/segmentation/slicePlane';
 import type { Vec3, Volume } from '../../../common/volume';
 import { CLASSICAL_MODEL_ID } from '../inference/registry';
 import type { SegmentationService } from '../inference/segmentService';
 import type { Prompt2dProgress } from '../inference/prompt2d';
+import { localCorrection } from './localCorrection';
 import type { EditJournal } from '../journal/editJournal';
 import { DEFAULT_COLOURS } from '../masks/segmentCodes';
 
@@ -206,6 +207,11 @@ export class SegmentSession {
         maskPrompt = undefined;
       }
     } else if (!points.some((p) => p.positive) && !box) throw new VoxaError('BAD_REQUEST', 'a prompt needs a positive point or a box');
+    // A click that corrects a model's segment acts where it is placed (localCorrection.ts).
+    const addedClick = added[0];
+    if (!isNew && addedClick && added.length === 1 && !input.useMask && !input.box && input.modelId !== CLASSICAL_MODEL_ID && this.hasVoxels(label)) {
+      return this.correctLocally(label, input, addedClick, earlier, book, opts);
+    }
     const run = (pts: PromptRecord['points']) =>
       this.segmenter().segment(
         this.volume,
@@ -249,6 +255,66 @@ export class SegmentSession {
     const name = input.useMask ? STEP_NAMES.maskPrompt : input.box ? STEP_NAMES.box : added.some((p) => !p.positive) ? STEP_NAMES.clickNegative : STEP_NAMES.clickPositive;
     const change = this.step({ name, delta, ...(isNew ? { segments: { before, after } } : {}), prompts: { before: book, after: { ...book, [String(label)]: record } } });
     return { ...change, label, provider: result.provider, totalMs };
+  }
+
+  private hasVoxels(label: number): boolean {
+    return this.state.labels.includes(label);
+  }
+
+  /** A correction click on a model's segment: re-segment its slice, carry the change as far as it reaches. */
+  private async correctLocally(
+    label: number,
+    input: PromptInput,
+    click: { ijk: Vec3; positive: boolean },
+    earlier: PromptRecord | undefined,
+    book: Record<string, PromptRecord>,
+    opts: { signal?: AbortSignal; onProgress?: (p: Prompt2dProgress) => void },
+  ): Promise<PromptOutcome> {
+    const t0 = performance.now();
+    const labels = this.state.labels;
+    const current = new Uint8Array(labels.length);
+    for (let q = 0; q < labels.length; q++) if (labels[q] === label) current[q] = 1;
+    const g = this.volume.geometry;
+    const plane = slicePlaneFor(g, input.plane);
+    let provider = '';
+    let steps = 0;
+    const r = await localCorrection({
+      volume: this.volume,
+      plane: input.plane,
+      current,
+      click,
+      earlier: earlier?.points ?? [],
+      runSlice: async (slice, points, mask) => {
+        if (!mask && !points.some((p) => p.positive)) return null;
+        const res = await this.segmenter().segment(
+          this.volume,
+          { modelId: input.modelId, plane: input.plane, points: points.map((p) => ({ ijk: p.ijk, positive: p.positive })), ...(mask ? { mask: { slice, mask } } : {}), label, maxSlices: 1 },
+          { key: this.volumeId, ...(opts.signal ? { signal: opts.signal } : {}) },
+        );
+        provider = res.provider;
+        opts.onProgress?.({ steps: ++steps, slice, direction: 0 });
+        const full = maskFromDelta(res.delta);
+        const { width, height } = planeSize(g, plane);
+        const bits = new Uint8Array(width * height);
+        const [ni, nj] = this.dims;
+        for (let v = 0; v < height; v++)
+          for (let u = 0; u < width; u++) {
+            const ijk = planeToIjk(plane, u, v, slice);
+            if (full[ijk[0] + ni * (ijk[1] + nj * ijk[2])]) bits[u + width * v] = 1;
+          }
+        return { width, height, bits };
+      },
+    });
+    if (!this.segments().some((s) => s.label === label)) throw new VoxaError('NOT_FOUND', `segment ${label} was deleted while the model ran`);
+    const box = labelBox(r.mask, this.dims, 1);
+    const mask =
+      box.max[0] < box.min[0]
+        ? deltaFromBoxMask(new Uint8Array(0), [0, 0, 0], [-1, -1, -1], this.dims, label)
+        : deltaFromBoxMask(Uint8Array.from(readBox(r.mask, this.dims, box)), box.min, box.max, this.dims, label);
+    const delta = editFromMask(this.target(), mask, { label, mode: 'replace' });
+    const record: PromptRecord = { modelId: input.modelId, plane: input.plane, points: [...(earlier?.points ?? []), click], ...(earlier?.box ? { box: earlier.box } : {}) };
+    const change = this.step({ name: click.positive ? STEP_NAMES.clickPositive : STEP_NAMES.clickNegative, delta, prompts: { before: book, after: { ...book, [String(label)]: record } } });
+    return { ...change, label, provider, totalMs: performance.now() - t0 };
   }
 
   /** The segment's voxels on one slice of a plane: through `at`, else its largest slice. */
