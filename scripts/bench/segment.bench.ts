@@ -8,6 +8,10 @@
  * default; =train for the training patients, =none to skip). Clicks are at the reference mask's deepest voxel (the last voxels
  * left by repeated erosion, nearest the centroid): "a click at the centre".
  *
+ * Then the box protocol (the tight box of the reference on its largest axial slice) and click + N
+ * corrections (VOXA_BENCH_CORRECTIONS, default 3; 0 skips) through the segmentation session, with the
+ * simulated reader of common/segmentation/readerClick.ts; per case Dice after each step and the worst step.
+ *
  * Run: npm run bench:segment   (or npm run bench -- segment)
  * Under tsx the script bundles itself with esbuild next to the CLI bundle
  * (the NIfTI reader's package does not load through tsx) and runs that.
@@ -35,39 +39,9 @@ async function bench(): Promise<void> {
   const service = new SegmentationService({ registry, client });
 
   const dice = (m: Uint8Array, ref: (q: number) => boolean) => diceOf(m.length, (q) => m[q] !== 0, ref);
-  /** The deepest voxel of a mask: erode (6-neighbourhood) until empty, take the last layer's voxel nearest the centroid. */
-  const centreClick = (ref: Uint8Array, dims: Vec3): Vec3 => {
-    const [ni, nj, nk] = dims;
-    let cur = ref;
-    let last = ref;
-    for (;;) {
-      const next = new Uint8Array(cur.length);
-      let any = false;
-      for (let k = 1; k < nk - 1; k++)
-        for (let j = 1; j < nj - 1; j++)
-          for (let i = 1; i < ni - 1; i++) {
-            const q = i + ni * (j + nj * k);
-            if (cur[q] && cur[q - 1] && cur[q + 1] && cur[q - ni] && cur[q + ni] && cur[q - ni * nj] && cur[q + ni * nj]) {
-              next[q] = 1;
-              any = true;
-            }
-          }
-      if (!any) break;
-      last = next;
-      cur = next;
-    }
-    let sx = 0, sy = 0, sz = 0, c = 0;
-    for (let q = 0; q < ref.length; q++) if (ref[q]) { sx += q % ni; sy += Math.floor(q / ni) % nj; sz += Math.floor(q / (ni * nj)); c++; }
-    const cen = [sx / c, sy / c, sz / c];
-    let best = -1;
-    let bd = Infinity;
-    for (let q = 0; q < last.length; q++) {
-      if (!last[q]) continue;
-      const d = (q % ni - cen[0]!) ** 2 + (Math.floor(q / ni) % nj - cen[1]!) ** 2 + (Math.floor(q / (ni * nj)) - cen[2]!) ** 2;
-      if (d < bd) { bd = d; best = q; }
-    }
-    return [best % ni, Math.floor(best / ni) % nj, Math.floor(best / (ni * nj))];
-  };
+  const { deepestVoxel, readerCorrection, toIjk } = await import('../../common/segmentation/readerClick');
+  /** The deepest voxel of a mask (common/segmentation/readerClick.ts): "a click at the centre". */
+  const centreClick = (ref: Uint8Array, dims: Vec3): Vec3 => toIjk(deepestVoxel(ref, dims), dims);
 
   /** `group`: the mean-Dice line the case counts in. */
   interface Case { name: string; group: string; volume: Volume; ref: Uint8Array; click: Vec3 }
@@ -150,8 +124,63 @@ async function bench(): Promise<void> {
   }
   const widths = rows[0]!.map((_, n) => Math.max(...rows.map((r) => r[n]!.length)));
   for (const r of rows) console.log(r.map((v, n) => (n >= 2 ? v.padStart(widths[n]!) : v.padEnd(widths[n]!))).join('  '));
-  console.log('\nmean Dice:');
+  console.log('\nmean Dice (click):');
   for (const [k, v] of Object.entries(diceBy)) console.log(`  ${k.padEnd(28)} ${fmt(v.reduce((a, b) => a + b, 0) / v.length, 3)} over ${v.length} cases`);
+
+  // Box and click + N corrections (issue 14), through the segmentation session the UI uses:
+  // box = the tight box of the reference on its largest axial slice; corrections = the simulated
+  // reader (deepest voxel of the largest 3D error component, positive where the mask misses).
+  const corrections = Number(process.env.VOXA_BENCH_CORRECTIONS ?? 3);
+  if (corrections > 0) {
+    const { VolumeStore } = await import('../../main/services/volumeStore');
+    const { SegmentSessions } = await import('../../main/services/segmentation/segmentSessions');
+    const crows: string[][] = [['case', 'method', 'box', `click → ${corrections} corrections`, 'worst step', 'ms / correction']];
+    const summary: Record<string, { box: number[]; final: number[]; worst: number }> = {};
+    for (const c of cases) {
+      const dims = c.volume.geometry.dimensions;
+      // The reference's largest axial slice and its tight box there.
+      const plane = dims[0] * dims[1];
+      const perSlice = new Map<number, number>();
+      for (let q = 0; q < c.ref.length; q++) if (c.ref[q]) perSlice.set(Math.floor(q / plane), (perSlice.get(Math.floor(q / plane)) ?? 0) + 1);
+      const kBox = [...perSlice.entries()].sort((x, y) => y[1] - x[1])[0]![0];
+      let i0 = Infinity, i1 = -1, j0 = Infinity, j1 = -1;
+      for (let q = kBox * plane; q < (kBox + 1) * plane; q++) if (c.ref[q]) { const i = q % dims[0]; const j = Math.floor(q / dims[0]) % dims[1]; i0 = Math.min(i0, i); i1 = Math.max(i1, i); j0 = Math.min(j0, j); j1 = Math.max(j1, j); }
+      for (const m of ['classical', ...(modelId ? [modelId] : [])]) {
+        const boxRes = await service.segment(c.volume, { modelId: m, points: [], box: { a: { ijk: [i0, j0, kBox] }, b: { ijk: [i1, j1, kBox] } } });
+        const dBox = dice(maskFromDelta(boxRes.delta), (q) => c.ref[q] === 1);
+        const volumes = new VolumeStore();
+        const volumeId = volumes.add(c.volume, null).volumeId;
+        const sessions = new SegmentSessions({ volumes, dataDir: null, segmenter: service });
+        const s = sessions.open(volumeId);
+        const first = await s.prompt({ target: { kind: 'new' }, modelId: m, plane: 'axial', points: [{ ijk: c.click, positive: true }] });
+        const seg = () => Uint8Array.from(s.state.labels, (v) => (v === first.label ? 1 : 0));
+        const ds = [dice(seg(), (q) => c.ref[q] === 1)];
+        let ms = 0;
+        for (let n = 0; n < corrections; n++) {
+          const k = readerCorrection(seg(), c.ref, dims);
+          if (!k) break;
+          const t = performance.now();
+          await s.prompt({ target: { kind: 'refine', label: first.label }, modelId: m, plane: 'axial', points: [{ ijk: k.ijk, positive: k.positive }] });
+          ms += performance.now() - t;
+          ds.push(dice(seg(), (q) => c.ref[q] === 1));
+        }
+        sessions.closeAll();
+        const worst = Math.min(0, ...ds.slice(1).map((d, n) => d - ds[n]!));
+        const key = `${c.group} ${m}`;
+        const e = (summary[key] ??= { box: [], final: [], worst: 0 });
+        e.box.push(dBox);
+        e.final.push(ds.at(-1)!);
+        e.worst = Math.min(e.worst, worst);
+        crows.push([c.name, m, fmt(dBox, 3), ds.map((d) => fmt(d, 3)).join(' → '), fmt(worst, 3), fmt(ms / Math.max(1, ds.length - 1))]);
+      }
+    }
+    console.log('');
+    const cw = crows[0]!.map((_, n) => Math.max(...crows.map((r) => r[n]!.length)));
+    for (const r of crows) console.log(r.map((v, n) => (n >= 2 ? v.padStart(cw[n]!) : v.padEnd(cw[n]!))).join('  '));
+    console.log(`\nmean Dice (box; click + ${corrections} corrections; worst single step):`);
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    for (const [k, v] of Object.entries(summary)) console.log(`  ${k.padEnd(28)} box ${fmt(mean(v.box), 3)}   final ${fmt(mean(v.final), 3)}   worst step ${fmt(v.worst, 3)}   over ${v.final.length} cases`);
+  }
   await client.close();
 }
 

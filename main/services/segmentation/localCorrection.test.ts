@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { diceBy } from '../../../common/segmentation/dice';
+import { readerCorrection } from '../../../common/segmentation/readerClick';
 import type { SliceMask } from '../../../common/segmentation/slicePlane';
 import type { Vec3, Volume } from '../../../common/volume';
 import { localCorrection, type CorrectionClick } from './localCorrection';
@@ -80,56 +81,6 @@ const subset = (a: Uint8Array, b: Uint8Array) => a.every((v, q) => !v || b[q]);
 
 const correct = (current: Uint8Array, click: CorrectionClick, earlier: CorrectionClick[]) => localCorrection({ volume: V, plane: 'axial', current, click, earlier, runSlice: model });
 
-/** The reader of the ULS23/interactive protocol: deepest voxel of the largest 3D error component. */
-function readerClick(mask: Uint8Array, truth: Uint8Array): CorrectionClick | null {
-  const err = mask.map((m, q) => (m !== truth[q] ? 1 : 0));
-  const seen = new Int32Array(err.length);
-  let best: number[] = [];
-  for (let q0 = 0; q0 < err.length; q0++) {
-    if (!err[q0] || seen[q0]) continue;
-    const comp = [q0];
-    seen[q0] = 1;
-    for (let n = 0; n < comp.length; n++) {
-      const q = comp[n] as number;
-      const i = q % N[0];
-      const j = Math.floor(q / N[0]) % N[1];
-      const k = Math.floor(q / (N[0] * N[1]));
-      for (const [a, b, c] of [[i - 1, j, k], [i + 1, j, k], [i, j - 1, k], [i, j + 1, k], [i, j, k - 1], [i, j, k + 1]] as const) {
-        if (a < 0 || b < 0 || c < 0 || a >= N[0] || b >= N[1] || c >= N[2]) continue;
-        const p = idx(a, b, c);
-        if (err[p] && !seen[p]) {
-          seen[p] = 1;
-          comp.push(p);
-        }
-      }
-    }
-    if (comp.length > best.length) best = comp;
-  }
-  if (best.length === 0) return null;
-  // Deepest: the component voxel farthest (in voxels) from any voxel outside the component.
-  const inComp = new Set(best);
-  let deepest = best[0] as number;
-  let depth = -1;
-  for (const q of best) {
-    const i = q % N[0];
-    const j = Math.floor(q / N[0]) % N[1];
-    const k = Math.floor(q / (N[0] * N[1]));
-    let d = 0;
-    while (d < 20) {
-      const r = d + 1;
-      const probes = [[i - r, j, k], [i + r, j, k], [i, j - r, k], [i, j + r, k], [i, j, k - r], [i, j, k + r]];
-      if (probes.some(([a, b, c]) => a! < 0 || b! < 0 || c! < 0 || a! >= N[0] || b! >= N[1] || c! >= N[2] || !inComp.has(idx(a!, b!, c!)))) break;
-      d++;
-    }
-    if (d > depth) {
-      depth = d;
-      deepest = q;
-    }
-  }
-  const ijk: Vec3 = [deepest % N[0], Math.floor(deepest / N[0]) % N[1], Math.floor(deepest / (N[0] * N[1]))];
-  return { ijk, positive: truth[deepest] === 1 };
-}
-
 describe('local corrections', () => {
   const truthA = maskOf(inA);
   const leak = maskOf((i, j, k) => inA(i, j, k) || inB(i, j, k));
@@ -173,7 +124,7 @@ describe('local corrections', () => {
     const clicks = [first];
     const dices = [dice(mask, truthA)];
     for (let n = 0; n < 5; n++) {
-      const c = readerClick(mask, truthA);
+      const c = readerCorrection(mask, truthA, N);
       if (!c) break;
       const r = await correct(mask, c, clicks);
       clicks.push(c);
