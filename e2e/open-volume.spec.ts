@@ -158,3 +158,34 @@ test('the Content-Security-Policy read from the loaded page is the strict one, a
   expect(r.fetchResult).toBe('blocked');
   expect(violations).toEqual(expect.arrayContaining(['script-src-elem', 'connect-src', 'img-src']));
 });
+
+test('Esc closes the file browser and the help overlay; the help scrolls when the window is short; icons are SVG; corner text is outlined', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 520 });
+  await page.goto(host.url);
+  await page.getByTestId('open-button').click();
+  await expect(page.getByTestId('file-browser')).toBeVisible();
+  // Icons are drawn, not emoji (which render as empty boxes without an emoji font).
+  await expect(page.locator('.fb-icon svg').first()).toBeVisible();
+  expect(await page.locator('.fb-icon').allTextContents()).toEqual(expect.arrayContaining(['']));
+  // Esc closes it although the focus is on the page, not inside the dialog.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('file-browser')).toHaveCount(0);
+
+  await page.getByTestId('open-button').click();
+  await page.getByTestId('fb-entry-data-open-volume').click();
+  await page.getByTestId('fb-entry-sphere-phantom.nii').click();
+  await expect(page.getByTestId('study-info')).toContainText('96 × 80 × 60');
+  const shadow = await page.getByTestId('axial-corner-tl').evaluate((el) => getComputedStyle(el).textShadow);
+  expect(shadow.split('px').length, `an outline of several shadows, got "${shadow}"`).toBeGreaterThan(8);
+
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('help-overlay')).toBeVisible();
+  const scroll = await page.locator('.help-columns').evaluate((el) => {
+    const before = el.scrollHeight > el.clientHeight;
+    el.scrollTop = 10_000;
+    return { overflows: before, scrolled: el.scrollTop > 0, overflowY: getComputedStyle(el).overflowY };
+  });
+  expect(scroll).toEqual({ overflows: true, scrolled: true, overflowY: 'auto' });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('help-overlay')).toHaveCount(0);
+});

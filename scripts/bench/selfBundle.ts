@@ -12,6 +12,6 @@ export async function selfBundle(entry: string, outName: string): Promise<number
   if (build.status !== 0) return 1;
   const esbuild = await import('esbuild');
   const out = path.join(root, 'dist/main', outName);
-  await esbuild.build({ entryPoints: [entry], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['onnxruntime-node', 'esbuild'], logLevel: 'error', define: { __VOXA_VERSION__: '"bench"' } });
+  await esbuild.build({ entryPoints: [entry], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['onnxruntime-node', 'esbuild', 'better-sqlite3'], logLevel: 'error', define: { __VOXA_VERSION__: '"bench"' } });
   return spawnSync(process.execPath, [out, ...process.argv.slice(2)], { stdio: 'inherit' }).status ?? 1;
 }

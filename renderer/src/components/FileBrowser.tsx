@@ -2,6 +2,8 @@
 import { useEffect, useState } from 'react';
 import type { FsEntry } from '../../../common/contract';
 import type { VoxaClient } from '../client/voxaClient';
+import { FileIcon } from './FileIcon';
+import { useEscape } from './useEscape';
 
 interface Props {
   client: VoxaClient;
@@ -29,13 +31,14 @@ export function FileBrowser({ client, title = 'Open image', onOpen, onClose }: P
       (e: unknown) => setError(e instanceof Error ? e.message : 'cannot list folder'),
     );
 
+  useEscape(true, onClose);
   useEffect(() => {
     void showRoots();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   return (
-    <div className="modal-backdrop" role="dialog" aria-label={title} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <div className="modal-backdrop" role="dialog" aria-label={title} data-testid="file-browser">
       <div className="modal file-browser">
         <header>
           <strong data-testid="fb-title">{title}</strong>
@@ -59,7 +62,9 @@ export function FileBrowser({ client, title = 'Open image', onOpen, onClose }: P
                 data-testid={`fb-entry-${e.name}`}
                 onClick={() => (e.kind === 'directory' ? void list(e.path) : onOpen(e.path))}
               >
-                <span className="fb-icon">{e.kind === 'directory' ? '📁' : e.looksLike === 'nifti' ? '🧠' : '📄'}</span>
+                <span className="fb-icon">
+                  <FileIcon kind={e.kind === 'directory' ? 'directory' : e.looksLike ? 'volume' : 'file'} />
+                </span>
                 <span className="fb-name">{e.name}</span>
                 {e.kind === 'file' && <span className="fb-size">{(e.sizeBytes / 1024 / 1024).toFixed(1)} MB</span>}
               </button>

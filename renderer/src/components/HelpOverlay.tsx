@@ -1,7 +1,9 @@
 /** Keyboard and mouse conventions (`?`), from the same table the key handler uses. */
 import { KEYBOARD_SHORTCUTS, MOUSE_CONVENTIONS } from '../state/viewerKeys';
+import { useEscape } from './useEscape';
 
 export function HelpOverlay({ onClose }: { onClose: () => void }) {
+  useEscape(true, onClose);
   return (
     <div className="modal-backdrop" role="dialog" aria-label="Keyboard and mouse" data-testid="help-overlay" onClick={onClose}>
       <div className="modal help" onClick={(e) => e.stopPropagation()}>

@@ -16,6 +16,7 @@ import { ORGANS, rowValues, shownCaliper, type LesionTableStore } from '../state
 import type { SegmentationStore } from '../state/segmentationStore';
 import type { ViewerStore } from '../state/viewerStore';
 import { RecistPlot } from './RecistPlot';
+import { useEscape } from './useEscape';
 
 interface Props {
   client: VoxaClient;
@@ -38,6 +39,7 @@ export function LesionTable({ client, store, segStore, lesions, exportDir }: Pro
   const date = useStore(lesions, (s) => s.date);
   const patientKey = useStore(lesions, (s) => s.patientKey);
   const [open, setOpen] = useState(false);
+  useEscape(open, () => setOpen(false));
   const [message, setMessage] = useState<string | null>(null);
   const [saved, setSaved] = useState<{ patientKey: string; response: ChannelResponse<'recist:response'> } | null>(null);
   const [reportPath, setReportPath] = useState<string | null>(null);
