@@ -189,3 +189,17 @@ test('Esc closes the file browser and the help overlay; the help scrolls when th
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('help-overlay')).toHaveCount(0);
 });
+
+test('the segmentation panel fits its column: no control runs past the window edge', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(host.url);
+  await page.getByTestId('open-button').click();
+  await page.getByTestId('fb-entry-data-open-volume').click();
+  await page.getByTestId('fb-entry-sphere-phantom.nii').click();
+  await expect(page.getByTestId('segment-editor')).toBeVisible();
+  const overflow = await page.getByTestId('segment-editor').evaluate((panel) => {
+    const right = Math.min(panel.getBoundingClientRect().right, document.documentElement.clientWidth);
+    return [...panel.querySelectorAll('select, input, button')].filter((el) => el.getBoundingClientRect().right > right + 1).map((el) => el.getAttribute('data-testid') ?? el.tagName);
+  });
+  expect(overflow).toEqual([]);
+});
