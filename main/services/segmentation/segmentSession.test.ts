@@ -230,4 +230,18 @@ describe('segmentation session', () => {
     expect(ijk.every((v, a) => v >= 0 && v < (torso.volume.geometry.dimensions[a] as number))).toBe(true);
     sessions.closeAll();
   });
+
+  it('a "new lesion" click inside an existing segment says so and makes no empty segment', async () => {
+    const { session, sessions } = openTorso(newDataDir());
+    const lesion = torso.lesions[0] as Lesion;
+    await session.prompt({ target: { kind: 'new', name: 'Lung nodule' }, modelId: 'classical', plane: 'axial', points: [{ lps: lesion.centreLps, positive: true }] });
+    const steps = session.history().items.length;
+    await expect(session.prompt({ target: { kind: 'new' }, modelId: 'classical', plane: 'axial', points: [{ lps: lesion.centreLps, positive: true }] })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/inside "Lung nodule".*Refine selected/),
+    });
+    expect(session.segments().map((s) => s.name)).toEqual(['Lung nodule']);
+    expect(session.history().items.length).toBe(steps);
+    sessions.closeAll();
+  });
 });

@@ -251,6 +251,20 @@ export class SegmentSession {
     if (!isNew && !before.some((s) => s.label === label)) throw new VoxaError('NOT_FOUND', `segment ${label} was deleted while the model ran`);
     const after = isNew ? [...before, this.newMeta(label, input.target.kind === 'new' ? input.target.name : undefined)] : before;
     const delta = editFromMask(this.target(), mask, { label, mode: isNew ? 'add' : 'replace' });
+    if (isNew && delta.changed === 0) {
+      // Nothing to add: say why instead of making an empty segment.
+      const at = positives[0];
+      const under = at ? this.state.labels[Math.round(at[0]) + this.dims[0] * (Math.round(at[1]) + this.dims[1] * Math.round(at[2]))] : 0;
+      const owner = under ? before.find((x) => x.label === under) : undefined;
+      throw new VoxaError(
+        'BAD_REQUEST',
+        owner
+          ? `the click lies inside "${owner.name}": select it and choose "Refine selected" to change it, or click outside it for a new lesion`
+          : mask.voxelCount > 0
+            ? 'everything the model found here already belongs to other segments (new lesions do not overwrite them)'
+            : 'the model found no lesion at this click; try the centre of the lesion, a box, or another model',
+      );
+    }
     const record: PromptRecord = { modelId: input.modelId, plane: input.plane, points, ...(box && !input.useMask ? { box } : {}) };
     const name = input.useMask ? STEP_NAMES.maskPrompt : input.box ? STEP_NAMES.box : added.some((p) => !p.positive) ? STEP_NAMES.clickNegative : STEP_NAMES.clickPositive;
     const change = this.step({ name, delta, ...(isNew ? { segments: { before, after } } : {}), prompts: { before: book, after: { ...book, [String(label)]: record } } });
