@@ -9,8 +9,15 @@ import { redactPath } from '../services/access/pathGrants';
 import { startHostServer } from './hostServer';
 import { ensureDemoStudy } from '../services/phantom/demoStudy';
 
+/**
+ * The port host mode prefers when none is given: a stable address keeps the browser's
+ * per-origin storage (the RECENT list, window settings) across restarts; a random port lost it.
+ */
+export const DEFAULT_HOST_PORT = 47300;
+
 interface HostArgs {
-  port: number;
+  /** null: DEFAULT_HOST_PORT, or any free port when it is taken. */
+  port: number | null;
   roots: string[];
   demo: boolean;
   dataDir: string;
@@ -23,7 +30,8 @@ Serves the Voxa workstation to a browser on this machine (127.0.0.1 only) and pr
 its per-launch token.
 
 Options:
-  --port N          port to listen on (default: any free port)
+  --port N          port to listen on (default: 47300, or any free port when it is taken;
+                    0: any free port)
   --root DIR        a folder the file browser may show and open (repeatable; default: the demo
                     folder and ../shared/data); nothing outside these is ever read
   --demo            prepare the bundled demo study and open it at start
@@ -33,7 +41,7 @@ Options:
 `;
 
 export function parseHostArgs(argv: string[], cwd: string): HostArgs {
-  const args: HostArgs = { port: 0, roots: [], demo: false, dataDir: path.join(cwd, '.voxa-data'), help: false };
+  const args: HostArgs = { port: null, roots: [], demo: false, dataDir: path.join(cwd, '.voxa-data'), help: false };
   for (let n = 0; n < argv.length; n++) {
     const a = argv[n];
     const next = () => {
@@ -48,7 +56,7 @@ export function parseHostArgs(argv: string[], cwd: string): HostArgs {
     else if (a === '--help' || a === '-h') args.help = true;
     else throw new Error(`unknown option ${a} (see --help)`);
   }
-  if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw new Error('--port must be 0..65535');
+  if (args.port !== null && (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)) throw new Error('--port must be 0..65535');
   return args;
 }
 
@@ -69,14 +77,16 @@ async function main() {
   for (const r of roots) if (existsSync(r)) ctx.grants.grant(r);
   if (demoPath) ctx.grants.grant(demoDir, 'Demo study');
   if (args.demo) process.stdout.write(`  demo study: ${demoPath}\n`);
-  const server = await startHostServer({
-    handlers: ctx.handlers,
-    rendererDir: path.join(appRoot, 'dist', 'renderer'),
-    port: args.port,
-    log: (line) => process.stderr.write(`[voxa host] ${line}\n`),
-    // A closed browser tab frees the volumes only it had open.
-    onDisconnect: (id) => void ctx.volumes.release(id),
-  });
+  const serve = (port: number) =>
+    startHostServer({
+      handlers: ctx.handlers,
+      rendererDir: path.join(appRoot, 'dist', 'renderer'),
+      port,
+      log: (line) => process.stderr.write(`[voxa host] ${line}\n`),
+      // A closed browser tab frees the volumes only it had open.
+      onDisconnect: (id) => void ctx.volumes.release(id),
+    });
+  const server = await listenPreferred(args.port, serve, (line) => process.stdout.write(line));
   process.stdout.write(`Voxa host mode — open ${server.url}\n`);
   // The roots the user configured (the demo study is said on its own line above, not as a "root").
   const shown = ctx.grants.roots().filter((r) => !demoPath || (r.path !== demoPath && r.label !== 'Demo study'));
@@ -84,6 +94,18 @@ async function main() {
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** Listens on `port`; without one, on DEFAULT_HOST_PORT, or any free port (one calm line) when that is taken. */
+export async function listenPreferred<T>(port: number | null, serve: (port: number) => Promise<T>, say: (line: string) => void): Promise<T> {
+  if (port !== null) return serve(port);
+  try {
+    return await serve(DEFAULT_HOST_PORT);
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'EADDRINUSE') throw e;
+    say(`  port ${DEFAULT_HOST_PORT} is in use; serving on another one (the browser keeps recent studies per address)\n`);
+    return serve(0);
+  }
 }
 
 if (require.main === module) {
