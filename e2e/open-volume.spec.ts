@@ -203,3 +203,21 @@ test('the segmentation panel fits its column: no control runs past the window ed
   });
   expect(overflow).toEqual([]);
 });
+
+test('the cursor readout follows the slice while scrolling with the wheel', async ({ page }) => {
+  await page.goto(host.url);
+  await page.getByTestId('open-button').click();
+  await page.getByTestId('fb-entry-data-open-volume').click();
+  await page.getByTestId('fb-entry-sphere-phantom.nii').click();
+  await expect(page.getByTestId('study-info')).toContainText('96 × 80 × 60');
+  await page.getByTestId('layout-1x1').click();
+  const box = await page.getByTestId('axial-viewport').boundingBox();
+  if (!box) throw new Error('no axial viewport');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const readout = page.getByTestId('cursor-readout');
+  await expect(readout).not.toBeEmpty();
+  const before = await readout.textContent();
+  for (let n = 0; n < 3; n++) await page.mouse.wheel(0, 120);
+  // Same pointer, three slices further: the readout's slice coordinate changed without a mouse move.
+  await expect(readout).not.toHaveText(before ?? '');
+});

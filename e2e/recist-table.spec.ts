@@ -123,6 +123,19 @@ test('Measure → long axes within one voxel of the phantom truth; caliper at th
   await expect(page.getByTestId('recist-response')).toBeVisible();
   await expect(page.getByTestId('spider-plot')).toBeVisible();
   await expect(page.getByTestId('sum-plot')).toBeVisible();
+  // The RECIST button covers no viewport annotation (it sat over the W/L corner).
+  const toggle = await page.getByTestId('recist-toggle').boundingBox();
+  for (const box of await Promise.all((await page.locator('.corner').all()).map((c) => c.boundingBox()))) {
+    if (!toggle || !box) continue;
+    const overlap = toggle.x < box.x + box.width && box.x < toggle.x + toggle.width && toggle.y < box.y + box.height && box.y < toggle.y + toggle.height;
+    expect(overlap, `RECIST button over a corner annotation at ${JSON.stringify(box)}`).toBe(false);
+  }
+  // The plot titles are legible on the dark panel (they were black on dark grey): light text, not the SVG default.
+  for (const id of ['spider-plot', 'sum-plot']) {
+    const fill = await page.getByTestId(id).locator('text.title').evaluate((el) => getComputedStyle(el).fill);
+    const [r, g, b] = (fill.match(/\d+/g) ?? ['0', '0', '0']).map(Number) as [number, number, number];
+    expect((0.2126 * r + 0.7152 * g + 0.0722 * b) / 255, `${id} title fill ${fill}`).toBeGreaterThan(0.6);
+  }
   await page.screenshot({ path: path.join(artifacts, 'e2e-recist-table.png') });
 
   // Export the report beside the study: the files land on disk and the baseline sum in report.json

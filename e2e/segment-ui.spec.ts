@@ -116,5 +116,17 @@ test('P + one click on a lesion → 3D mask (Dice ≥ 0.9); brush, Ctrl+Z / Ctrl
   await page.getByTestId('export-button').click();
   await expect(page.getByTestId('export-message')).toContainText('Saved 1 segment');
   expect(existsSync(out)).toBe(true);
+
+  // Save as… into the Exports folder the host always grants (<data-dir>/exports), with a name typed in the dialog.
+  await page.getByTestId('export-save-as').click();
+  await expect(page.getByTestId('fb-title')).toHaveText('Save segmentation as');
+  await page.getByTestId('fb-entry-Exports').click();
+  await expect(page.locator('.file-browser .path')).toHaveText(/exports$/);
+  await page.getByTestId('fb-save-name').fill('lesion-1.nii.gz');
+  await page.getByTestId('fb-save-here').click();
+  await expect(page.getByTestId('export-path')).toHaveValue(/exports[\\/]lesion-1\.nii\.gz$/);
+  await page.getByTestId('export-button').click();
+  await expect(page.getByTestId('export-message')).toContainText('lesion-1.nii.gz');
+  expect(existsSync(path.join(REPO_ROOT, 'e2e-artifacts', 'userdata-segment-ui', 'exports', 'lesion-1.nii.gz'))).toBe(true);
   expect(errors).toEqual([]);
 });

@@ -2,7 +2,7 @@
  * `npm run start:host [-- --port N] [--root DIR]... [--demo] [--data-dir DIR]`
  * Starts the services behind a loopback WebSocket and prints the URL with its token.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createServiceContext } from '../services/serviceContext';
 import { redactPath } from '../services/access/pathGrants';
@@ -35,8 +35,8 @@ Options:
   --root DIR        a folder the file browser may show and open (repeatable; default: the demo
                     folder and ../shared/data); nothing outside these is ever read
   --demo            prepare the bundled demo study and open it at start
-  --data-dir DIR    per-installation data: edit journal, study database, user model packs
-                    (default: ./.voxa-data)
+  --data-dir DIR    per-installation data: edit journal, study database, user model packs,
+                    and exports/ (always offered as a place to save) (default: ./.voxa-data)
   --help            this text
 `;
 
@@ -76,6 +76,10 @@ async function main() {
   const roots = args.roots.length > 0 ? args.roots : [demoDir, path.resolve(appRoot, '..', 'shared', 'data')];
   for (const r of roots) if (existsSync(r)) ctx.grants.grant(r);
   if (demoPath) ctx.grants.grant(demoDir, 'Demo study');
+  // A folder exports may always go to (beside the study is not always allowed or wanted): <data-dir>/exports.
+  const exportsDir = path.join(args.dataDir, 'exports');
+  mkdirSync(exportsDir, { recursive: true });
+  ctx.grants.grant(exportsDir, 'Exports');
   if (args.demo) process.stdout.write(`  demo study: ${demoPath}\n`);
   const serve = (port: number) =>
     startHostServer({

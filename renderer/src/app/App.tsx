@@ -43,13 +43,15 @@ interface Props {
 const DEFAULT_SEGMENT_MODEL = 'radsam-lite';
 
 /** The file browser's title for each thing it picks. */
-const BROWSE_TITLES = { image: 'Open image', labelmap: 'Open labelmap', mask: 'Import mask', import: 'Import into the study database' } as const;
+const BROWSE_TITLES = { image: 'Open image', labelmap: 'Open labelmap', mask: 'Import mask', import: 'Import into the study database', save: 'Save segmentation as' } as const;
 
 export function App({ client, store, segStore: segIn, studies: studiesIn }: Props) {
   const [segStore] = useState(() => segIn ?? createSegmentationStore());
   const [studies] = useState(() => studiesIn ?? createStudyListStore(browserStorage()));
   const [info, setInfo] = useState<ChannelResponse<'app:info'> | null>(null);
-  const [browsing, setBrowsing] = useState<'image' | 'labelmap' | 'mask' | 'import' | null>(null);
+  const [browsing, setBrowsing] = useState<'image' | 'labelmap' | 'mask' | 'import' | 'save' | null>(null);
+  // Save-as (host mode): the name offered and where the chosen path goes.
+  const [saving, setSaving] = useState<{ name: string; onPicked: (path: string) => void } | null>(null);
   const [tools] = useState(() => createEditToolStore());
   const editor = useMemo(() => new SegmentEditor(client, store, segStore, tools), [client, store, segStore, tools]);
   const toolHandler = useMemo(() => segmentToolHandler(editor), [editor]);
@@ -121,7 +123,10 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
   const open = (p: string) => {
     const mode = browsing;
     setBrowsing(null);
-    if (mode === 'labelmap') void openLabelmap(client, store, segStore, p);
+    if (mode === 'save') {
+      saving?.onPicked(p);
+      setSaving(null);
+    } else if (mode === 'labelmap') void openLabelmap(client, store, segStore, p);
     else if (mode === 'mask') void editor.importFrom(p);
     else if (mode === 'import') void importIntoDatabase(client, studies, p);
     else void openVolume(client, targets, p);
@@ -179,6 +184,14 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
               models={models}
               defaultExportDir={exportDir}
               sourceIsDicom={volume?.header.sourceFormat === 'dicom'}
+              onBrowseSave={
+                info?.nativeDialogs
+                  ? undefined
+                  : (name, onPicked) => {
+                      setSaving({ name, onPicked });
+                      setBrowsing('save');
+                    }
+              }
               onBrowseImport={() =>
                 info?.nativeDialogs
                   ? void client.invoke('dialog:open', { kind: 'niftiFile' }).then((r) => r.path && void editor.importFrom(r.path), () => undefined)
@@ -199,7 +212,7 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
       <RecistTools client={client} store={store} segStore={segStore} exportDir={exportDir} />
       <VqaPanel client={client} store={store} tools={tools} />
       <StatusBar store={store} />
-      {browsing && <FileBrowser client={client} title={BROWSE_TITLES[browsing]} onOpen={open} onClose={() => setBrowsing(null)} />}
+      {browsing && <FileBrowser client={client} title={BROWSE_TITLES[browsing]} {...(browsing === 'save' ? { saveName: saving?.name ?? '' } : {})} onOpen={open} onClose={() => setBrowsing(null)} />}
       {helpOpen && <HelpOverlay onClose={() => store.getState().setHelpOpen(false)} />}
     </div>
   );

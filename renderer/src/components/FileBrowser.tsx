@@ -9,11 +9,14 @@ interface Props {
   client: VoxaClient;
   /** What the pick is for, as the dialog's title (e.g. "Import into the study database"). */
   title?: string;
+  /** Save-as: pick a folder inside the roots and a file name (starting with this one); onOpen gets folder/name. */
+  saveName?: string;
   onOpen: (path: string) => void;
   onClose: () => void;
 }
 
-export function FileBrowser({ client, title = 'Open image', onOpen, onClose }: Props) {
+export function FileBrowser({ client, title = 'Open image', saveName, onOpen, onClose }: Props) {
+  const [name, setName] = useState(saveName ?? '');
   const [dir, setDir] = useState<{ path: string | null; parent: string | null; entries: FsEntry[] }>({ path: null, parent: null, entries: [] });
   const [error, setError] = useState<string | null>(null);
 
@@ -47,12 +50,25 @@ export function FileBrowser({ client, title = 'Open image', onOpen, onClose }: P
         </header>
         <div className="fb-actions">
           <button disabled={dir.path === null} onClick={() => (dir.parent ? void list(dir.parent) : void showRoots())}>↑ Up</button>
-          {dir.path !== null && (
+          {dir.path !== null && saveName === undefined && (
             <button data-testid="open-folder" onClick={() => dir.path && onOpen(dir.path)}>
               Open this folder as DICOM series
             </button>
           )}
         </div>
+        {saveName !== undefined && (
+          <div className="fb-actions">
+            <input value={name} onChange={(e) => setName(e.target.value)} aria-label="File name" data-testid="fb-save-name" />
+            <button
+              disabled={dir.path === null || !name.trim() || /[\\/]/.test(name)}
+              title={dir.path === null ? 'Choose a folder first' : ''}
+              onClick={() => dir.path && onOpen(`${dir.path}${dir.path.includes('\\') ? '\\' : '/'}${name.trim()}`)}
+              data-testid="fb-save-here"
+            >
+              Save here
+            </button>
+          </div>
+        )}
         {error && <div className="error">{error}</div>}
         <ul className="fb-list">
           {dir.entries.map((e) => (
@@ -60,7 +76,7 @@ export function FileBrowser({ client, title = 'Open image', onOpen, onClose }: P
               <button
                 className={`fb-entry fb-${e.kind}`}
                 data-testid={`fb-entry-${e.name}`}
-                onClick={() => (e.kind === 'directory' ? void list(e.path) : onOpen(e.path))}
+                onClick={() => (e.kind === 'directory' ? void list(e.path) : saveName !== undefined ? setName(e.name) : onOpen(e.path))}
               >
                 <span className="fb-icon">
                   <FileIcon kind={e.kind === 'directory' ? 'directory' : e.looksLike ? 'volume' : 'file'} />

@@ -29,6 +29,7 @@ export function SegmentEditorPanel({
   defaultExportDir,
   onBrowseImport,
   sourceIsDicom,
+  onBrowseSave,
 }: {
   editor: SegmentEditor;
   segStore: SegmentationStore;
@@ -39,6 +40,8 @@ export function SegmentEditorPanel({
   onBrowseImport: () => void;
   /** The open study is a DICOM series (DICOM SEG can reference it). */
   sourceIsDicom: boolean;
+  /** Host mode's save-as: a folder inside the roots (or the Exports folder) and a file name. */
+  onBrowseSave?: (suggestedName: string, onPicked: (path: string) => void) => void;
 }) {
   const t = useStore(editor.tools);
   const segments = useStore(segStore, (s) => s.segmentation?.segments ?? NO_SEGMENTS);
@@ -193,6 +196,13 @@ export function SegmentEditorPanel({
         </label>
       </div>
       <input className="export-path" value={path} onChange={(e) => setExportPath(e.target.value)} aria-label="Export to" data-testid="export-path" />
+      {onBrowseSave && (
+        <div className="tool-row">
+          <button onClick={() => onBrowseSave(path.split(/[\\/]/).pop() || `segmentation${format === 'nifti' ? '.nii.gz' : '.seg.dcm'}`, setExportPath)} data-testid="export-save-as">
+            Save as…
+          </button>
+        </div>
+      )}
       <div className="tool-row">
         <button disabled={!path} onClick={() => void editor.exportTo(path, format, deid).then((m) => m && setMessage(m))} data-testid="export-button">
           Export

@@ -199,7 +199,11 @@ export function MprViewport({
     const s = store.getState();
     s.setActiveView(view);
     if (e.ctrlKey) s.zoomBy(view, Math.exp(-e.deltaY * 0.002));
-    else s.scroll(view, e.deltaY > 0 ? 1 : e.deltaY < 0 ? -1 : 0);
+    else {
+      s.scroll(view, e.deltaY > 0 ? 1 : e.deltaY < 0 ? -1 : 0);
+      // The pointer now lies over another slice: the readout follows (it showed the previous slice's voxel).
+      readoutAt(e.clientX, e.clientY);
+    }
   };
 
   const labels = edgeLabels(PLANE_AXES[view]);
