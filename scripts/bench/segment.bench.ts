@@ -145,12 +145,14 @@ async function bench(): Promise<void> {
       const kBox = [...perSlice.entries()].sort((x, y) => y[1] - x[1])[0]![0];
       let i0 = Infinity, i1 = -1, j0 = Infinity, j1 = -1;
       for (let q = kBox * plane; q < (kBox + 1) * plane; q++) if (c.ref[q]) { const i = q % dims[0]; const j = Math.floor(q / dims[0]) % dims[1]; i0 = Math.min(i0, i); i1 = Math.max(i1, i); j0 = Math.min(j0, j); j1 = Math.max(j1, j); }
-      for (const m of ['classical', ...(modelId ? [modelId] : [])]) {
+      // The model twice: local corrections (the product) and, for comparison, re-running the whole prompt list.
+      const variants: [string, string, boolean][] = [['classical', 'classical', true], ...(modelId ? ([[modelId, modelId, true], [modelId, `${modelId} (re-run)`, false]] as [string, string, boolean][]) : [])];
+      for (const [m, label, local] of variants) {
         const boxRes = await service.segment(c.volume, { modelId: m, points: [], box: { a: { ijk: [i0, j0, kBox] }, b: { ijk: [i1, j1, kBox] } } });
         const dBox = dice(maskFromDelta(boxRes.delta), (q) => c.ref[q] === 1);
         const volumes = new VolumeStore();
         const volumeId = volumes.add(c.volume, null).volumeId;
-        const sessions = new SegmentSessions({ volumes, dataDir: null, segmenter: service });
+        const sessions = new SegmentSessions({ volumes, dataDir: null, segmenter: service, localCorrections: local });
         const s = sessions.open(volumeId);
         const first = await s.prompt({ target: { kind: 'new' }, modelId: m, plane: 'axial', points: [{ ijk: c.click, positive: true }] });
         const seg = () => Uint8Array.from(s.state.labels, (v) => (v === first.label ? 1 : 0));
@@ -166,12 +168,12 @@ async function bench(): Promise<void> {
         }
         sessions.closeAll();
         const worst = Math.min(0, ...ds.slice(1).map((d, n) => d - ds[n]!));
-        const key = `${c.group} ${m}`;
+        const key = `${c.group} ${label}`;
         const e = (summary[key] ??= { box: [], final: [], worst: 0 });
         e.box.push(dBox);
         e.final.push(ds.at(-1)!);
         e.worst = Math.min(e.worst, worst);
-        crows.push([c.name, m, fmt(dBox, 3), ds.map((d) => fmt(d, 3)).join(' → '), fmt(worst, 3), fmt(ms / Math.max(1, ds.length - 1))]);
+        crows.push([c.name, label, fmt(dBox, 3), ds.map((d) => fmt(d, 3)).join(' → '), fmt(worst, 3), fmt(ms / Math.max(1, ds.length - 1))]);
       }
     }
     console.log('');

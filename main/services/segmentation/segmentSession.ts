@@ -82,6 +82,8 @@ export class SegmentSession {
     readonly volume: Volume,
     readonly journal: EditJournal,
     private readonly segmenter: () => SegmentationService,
+    /** Corrections of a model's segment act locally (localCorrection.ts); false re-runs the whole prompt list (the older behaviour, kept for A/B benchmarks). */
+    private readonly localCorrections = true,
   ) {
     const sp = volume.geometry.spacingMm;
     this.voxelMl = (sp[0] * sp[1] * sp[2]) / 1000;
@@ -209,7 +211,7 @@ export class SegmentSession {
     } else if (!points.some((p) => p.positive) && !box) throw new VoxaError('BAD_REQUEST', 'a prompt needs a positive point or a box');
     // A click that corrects a model's segment acts where it is placed (localCorrection.ts).
     const addedClick = added[0];
-    if (!isNew && addedClick && added.length === 1 && !input.useMask && !input.box && input.modelId !== CLASSICAL_MODEL_ID && this.hasVoxels(label)) {
+    if (this.localCorrections && !isNew && addedClick && added.length === 1 && !input.useMask && !input.box && input.modelId !== CLASSICAL_MODEL_ID && this.hasVoxels(label)) {
       return this.correctLocally(label, input, addedClick, earlier, book, opts);
     }
     const run = (pts: PromptRecord['points']) =>

@@ -21,6 +21,8 @@ export interface SegmentSessionsOptions {
   /** The model runner (default: one per process, created on the first prompt). */
   segmenter?: SegmentationService;
   journal?: Pick<JournalOptions, 'flushDelayMs' | 'compactEveryEvents' | 'compactEveryBytes' | 'historyLimits'>;
+  /** Local corrections for model segments (default true; false only for A/B benchmarks). */
+  localCorrections?: boolean;
 }
 
 export class SegmentSessions {
@@ -74,7 +76,7 @@ export class SegmentSessions {
     }
     // Every session opened after a recovery says so, once, with what was kept and lost.
     if (this.recovery) journal.restore.warnings.unshift(this.recovery.message);
-    const session = new SegmentSession(volumeId, volume, journal, this.runner);
+    const session = new SegmentSession(volumeId, volume, journal, this.runner, this.opts.localCorrections ?? true);
     this.sessions.set(volumeId, session);
     return session;
   }
