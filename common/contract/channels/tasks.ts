@@ -86,7 +86,19 @@ export const measuredAnswerSchema = z.object({
   measuredFrom: z.enum(['request', 'labelmap', 'none']),
 });
 
-export const vqaAnswerSchema = z.discriminatedUnion('source', [modelAnswerSchema, measuredAnswerSchema]);
+/** Answered from the image's own header (modality, study date, spacing), never by a model. */
+export const headerAnswerSchema = z.object({
+  source: z.literal('header'),
+  question: z.string(),
+  modelId: z.null(),
+  field: z.enum(['modality', 'studyDate', 'sliceSpacing', 'pixelSpacing']),
+  /** Null when the header does not hold it (`message` says so). */
+  answer: z.string().nullable(),
+  values: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+  message: z.string().optional(),
+});
+
+export const vqaAnswerSchema = z.discriminatedUnion('source', [modelAnswerSchema, measuredAnswerSchema, headerAnswerSchema]);
 export type VqaAnswer = z.infer<typeof vqaAnswerSchema>;
 
 export const modelEntrySchema = z.object({

@@ -5,6 +5,7 @@ import { ModelRegistry } from '../../services/inference/registry';
 import { sharedInferenceClient } from '../../services/inference/worker/inferenceClient';
 import { loadVolume } from '../../services/io/volumeLoader';
 import { measurementsFromMask, responseFromTimepoints, type MeasurementSource } from '../../services/tasks/measuredAnswers';
+import { answerFromHeader, headerIntent } from '../../services/tasks/headerAnswers';
 import { TaskService, type MaskInput } from '../../services/tasks/taskService';
 import { parseFlags, UsageError, type CliCommand } from '../command';
 import { userDataDir } from './segment';
@@ -16,7 +17,7 @@ export const vqaCommand: CliCommand = {
   name: 'vqa',
   usage: [
     'vqa <image> --question "…" [--model <id>] [--slice k] [--lesion n --mask <labelmap>] [--options a,b,…] [--timepoints <file.json>] [--user-data <dir>] [--json]',
-    '    answers about the slice from a vqa pack; questions about size, volume, change or RECIST are answered from Voxa\'s measurements (of --mask, or --timepoints), marked "measured"',
+    '    answers about the slice from a vqa pack; questions about size, volume, change or RECIST are answered from Voxa\'s measurements (of --mask, or --timepoints), marked "measured"; modality, study date and spacing from the image header, marked "from the image header"',
   ],
   async run(args, io) {
     const t0 = performance.now();
@@ -52,6 +53,14 @@ export const vqaCommand: CliCommand = {
     const response = timepoints ? responseFromTimepoints(timepoints) : null;
     const measurements: MeasurementSource = { lesions: () => lesions, response: () => response };
     const volume = await loadVolume(path.resolve(input));
+    // Questions the image header answers (modality, date, spacing) are answered from it, as in the workstation.
+    const field = headerIntent(question);
+    if (field) {
+      const h = answerFromHeader(field, volume, question.trim());
+      if (has('json')) io.out(`${JSON.stringify({ question: question.trim(), ...h, timingsMs: { total: r(performance.now() - t0) } }, null, 2)}\n`);
+      else io.out(`${h.answer ?? 'not in the header'} (from the image header${h.message ? `; ${h.message}` : ''})\n`);
+      return 0;
+    }
     const service = new TaskService({ registry: new ModelRegistry({ userData: userDataDir(flags.get('user-data')?.[0]) }) });
     try {
       const a = await service.vqa(volume, modelId, question, { ...(slice !== undefined ? { slice } : {}), ...(lesion !== undefined ? { lesion } : {}), ...(mask ? { mask } : {}), ...(options ? { options } : {}), measurements });

@@ -25,6 +25,7 @@ import { jobProgress } from '../jobProgress';
 import { fitAndSaveProbe } from './fewShotService';
 import { FewShotTags } from './fewShotTags';
 import { measurementsFromMask, measuredIntent, type LesionRecord, type MeasurementSource } from './measuredAnswers';
+import { answerFromHeader, headerIntent } from './headerAnswers';
 import { TaskService, type ImageTarget, type MaskInput, type ModelAnswer, type RunInfo } from './taskService';
 
 export const DEFAULT_VQA_MODEL = 'voxa-vqa';
@@ -133,6 +134,12 @@ export function createTaskHandlers(deps: ServiceDeps, opts: TaskHandlerOptions =
       // The lesion a measured question is about: the scope's, else one named in the question ("How big is lesion 2?").
       const named = /\blesion\s*#?(\d{1,3})\b/i.exec(q)?.[1];
       const lesion = scope.kind === 'lesion' ? scope.label : named !== undefined ? Number(named) : undefined;
+      // What the header says is not asked of a model.
+      const field = headerIntent(q);
+      if (field) {
+        const h = answerFromHeader(field, volume, q);
+        return { source: 'header', question: q, modelId: null, field: h.field, answer: h.answer, values: h.values, ...(h.message ? { message: h.message } : {}) };
+      }
       if (measuredIntent(q)) {
         // Answered from measurements only: no model is resolved or run.
         let lesions: LesionRecord[] = [];

@@ -126,6 +126,17 @@ export function VqaPanel({ client, store, tools }: { client: VoxaClient; store: 
 }
 
 function AnswerView({ answer }: { answer: Answer }) {
+  if (answer.source === 'header') {
+    return (
+      <div className="vqa-answer" data-testid="vqa-answer" data-source="header" data-answer={answer.answer ?? ''}>
+        <span className="badge measured" data-testid="vqa-header-badge" title="From the image's own header, not from a model">
+          from the header
+        </span>{' '}
+        <strong data-testid="vqa-answer-text">{answer.answer ?? 'not in the header'}</strong>
+        {answer.message && <p className="vqa-note">{answer.message}</p>}
+      </div>
+    );
+  }
   if (answer.source === 'measured') {
     return (
       <div className="vqa-answer" data-testid="vqa-answer" data-source="measured" data-answer={answer.answer ?? ''}>
