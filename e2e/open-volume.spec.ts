@@ -213,9 +213,16 @@ test('the cursor readout follows the slice while scrolling with the wheel', asyn
   await page.getByTestId('layout-1x1').click();
   const box = await page.getByTestId('axial-viewport').boundingBox();
   if (!box) throw new Error('no axial viewport');
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   const readout = page.getByTestId('cursor-readout');
-  await expect(readout).not.toBeEmpty();
+  // Right after the layout switch the view may not be laid out yet: nudge the pointer until the readout appears.
+  let nudge = 0;
+  await expect
+    .poll(async () => {
+      nudge = 1 - nudge;
+      await page.mouse.move(box.x + box.width / 2 + nudge, box.y + box.height / 2);
+      return (await readout.textContent()) ?? '';
+    })
+    .not.toBe('');
   const before = await readout.textContent();
   for (let n = 0; n < 3; n++) await page.mouse.wheel(0, 120);
   // Same pointer, three slices further: the readout's slice coordinate changed without a mouse move.
