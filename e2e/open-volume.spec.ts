@@ -223,6 +223,9 @@ test('the cursor readout follows the slice while scrolling with the wheel', asyn
       return (await readout.textContent()) ?? '';
     })
     .not.toBe('');
+  // The RECIST button in the status bar leaves the readout readable.
+  const [r, t] = await Promise.all([readout.boundingBox(), page.getByTestId('recist-toggle').boundingBox()]);
+  if (r && t) expect(r.x + r.width, 'readout ends before the RECIST button').toBeLessThanOrEqual(t.x);
   const before = await readout.textContent();
   for (let n = 0; n < 3; n++) await page.mouse.wheel(0, 120);
   // Same pointer, three slices further: the readout's slice coordinate changed without a mouse move.
