@@ -73,29 +73,26 @@ export const modelAnswerSchema = z.object({
   timingsMs,
 });
 
-export const measuredAnswerSchema = z.object({
-  source: z.literal('measured'),
+/** An answer Voxa knows without a model: no model id; null when it has nothing to answer with (`message` says why or what to do). */
+const knownAnswer = z.object({
   question: z.string(),
   modelId: z.null(),
-  intent: z.enum(['size', 'volume', 'change', 'recist']),
-  /** Null when Voxa has nothing measured to answer with (`message` says what to do). */
   answer: z.string().nullable(),
   values: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
   message: z.string().optional(),
+});
+
+export const measuredAnswerSchema = knownAnswer.extend({
+  source: z.literal('measured'),
+  intent: z.enum(['size', 'volume', 'change', 'recist']),
   /** Where the numbers came from: the request's lesion table, or the labelmap measured now. */
   measuredFrom: z.enum(['request', 'labelmap', 'none']),
 });
 
 /** Answered from the image's own header (modality, study date, spacing), never by a model. */
-export const headerAnswerSchema = z.object({
+export const headerAnswerSchema = knownAnswer.extend({
   source: z.literal('header'),
-  question: z.string(),
-  modelId: z.null(),
   field: z.enum(['modality', 'studyDate', 'sliceSpacing', 'pixelSpacing']),
-  /** Null when the header does not hold it (`message` says so). */
-  answer: z.string().nullable(),
-  values: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
-  message: z.string().optional(),
 });
 
 export const vqaAnswerSchema = z.discriminatedUnion('source', [modelAnswerSchema, measuredAnswerSchema, headerAnswerSchema]);

@@ -46,9 +46,8 @@ export async function checkExportFiles(dir: string, names: string[], options: Ex
 
 /** The real path an export of one file may write to. */
 export async function exportTarget(grants: PathGrants, target: string, options: ExportTargetOptions): Promise<string> {
-  const name = path.basename(target);
-  if (!name || name === '.' || name === '..') throw new VoxaError('BAD_REQUEST', 'give a file name to export to');
+  // checkExportFiles refuses an empty, "." or ".." name.
   const dir = await grants.folder(path.dirname(target));
-  const [file] = await checkExportFiles(dir, [name], options);
+  const [file] = await checkExportFiles(dir, [path.basename(target)], options);
   return file as string;
 }

@@ -31,7 +31,8 @@ export interface FileAccess {
 
 const missing = (p: string) => new VoxaError('NOT_FOUND', `no such file or folder: ${path.basename(p)}`);
 
-async function resolveKind(p: string, want: 'file' | 'folder', allows: (real: string) => boolean, onRefused?: (real: string) => void): Promise<string> {
+/** The real path of `p` when it exists and is allowed; missing and refused are the same NOT_FOUND. */
+async function resolveAllowed(p: string, allows: (real: string) => boolean, onRefused?: (real: string) => void): Promise<string> {
   let real: string;
   try {
     real = await realpath(path.resolve(p));
@@ -42,6 +43,11 @@ async function resolveKind(p: string, want: 'file' | 'folder', allows: (real: st
     onRefused?.(real);
     throw missing(p);
   }
+  return real;
+}
+
+async function resolveKind(p: string, want: 'file' | 'folder', allows: (real: string) => boolean, onRefused?: (real: string) => void): Promise<string> {
+  const real = await resolveAllowed(p, allows, onRefused);
   const info = await stat(real).catch(() => null);
   if (!info) throw missing(p);
   if (want === 'folder' ? !info.isDirectory() : !info.isFile()) {
@@ -106,18 +112,8 @@ export class PathGrants implements FileAccess {
    * The real path of `p` (file or folder) if it lies within a grant. Missing and
    * not allowed are the same NOT_FOUND to the caller.
    */
-  async check(p: string): Promise<string> {
-    let real: string;
-    try {
-      real = await realpath(path.resolve(p));
-    } catch {
-      throw missing(p);
-    }
-    if (!this.allows(real)) {
-      this.onRefused?.(real);
-      throw missing(p);
-    }
-    return real;
+  check(p: string): Promise<string> {
+    return resolveAllowed(p, (r) => this.allows(r), this.onRefused ?? undefined);
   }
 
   file(p: string): Promise<string> {

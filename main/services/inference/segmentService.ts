@@ -17,7 +17,7 @@ import type { StopReason } from '../../../common/segmentation/propagation';
 import type { PlaneName, SliceMask } from '../../../common/segmentation/slicePlane';
 import type { Vec3, Volume } from '../../../common/volume';
 import { classicalSegment } from './classical';
-import { runPrompt2d, type Prompt2dProgress, type SliceStep } from './prompt2d';
+import { runPrompt2d, type Prompt2dProgress, type Prompt2dResult, type SliceStep } from './prompt2d';
 import { CLASSICAL_MODEL_ID, ModelRegistry } from './registry';
 import { EmbeddingCache, SamEngine } from './sam/samEngine';
 import { runSam2d } from './sam/samPropagate';
@@ -166,34 +166,26 @@ export class SegmentationService {
     const pack = await this.registry.resolve(req.modelId);
     if (pack.manifest.task !== 'segment.prompt2d') throw new VoxaError('UNSUPPORTED', `model ${req.modelId} is a ${pack.manifest.task} model; segment needs segment.prompt2d`);
     const input = { plane, points, box, ...(req.mask ? { mask: req.mask } : {}) };
+    const runOpts = { signal, onProgress, label: req.label, ...(req.maxSlices ? { maxSlices: req.maxSlices } : {}) };
+    // The same propagation over either layout: a SAM encoder + decoder pack on whole slices, or a crop-layout pack.
+    let session: { provider: string; warm: boolean };
+    let r: Prompt2dResult;
+    let loadMs: number;
     if (isSamLayout(pack.manifest)) {
-      const { engine, provider, warm } = await this.samEngine(req.modelId);
-      const loadMs = performance.now() - t0;
-      const r = await runSam2d(volume, engine.config, input, engine, { signal, onProgress, label: req.label, ...(req.maxSlices ? { maxSlices: req.maxSlices } : {}) });
-      return finish({
-        modelId: req.modelId,
-        delta: r.delta,
-        provider,
-        warm,
-        timings: { loadMs, ...r.timings },
-        perSliceModelMs: r.steps.length ? r.timings.modelMs / r.steps.length : 0,
-        steps: r.steps,
-        stops: r.stops,
-      });
+      const { engine, ...loaded } = await this.samEngine(req.modelId);
+      session = loaded;
+      loadMs = performance.now() - t0;
+      r = await runSam2d(volume, engine.config, input, engine, runOpts);
+    } else {
+      const loaded = await this.client.load(pack.dir, pack.onnxFiles.map((f) => f.path));
+      session = { provider: loaded.provider, warm: loaded.cached };
+      loadMs = performance.now() - t0;
+      r = await runPrompt2d(volume, prompt2dConfig(pack.manifest), input, (feeds, sig) => this.client.run(pack.dir, feeds, sig), runOpts);
     }
-    const loaded = await this.client.load(pack.dir, pack.onnxFiles.map((f) => f.path));
-    const loadMs = performance.now() - t0;
-    const r = await runPrompt2d(volume, prompt2dConfig(pack.manifest), input, (feeds, s) => this.client.run(pack.dir, feeds, s), {
-      signal,
-      onProgress,
-      label: req.label,
-      ...(req.maxSlices ? { maxSlices: req.maxSlices } : {}),
-    });
     return finish({
       modelId: req.modelId,
       delta: r.delta,
-      provider: loaded.provider,
-      warm: loaded.cached,
+      ...session,
       timings: { loadMs, ...r.timings },
       perSliceModelMs: r.steps.length ? r.timings.modelMs / r.steps.length : 0,
       steps: r.steps,

@@ -10,7 +10,6 @@
  * The direction vectors are converted to LPS by negating their first two
  * components when the space is RAS (first only for LAS).
  */
-import { stat } from 'node:fs/promises';
 import { readWholeFile } from './fileRange';
 import { OPEN_ACCESS, type FileAccess } from '../access/pathGrants';
 import path from 'node:path';
@@ -392,10 +391,13 @@ export async function readNrrdFile(file: string, limits: IoLimits = DEFAULT_IO_L
       if (e instanceof VoxaError && e.code === 'UNSUPPORTED') throw new VoxaError('UNSUPPORTED', `${name}: its data file ${e.message}`);
       throw new VoxaError('NOT_FOUND', `${name}: its data file ${path.basename(f)} is missing`);
     }
-    const info = await stat(full);
-    size += info.size;
-    if (size > limits.maxVoxelBytes + MAX_HEADER_BYTES) throw new VoxaError('TOO_LARGE', `${name}: data files exceed the ${formatBytes(limits.maxVoxelBytes)} limit`);
-    parts.push(await readWholeFile(full, limits.maxVoxelBytes + MAX_HEADER_BYTES));
+    // readWholeFile checks this file's size against what is left of the limit before reading it.
+    const part = await readWholeFile(full, limits.maxVoxelBytes + MAX_HEADER_BYTES - size).catch((e: unknown) => {
+      if (e instanceof VoxaError && e.code === 'TOO_LARGE') throw new VoxaError('TOO_LARGE', `${name}: data files exceed the ${formatBytes(limits.maxVoxelBytes)} limit`);
+      throw e;
+    });
+    size += part.length;
+    parts.push(part);
   }
   return readNrrd(bytes, name, { limits, detachedData: parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts) });
 }

@@ -31,23 +31,21 @@ export interface JournalRecovery {
   message: string;
 }
 
-/** Does the database open, answer SQL and pass `quick_check`? */
-function healthy(file: string): boolean {
+/** The journal opened and checked (answers SQL, passes `quick_check`, has its schema); null when it is damaged. */
+function openIfHealthy(file: string): Db | null {
   let db: Db | null = null;
   try {
-    db = new Database(file, { fileMustExist: true });
-    const r = db.pragma('quick_check', { simple: true });
-    if (r !== 'ok') return false;
+    db = openJournalDatabase(file);
+    if (db.pragma('quick_check', { simple: true }) !== 'ok') throw new Error('quick_check failed');
     ensureJournalSchema(db);
-    return true;
+    return db;
   } catch {
-    return false;
-  } finally {
     try {
       db?.close();
     } catch {
       // a handle on a damaged file may fail to close; it is dropped either way
     }
+    return null;
   }
 }
 
@@ -134,10 +132,9 @@ function salvage(damaged: string, into: Db): Omit<JournalRecovery, 'movedTo' | '
  * what reads into a fresh one, and says what happened.
  */
 export function openJournalRecovering(file: string): { db: Db; recovery: JournalRecovery | null } {
-  if (!existsSync(file) || healthy(file)) {
-    const db = openJournalDatabase(file);
-    return { db, recovery: null };
-  }
+  if (!existsSync(file)) return { db: openJournalDatabase(file), recovery: null };
+  const sound = openIfHealthy(file);
+  if (sound) return { db: sound, recovery: null };
   const movedTo = `${file}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   renameSync(file, movedTo);
   for (const ext of ['-wal', '-shm']) if (existsSync(file + ext)) renameSync(file + ext, movedTo + ext);

@@ -24,9 +24,9 @@ import { editFromMask } from '../../../common/editing/maskEdit';
 import { smoothSegment } from '../../../common/editing/smooth';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import { applyNegativeClicks } from '../../../common/segmentation/negativeClicks';
-import { deltaFromBoxMask, maskBounds, maskFromDelta } from '../../../common/segmentation/labelmapDelta';
+import { deltaFromMask, forEachDeltaVoxel, maskBounds } from '../../../common/segmentation/labelmapDelta';
 import { unionDeltas } from '../../../common/segmentation/unionDeltas';
-import { planeSize, planeToIjk, slicePlaneFor, type PlaneName, type SliceMask } from '../../../common/segmentation/slicePlane';
+import { ijkToPlane, planeSize, planeToIjk, slicePlaneFor, type PlaneName, type SliceMask } from '../../../common/segmentation/slicePlane';
 import type { Vec3, Volume } from '../../../common/volume';
 import { CLASSICAL_MODEL_ID } from '../inference/registry';
 import type { SegmentationService } from '../inference/segmentService';
@@ -309,25 +309,19 @@ export class SegmentSession {
         );
         provider = res.provider;
         opts.onProgress?.({ steps: ++steps, slice, direction: 0 });
-        const full = maskFromDelta(res.delta);
+        // The delta's voxels (one slice) straight into the slice mask: no full-volume mask per step.
         const { width, height } = planeSize(g, plane);
         const bits = new Uint8Array(width * height);
         const [ni, nj] = this.dims;
-        for (let v = 0; v < height; v++)
-          for (let u = 0; u < width; u++) {
-            const ijk = planeToIjk(plane, u, v, slice);
-            if (full[ijk[0] + ni * (ijk[1] + nj * ijk[2])]) bits[u + width * v] = 1;
-          }
+        forEachDeltaVoxel(res.delta, (q) => {
+          const [u, v] = ijkToPlane(plane, [q % ni, Math.floor(q / ni) % nj, Math.floor(q / (ni * nj))]);
+          bits[u + width * v] = 1;
+        });
         return { width, height, bits };
       },
     });
     if (!this.segments().some((s) => s.label === label)) throw new VoxaError('NOT_FOUND', `segment ${label} was deleted while the model ran`);
-    const box = labelBox(r.mask, this.dims, 1);
-    const mask =
-      box.max[0] < box.min[0]
-        ? deltaFromBoxMask(new Uint8Array(0), [0, 0, 0], [-1, -1, -1], this.dims, label)
-        : deltaFromBoxMask(Uint8Array.from(readBox(r.mask, this.dims, box)), box.min, box.max, this.dims, label);
-    const delta = editFromMask(this.target(), mask, { label, mode: 'replace' });
+    const delta = editFromMask(this.target(), deltaFromMask(r.mask, this.dims, label), { label, mode: 'replace' });
     const record: PromptRecord = { modelId: input.modelId, plane: input.plane, points: [...(earlier?.points ?? []), click], ...(earlier?.box ? { box: earlier.box } : {}) };
     const change = this.step({ name: click.positive ? STEP_NAMES.clickPositive : STEP_NAMES.clickNegative, delta, prompts: { before: book, after: { ...book, [String(label)]: record } } });
     return { ...change, label, provider, totalMs: performance.now() - t0 };

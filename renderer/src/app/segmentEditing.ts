@@ -16,6 +16,7 @@ import type { EditToolStore } from '../state/editToolStore';
 import type { Segment, SegmentationStore } from '../state/segmentationStore';
 import type { ViewerStore } from '../state/viewerStore';
 import { PLANE_AXES, type MprView } from '../viewport/mprGeometry';
+import { exportAsking } from './exportAsking';
 
 /** The grid axis most parallel to a view's slice normal (the axis a 2D brush or fill works across). */
 export function normalGridAxis(g: Pick<VolumeGeometry, 'direction'>, view: MprView): 0 | 1 | 2 {
@@ -221,11 +222,7 @@ export class SegmentEditor {
     if (!volumeId) return null;
     this.tools.getState().setError(null);
     try {
-      const r = await this.client.invoke('segment:export', { volumeId, path, format, deidentify }).catch(async (e: unknown) => {
-        // The file exists: replace it only when the user says so.
-        if ((e as { code?: string }).code !== 'EXISTS' || !window.confirm(`${(e as Error).message}?`)) throw e;
-        return this.client.invoke('segment:export', { volumeId, path, format, deidentify, overwrite: true });
-      });
+      const r = await exportAsking((overwrite) => this.client.invoke('segment:export', { volumeId, path, format, deidentify, overwrite }));
       return `Saved ${r.segments} segment${r.segments === 1 ? '' : 's'} to ${r.path} (${Math.round(r.bytes / 1024)} KB)`;
     } catch (e) {
       this.fail(e, 'Export');

@@ -17,6 +17,7 @@ import type { SegmentationStore } from '../state/segmentationStore';
 import type { ViewerStore } from '../state/viewerStore';
 import { RecistPlot } from './RecistPlot';
 import { useEscape } from './useEscape';
+import { exportAsking } from '../app/exportAsking';
 
 interface Props {
   client: VoxaClient;
@@ -82,12 +83,7 @@ export function LesionTable({ client, store, segStore, lesions, exportDir }: Pro
   const exportReport = async () => {
     if (!patientKey || !reportDir) return;
     try {
-      const request = { patientKey, dir: reportDir, pdf: true, title: `RECIST 1.1 — ${patientKey}` };
-      const r = await client.invoke('recist:export', request).catch((e: unknown) => {
-        // A report is already there: replace it only when the user says so.
-        if ((e as { code?: string }).code !== 'EXISTS' || !window.confirm(`${(e as Error).message}?`)) throw e;
-        return client.invoke('recist:export', { ...request, overwrite: true });
-      });
+      const r = await exportAsking((overwrite) => client.invoke('recist:export', { patientKey, dir: reportDir, pdf: true, title: `RECIST 1.1 — ${patientKey}`, overwrite }));
       setMessage(`Report: ${r.files.length} files in ${reportDir} (${r.files.map((f) => f.split(/[\\/]/).pop()).join(', ')}).`);
     } catch (e) {
       setMessage(e instanceof Error ? e.message : String(e));
