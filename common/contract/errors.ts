@@ -11,7 +11,8 @@ export const ERROR_CODES = [
   'TOO_LARGE', // refused before allocation
   'EXISTS', // a write would replace an existing file; ask, then repeat with overwrite
   'CANCELLED',
-  'TIMEOUT', // a file read (e.g. on a network share) did not finish in time
+  'TIMEOUT', // a file read (e.g. on a network share) or a PACS did not answer in time
+  'PEER', // a PACS refused or failed: the message names the node, the operation and what it answered
   'INTERNAL', // a bug: the message says what failed, without patient data
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -10,6 +10,7 @@
 import type { z } from 'zod';
 import type { VoxaErrorShape } from './errors';
 import { coreChannels, coreEvents } from './channels/core';
+import { pacsChannels, pacsEvents } from './channels/pacs';
 import { recistChannels, recistEvents } from './channels/recist';
 import { segmentChannels, segmentEvents } from './channels/segment';
 import { studyChannels, studyEvents } from './channels/study';
@@ -25,6 +26,7 @@ export const contract = {
   ...segmentChannels,
   ...recistChannels,
   ...tasksChannels,
+  ...pacsChannels,
 } as const;
 
 export const events = {
@@ -33,6 +35,7 @@ export const events = {
   ...segmentEvents,
   ...recistEvents,
   ...tasksEvents,
+  ...pacsEvents,
 } as const;
 
 export type Contract = typeof contract;

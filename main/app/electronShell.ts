@@ -12,6 +12,7 @@ import { Router, type CallSender } from '../ipc/router';
 import { contentSecurityPolicy } from '../security/csp';
 import { ensureDemoStudy } from '../services/phantom/demoStudy';
 import { createServiceContext, type ServiceContext } from '../services/serviceContext';
+import { electronSecretStore, type SafeStorageLike } from './keychainSecrets';
 
 export interface WindowLike {
   loadFile(file: string): Promise<void>;
@@ -31,6 +32,8 @@ export interface ElectronModules {
   dialog: Pick<E.Dialog, 'showOpenDialog'>;
   Menu: { buildFromTemplate(template: E.MenuItemConstructorOptions[]): E.Menu; setApplicationMenu(menu: E.Menu | null): void };
   session: { defaultSession: Pick<E.Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> & { webRequest: Pick<E.WebRequest, 'onHeadersReceived'> } };
+  /** PACS credentials are encrypted with the OS keychain when it is available. */
+  safeStorage?: SafeStorageLike;
 }
 
 export interface ShellPaths {
@@ -112,7 +115,13 @@ export function startShell(electron: ElectronModules, paths: ShellPaths, options
     if (!chosen) return null;
     return services.grants.grant(chosen);
   };
-  const services = createServiceContext({ mode: 'electron', demoPath: null, nativeDialogs: true, openDialog, dataDir: app.getPath('userData') });
+  const userData = app.getPath('userData');
+  const services = createServiceContext({ mode: 'electron', demoPath: null, nativeDialogs: true, openDialog, dataDir: userData, secrets: electronSecretStore(electron.safeStorage, userData) });
+  // The DICOM listener runs only when <userData>/pacs/listener.json enables it.
+  void services.pacs
+    .savedListenerConfig()
+    .then((config) => (config ? services.pacs.startListener(config) : null))
+    .catch((e: unknown) => console.error('[voxa] DICOM listener not started:', e instanceof Error ? e.message : e));
   const router = new Router(services.handlers, {
     isTrustedSender: (s: CallSender) => s.kind === 'internal' || (s.kind === 'electron' && isTrustedFrame(s.frameUrl, paths.rendererHtml)),
     onInternalError: (channel, e) => console.error(`[voxa] internal error on ${channel}:`, e instanceof Error ? e.message : e),

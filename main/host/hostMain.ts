@@ -8,6 +8,7 @@ import { createServiceContext } from '../services/serviceContext';
 import { redactPath } from '../services/access/pathGrants';
 import { startHostServer } from './hostServer';
 import { ensureDemoStudy } from '../services/phantom/demoStudy';
+import { listenerConfig } from '../services/pacs/pacsService';
 
 /**
  * The port host mode prefers when none is given: a stable address keeps the browser's
@@ -22,6 +23,10 @@ interface HostArgs {
   demo: boolean;
   dataDir: string;
   help: boolean;
+  /** --dicom-listen [HOST:]PORT: start the DICOM listener (off unless asked for here or in <data-dir>/pacs/listener.json). */
+  dicomListen: string | null;
+  dicomAet: string | null;
+  dicomAllow: string[];
 }
 
 export const HOST_USAGE = `Usage: npm run start:host -- [options]
@@ -37,11 +42,18 @@ Options:
   --demo            prepare the bundled demo study and open it at start
   --data-dir DIR    per-installation data: edit journal, study database, user model packs,
                     and exports/ (always offered as a place to save) (default: ./.voxa-data)
+  --dicom-listen [HOST:]PORT
+                    start the DICOM listener (C-STORE SCP, the C-MOVE destination) on HOST
+                    (default 127.0.0.1; 0.0.0.0 only if every interface is meant) and PORT;
+                    off unless given here or enabled in <data-dir>/pacs/listener.json
+  --dicom-aet AET   the listener's AE title (default VOXA)
+  --dicom-allow AET[,AET]
+                    calling AE titles it accepts besides the configured DIMSE nodes'
   --help            this text
 `;
 
 export function parseHostArgs(argv: string[], cwd: string): HostArgs {
-  const args: HostArgs = { port: null, roots: [], demo: false, dataDir: path.join(cwd, '.voxa-data'), help: false };
+  const args: HostArgs = { port: null, roots: [], demo: false, dataDir: path.join(cwd, '.voxa-data'), help: false, dicomListen: null, dicomAet: null, dicomAllow: [] };
   for (let n = 0; n < argv.length; n++) {
     const a = argv[n];
     const next = () => {
@@ -53,6 +65,9 @@ export function parseHostArgs(argv: string[], cwd: string): HostArgs {
     else if (a === '--root') args.roots.push(path.resolve(cwd, next()));
     else if (a === '--demo') args.demo = true;
     else if (a === '--data-dir') args.dataDir = path.resolve(cwd, next());
+    else if (a === '--dicom-listen') args.dicomListen = next();
+    else if (a === '--dicom-aet') args.dicomAet = next();
+    else if (a === '--dicom-allow') args.dicomAllow.push(...next().split(',').filter(Boolean));
     else if (a === '--help' || a === '-h') args.help = true;
     else throw new Error(`unknown option ${a} (see --help)`);
   }
@@ -95,7 +110,13 @@ async function main() {
   // The roots the user configured (the demo study is said on its own line above, not as a "root").
   const shown = ctx.grants.roots().filter((r) => !demoPath || (r.path !== demoPath && r.label !== 'Demo study'));
   process.stdout.write(`  file browser roots: ${shown.map((r) => r.path).join(', ') || '(none)'}\n`);
-  const stop = () => void server.close().then(() => process.exit(0));
+  const listen = args.dicomListen !== null ? listenerConfig(args.dicomListen, args.dicomAet, args.dicomAllow) : await ctx.pacs.savedListenerConfig();
+  if (listen) {
+    const l = await ctx.pacs.startListener(listen);
+    const st = l.status();
+    process.stdout.write(`  DICOM listener: ${st.aet}@${st.host}:${st.port}, accepting ${st.allowedCallers.join(', ') || 'no calling AE title yet (add a DIMSE node or --dicom-allow)'}\n`);
+  }
+  const stop = () => void Promise.all([server.close(), ctx.pacs.stopListener()]).then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

@@ -9,7 +9,7 @@ import type { coreChannels } from '../../common/contract/channels/core';
 import { createRecistHandlers } from './recist/recistHandlers';
 import { createSegmentHandlers } from './segmentation/segmentHandlers';
 import { SegmentSessions } from './segmentation/segmentSessions';
-import { createStudyHandlers } from './db/studyHandlers';
+import { createStudyHandlers, lazyStudyDatabase } from './db/studyHandlers';
 import { createTaskHandlers } from './tasks/taskHandlers';
 import type { PathGrants } from './access/pathGrants';
 import { listFolder, listRoots } from './fileBrowser';
@@ -20,6 +20,10 @@ import type { VolumeStore } from './volumeStore';
 import type { Volume } from '../../common/volume';
 import { ModelRegistry } from './inference/registry';
 import { SegmentationService } from './inference/segmentService';
+import { createPacsHandlers } from './pacs/pacsHandlers';
+import { PacsService } from './pacs/pacsService';
+import type { SecretStore } from './pacs/nodeStore';
+import type { StudyDatabase } from './db/studyDatabase';
 
 export interface ShellAdapter {
   info: () => ChannelResponse<'app:info'>;
@@ -36,6 +40,22 @@ export interface ServiceDeps {
   dataDir?: string | null;
   /** The process's one model registry (built-in packs and `<dataDir>/models`); created from dataDir when absent. */
   registry?: ModelRegistry;
+  /** The study database (opened on first use); created from dataDir when absent. */
+  database?: () => StudyDatabase;
+  /** The PACS service (nodes, retrieve, listener); created from dataDir when absent. */
+  pacs?: PacsService;
+}
+
+/** The PACS service of a process: retrieved and received series are indexed in its study database. */
+export function pacsServiceFor(input: { dataDir?: string | null; grants: PathGrants; database: () => StudyDatabase; secrets?: SecretStore }): PacsService {
+  return new PacsService({
+    dataDir: input.dataDir ?? null,
+    ...(input.secrets ? { secrets: input.secrets } : {}),
+    index: async (folder) => {
+      const r = await input.database().importPath(folder, { access: input.grants });
+      return r.filesSeen > r.skipped.length ? 1 : 0;
+    },
+  });
 }
 
 /** Every channel's handler: the core ones here, each domain's in its own file. */
@@ -43,13 +63,17 @@ export function createHandlers(input: ServiceDeps): Handlers {
   // One model registry for every channel: packs the user imported into <dataDir>/models reach segmentation and tasks alike.
   const deps = { ...input, registry: input.registry ?? new ModelRegistry({ userData: input.dataDir ?? null }) };
   // One set of segmentation sessions: the segment channels edit the labelmaps, the task channels measure and crop lesions from them.
+  const database = deps.database ?? lazyStudyDatabase(deps.dataDir);
+  // Retrieved series are indexed in the same study database the study panel lists.
+  const pacs = deps.pacs ?? pacsServiceFor({ ...deps, database });
   const segments = new SegmentSessions({ volumes: deps.volumes, dataDir: deps.dataDir ?? null, segmenter: new SegmentationService({ registry: deps.registry }) });
   return {
     ...createCoreHandlers(deps),
-    ...createStudyHandlers(deps),
+    ...createStudyHandlers(deps, database),
     ...createSegmentHandlers(deps, segments),
     ...createRecistHandlers(deps),
     ...createTaskHandlers(deps, { labelmap: (volumeId) => segments.open(volumeId).state.labels }),
+    ...createPacsHandlers(deps, pacs),
   };
 }
 

@@ -1,6 +1,10 @@
 /** Wires the services together once per process (Electron or host). */
 import { PathGrants } from './access/pathGrants';
-import { createHandlers, type ShellAdapter } from './handlers';
+import { mkdirSync } from 'node:fs';
+import { createHandlers, pacsServiceFor, type ShellAdapter } from './handlers';
+import { lazyStudyDatabase } from './db/studyHandlers';
+import type { SecretStore } from './pacs/nodeStore';
+import type { PacsService } from './pacs/pacsService';
 import { VolumeStore } from './volumeStore';
 import type { Handlers } from '../ipc/router';
 import { VERSION } from '../version';
@@ -9,6 +13,8 @@ export interface ServiceContext {
   grants: PathGrants;
   volumes: VolumeStore;
   handlers: Handlers;
+  /** PACS nodes, retrieve and the optional DICOM listener (started by the shell when configured). */
+  pacs: PacsService;
   /** Sets the study the renderer opens at start (demo mode); the path is granted. */
   setDemoPath: (path: string | null) => void;
 }
@@ -21,6 +27,8 @@ export function createServiceContext(options: {
   grants?: PathGrants;
   /** Per-installation data folder (host: --data-dir; Electron: userData); null/absent keeps data in memory. */
   dataDir?: string | null;
+  /** Where PACS credentials are kept (Electron: the OS keychain); default a 0600 file in the data folder. */
+  secrets?: SecretStore;
 }): ServiceContext {
   const grants = options.grants ?? new PathGrants();
   const volumes = new VolumeStore();
@@ -33,5 +41,14 @@ export function createServiceContext(options: {
     demoPath = p ? grants.grant(p) : null;
   };
   if (demoPath) setDemoPath(demoPath);
-  return { grants, volumes, handlers: createHandlers({ grants, volumes, shell, dataDir: options.dataDir ?? null }), setDemoPath };
+  const dataDir = options.dataDir ?? null;
+  const database = lazyStudyDatabase(dataDir);
+  const pacs = pacsServiceFor({ dataDir, grants, database, ...(options.secrets ? { secrets: options.secrets } : {}) });
+  // Studies retrieved from a PACS (or pushed to the listener) live here; the study panel may open them.
+  if (pacs.store) {
+    mkdirSync(pacs.store.root, { recursive: true, mode: 0o700 });
+    grants.grant(pacs.store.root, 'PACS');
+  }
+  const handlers = createHandlers({ grants, volumes, shell, dataDir, database, pacs });
+  return { grants, volumes, handlers, pacs, setDemoPath };
 }

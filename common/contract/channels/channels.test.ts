@@ -5,9 +5,10 @@ import { recistChannels, recistEvents } from './recist';
 import { segmentChannels, segmentEvents } from './segment';
 import { studyChannels, studyEvents } from './study';
 import { tasksChannels, tasksEvents } from './tasks';
+import { pacsChannels, pacsEvents } from './pacs';
 
-const channelFiles = [coreChannels, studyChannels, segmentChannels, recistChannels, tasksChannels];
-const eventFiles = [coreEvents, studyEvents, segmentEvents, recistEvents, tasksEvents];
+const channelFiles = [coreChannels, studyChannels, segmentChannels, recistChannels, tasksChannels, pacsChannels];
+const eventFiles = [coreEvents, studyEvents, segmentEvents, recistEvents, tasksEvents, pacsEvents];
 
 describe('contract assembled from domain files', () => {
   it('no channel or event name is declared in two files (a later spread would silently win)', () => {

@@ -14,6 +14,7 @@ import { classifyCommand } from './classify';
 import { vqaCommand } from './vqa';
 import { embedCommand } from './embed';
 import { fewshotCommand } from './fewshot';
+import { listenCommand, pacsCommand } from './pacs';
 
 export const COMMANDS: CliCommand[] = [infoCommand];
 COMMANDS.push(phantomCommand);
@@ -26,3 +27,4 @@ COMMANDS.push(reportCommand);
 COMMANDS.push(segmentCommand);
 COMMANDS.push(modelsCommand);
 COMMANDS.push(classifyCommand, vqaCommand, embedCommand, fewshotCommand);
+COMMANDS.push(pacsCommand, listenCommand);

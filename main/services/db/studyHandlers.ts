@@ -25,9 +25,13 @@ export function studyMatches(s: StudyListEntry, query: string | undefined): bool
   return words.every((w) => text.includes(w));
 }
 
-export function createStudyHandlers(deps: ServiceDeps): DomainHandlers<typeof studyChannels> {
+/** The process's study database, opened on first use (in the data folder, or in memory without one). */
+export function lazyStudyDatabase(dataDir: string | null | undefined): () => StudyDatabase {
   let db: StudyDatabase | null = null;
-  const database = () => (db ??= StudyDatabase.open(deps.dataDir ? path.join(deps.dataDir, DATABASE_FILE_NAME) : ':memory:'));
+  return () => (db ??= StudyDatabase.open(dataDir ? path.join(dataDir, DATABASE_FILE_NAME) : ':memory:'));
+}
+
+export function createStudyHandlers(deps: ServiceDeps, database: () => StudyDatabase = lazyStudyDatabase(deps.dataDir)): DomainHandlers<typeof studyChannels> {
   const imports = new Map<string, AbortController>();
 
   /**

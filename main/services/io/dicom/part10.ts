@@ -77,17 +77,34 @@ export function encodePart10(dataset: NaturalDataset, transferSyntaxUid = EXPLIC
   const sopClass = dataset.SOPClassUID;
   const sopInstance = dataset.SOPInstanceUID;
   if (typeof sopClass !== 'string' || typeof sopInstance !== 'string') throw new TypeError('dataset needs SOPClassUID and SOPInstanceUID');
-  const meta = api.DicomMetaDictionary.denaturalizeDataset({
-    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-    MediaStorageSOPClassUID: sopClass,
-    MediaStorageSOPInstanceUID: sopInstance,
-    TransferSyntaxUID: transferSyntaxUid,
-    ImplementationClassUID: IMPLEMENTATION_CLASS_UID,
-    ImplementationVersionName: IMPLEMENTATION_VERSION_NAME,
-  });
+  const meta = fileMeta(sopClass, sopInstance, transferSyntaxUid);
   const file = new api.DicomDict(meta);
   file.dict = api.DicomMetaDictionary.denaturalizeDataset(dataset);
   return new Uint8Array(file.write());
+}
+
+/**
+ * Preamble, "DICM" and File Meta for a data set that is already encoded in `transferSyntaxUid`
+ * (as received over DIMSE): the Part 10 file is these bytes followed by the data set's, unchanged.
+ */
+export function part10Header(sopClassUid: string, sopInstanceUid: string, transferSyntaxUid: string, sourceAet?: string): Uint8Array {
+  const meta = fileMeta(sopClassUid, sopInstanceUid, transferSyntaxUid, sourceAet);
+  // An empty data set writes nothing after the File Meta, in every transfer syntax (deflated included).
+  const file = new api.DicomDict(meta);
+  file.dict = {};
+  return new Uint8Array(file.write());
+}
+
+function fileMeta(sopClassUid: string, sopInstanceUid: string, transferSyntaxUid: string, sourceAet?: string): DicomDict {
+  return api.DicomMetaDictionary.denaturalizeDataset({
+    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
+    MediaStorageSOPClassUID: sopClassUid,
+    MediaStorageSOPInstanceUID: sopInstanceUid,
+    TransferSyntaxUID: transferSyntaxUid,
+    ImplementationClassUID: IMPLEMENTATION_CLASS_UID,
+    ImplementationVersionName: IMPLEMENTATION_VERSION_NAME,
+    ...(sourceAet ? { SourceApplicationEntityTitle: sourceAet } : {}),
+  });
 }
 
 /** Encodes an already denaturalized dictionary (as read by dcmjs) with the given File Meta. */

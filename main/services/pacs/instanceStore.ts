@@ -1,0 +1,74 @@
+/**
+ * Where instances received from a PACS live: `<root>/<study UID>/<series UID>/<SOP UID>.dcm`
+ * inside the user-data folder. The folders are named from the instance's own UIDs (read from
+ * its bytes, not from what was asked for), every file is written atomically (a transfer that
+ * stops leaves whole files or none), and what is already there is what a resumed retrieve skips.
+ */
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { VoxaError } from '../../../common/contract';
+import { parseDataSet, str } from '../io/dicom/dicomFile';
+import { part10Header, writeFileAtomic } from '../io/dicom/part10';
+
+const UID = /^[0-9]+(\.[0-9]+)*$/;
+
+/** A UID as a file or folder name; anything that is not a well-formed UID gets a hashed name (no path can be injected). */
+export function uidFileName(uid: string): string {
+  return UID.test(uid) && uid.length <= 64 ? uid : `x${createHash('sha256').update(uid).digest('hex').slice(0, 32)}`;
+}
+
+export interface StoredInstance {
+  studyUid: string;
+  seriesUid: string;
+  sopUid: string;
+  file: string;
+  bytes: number;
+}
+
+export class InstanceStore {
+  constructor(readonly root: string) {}
+
+  seriesFolder(studyUid: string, seriesUid: string): string {
+    return path.join(this.root, uidFileName(studyUid), uidFileName(seriesUid));
+  }
+
+  /** SOP instance UIDs already stored for a series (file names; temporary files of an interrupted write are ignored). */
+  async present(studyUid: string, seriesUid: string): Promise<Set<string>> {
+    const names = await readdir(this.seriesFolder(studyUid, seriesUid)).catch(() => [] as string[]);
+    return new Set(names.filter((n) => n.endsWith('.dcm')).map((n) => n.slice(0, -4)));
+  }
+
+  /** Stores a whole Part 10 file (WADO-RS, C-GET): its UIDs are read from it. */
+  async putPart10(bytes: Uint8Array, from: string): Promise<StoredInstance> {
+    const ds = parseDataSet(bytes, from, { headerOnly: true });
+    return this.write(str(ds, 'x0020000d'), str(ds, 'x0020000e'), str(ds, 'x00080018'), [bytes], from);
+  }
+
+  /**
+   * Stores a data set as received over DIMSE (encoded in `transferSyntaxUid`, no File Meta):
+   * the file is a File Meta written here followed by the received bytes, unchanged.
+   */
+  async putDataset(dataset: Uint8Array, uids: { studyUid: string; seriesUid: string; sopUid: string; sopClassUid: string }, transferSyntaxUid: string, from: string): Promise<StoredInstance> {
+    const header = part10Header(uids.sopClassUid, uids.sopUid, transferSyntaxUid, from);
+    return this.write(uids.studyUid, uids.seriesUid, uids.sopUid, [header, dataset], from);
+  }
+
+  private async write(studyUid: string, seriesUid: string, sopUid: string, parts: Uint8Array[], from: string): Promise<StoredInstance> {
+    if (!studyUid || !seriesUid || !sopUid) throw new VoxaError('CORRUPT_INPUT', `an instance from ${from} has no study, series or SOP instance UID`);
+    const folder = this.seriesFolder(studyUid, seriesUid);
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    const file = path.join(folder, `${uidFileName(sopUid)}.dcm`);
+    const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    await writeFileAtomic(file, bytes);
+    return { studyUid, seriesUid, sopUid, file, bytes: bytes.byteLength };
+  }
+
+  /** Total size of a series folder's files (for reports). */
+  async seriesBytes(studyUid: string, seriesUid: string): Promise<number> {
+    const folder = this.seriesFolder(studyUid, seriesUid);
+    let total = 0;
+    for (const n of await readdir(folder).catch(() => [] as string[])) if (n.endsWith('.dcm')) total += (await stat(path.join(folder, n))).size;
+    return total;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Handlers of the pacs channels. A retrieve runs under its job id (pacs:cancel
+ * stops it; the call's own abort does too), reports pacs:progress, and each
+ * series indexed as it completes raises study:changed so the study list shows
+ * it and the renderer can open it before the rest of the study has arrived.
+ */
+import { VoxaError } from '../../../common/contract';
+import type { pacsChannels } from '../../../common/contract/channels/pacs';
+import type { DomainHandlers } from '../../ipc/router';
+import type { ServiceDeps } from '../handlers';
+import type { PacsService } from './pacsService';
+
+export function createPacsHandlers(deps: ServiceDeps, pacs: PacsService): DomainHandlers<typeof pacsChannels> {
+  const jobs = new Map<string, AbortController>();
+
+  /** Runs `f` under a job id that pacs:cancel can stop; the call's abort (client gone) stops it too. */
+  const asJob = async <T>(jobId: string, signal: AbortSignal, f: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    if (jobs.has(jobId)) throw new VoxaError('BAD_REQUEST', `a PACS job with id ${jobId} is already running`);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    signal.addEventListener('abort', onAbort);
+    jobs.set(jobId, controller);
+    try {
+      return await f(controller.signal);
+    } finally {
+      jobs.delete(jobId);
+      signal.removeEventListener('abort', onAbort);
+    }
+  };
+
+  return {
+    'pacs:nodes': async () => {
+      const nodes = await pacs.listNodes();
+      const views = [];
+      for (const n of nodes) views.push(n.kind === 'dicomweb' ? { ...n, hasSecret: (await pacs.nodes.secrets.get(n.name)) !== null } : n);
+      return { nodes: views };
+    },
+    'pacs:addNode': ({ node, secret }) => pacs.addNode(node, secret),
+    'pacs:removeNode': async ({ name }) => ({ removed: await pacs.removeNode(name) }),
+    'pacs:echo': async ({ name }, ctx) => ({ ms: await pacs.echo(name, ctx.signal) }),
+    'pacs:findStudies': async ({ name, query }, ctx) => ({ studies: await pacs.findStudies(name, query, ctx.signal) }),
+    'pacs:findSeries': async ({ name, studyUid }, ctx) => ({ series: await pacs.findSeries(name, studyUid, ctx.signal) }),
+    'pacs:retrieve': ({ name, studyUid, seriesUids, method, jobId }, ctx) =>
+      asJob(jobId, ctx.signal, async (signal) => {
+        const report = await pacs.retrieve(name, studyUid, {
+          seriesUids,
+          method,
+          signal,
+          onProgress: (p) => ctx.emit('pacs:progress', { jobId, ...p, done: false }),
+          onSeriesIndexed: () => ctx.emit('study:changed', { reason: 'import' }),
+        });
+        ctx.emit('pacs:progress', { jobId, received: report.series.reduce((n, s) => n + s.present, 0), expected: report.series.reduce((n, s) => n + s.expected, 0), bytes: report.bytes, mbPerSecond: report.seconds > 0 ? report.bytes / 1e6 / report.seconds : 0, seriesComplete: [], done: true });
+        return report;
+      }),
+    'pacs:cancel': ({ jobId }) => {
+      const c = jobs.get(jobId);
+      c?.abort();
+      return { cancelled: !!c };
+    },
+    'pacs:send': async ({ name, paths, jobId }, ctx) => {
+      // Only files this session may read can be sent (the same path policy as opening them).
+      const files: string[] = [];
+      for (const p of paths) files.push(await deps.grants.file(p));
+      const run = async (signal: AbortSignal) => {
+        const t0 = performance.now();
+        const r = await pacs.send(name, files, signal);
+        return { ...r, seconds: (performance.now() - t0) / 1000 };
+      };
+      return jobId ? asJob(jobId, ctx.signal, run) : run(ctx.signal);
+    },
+    'pacs:listenerStatus': async () => {
+      await pacs.listNodes();
+      return pacs.listenerStatus();
+    },
+  };
+}
