@@ -10,8 +10,8 @@ const count = z.number().int().nonnegative();
 /** A DICOM Application Entity title: 1–16 characters of the default repertoire, no backslash, not only spaces. */
 export const aeTitleSchema = z
   .string()
-  .min(1)
-  .max(16)
+  .min(1, 'an AE title cannot be empty')
+  .max(16, 'an AE title has at most 16 characters')
   .regex(/^[\x20-\x5b\x5d-\x7e]+$/, 'an AE title is 1–16 printable ASCII characters without a backslash')
   .refine((s) => s.trim().length > 0, 'an AE title cannot be only spaces');
 /** A node's name: what the user calls it in the CLI and the UI. */

@@ -63,7 +63,7 @@ function nodeFromFlags(name: string, flags: Map<string, string[]>): PacsNodeInpu
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     };
   }
-  const m = /^([^@]{1,16})@(.+):(\d{1,5})$/.exec(dimse!);
+  const m = /^([^@]+)@(.+):(\d{1,5})$/.exec(dimse!);
   if (!m) throw new UsageError(`--dimse takes <AET>@<host>:<port>, not "${dimse}"`);
   const calling = flagOne(flags, 'calling');
   return { kind: 'dimse', name, calledAet: m[1]!, host: m[2]!, port: Number(m[3]), ...(calling ? { callingAet: calling } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) };

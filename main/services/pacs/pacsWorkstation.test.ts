@@ -1,0 +1,122 @@
+/**
+ * The PACS as the workstation and the CLI use it, against a real Orthanc:
+ * through the service context's handlers (pacs:retrieve reports progress,
+ * each series shows in study:list as it completes and opens with study:open;
+ * secrets never reach the renderer or nodes.json; credentials are 0600) and
+ * through `voxa pacs add / list / echo / find / get / send --json`.
+ */
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventName } from '../../../common/contract';
+import type { CallContext } from '../../ipc/router';
+import { cli } from '../../cli/testing/captureCli';
+import { createServiceContext } from '../serviceContext';
+import type { WrittenSeries } from '../phantom/dicomSeriesWriter';
+import { writeTestStudy } from './testing/fixtures';
+import { hasOrthanc, startOrthanc, type Orthanc } from './testing/orthanc';
+
+let tmp = '';
+let orthanc: Orthanc;
+let study: WrittenSeries[] = [];
+
+function ctx(onEvent: (name: EventName, payload: unknown) => void = () => undefined): CallContext {
+  return { sender: { kind: 'internal' }, emit: (n, p) => onEvent(n, p), signal: new AbortController().signal };
+}
+
+describe.skipIf(!hasOrthanc)('PACS in the workstation and the CLI', () => {
+  beforeAll(async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'voxa-pacs-ws-'));
+    orthanc = await startOrthanc();
+    study = await writeTestStudy(path.join(tmp, 'src'), [10, 6], { seed: 'workstation' });
+    for (const s of study) for (const f of s.files) await orthanc.upload(f);
+  }, 60_000);
+  afterAll(async () => {
+    await orthanc?.stop();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('pacs:retrieve → progress events, each series in study:list as it completes, study:open loads it; the secret stays in a 0600 file', async () => {
+    const dataDir = path.join(tmp, 'data');
+    const services = createServiceContext({ mode: 'host', demoPath: null, nativeDialogs: false, dataDir });
+    const h = services.handlers;
+    await h['pacs:addNode']({ node: { kind: 'dicomweb', name: 'web', url: orthanc.dicomWebUrl, auth: 'basic', username: 'reader', timeoutMs: 10_000 }, secret: 's3cret-password' }, ctx());
+    const { nodes } = await h['pacs:nodes']({}, ctx());
+    expect(nodes).toEqual([expect.objectContaining({ name: 'web', kind: 'dicomweb', username: 'reader', hasSecret: true })]);
+    expect(JSON.stringify(nodes)).not.toContain('s3cret');
+    const nodesFile = await readFile(path.join(dataDir, 'pacs', 'nodes.json'), 'utf8');
+    expect(nodesFile).not.toContain('s3cret');
+    const cred = path.join(dataDir, 'pacs', 'credentials.json');
+    expect((await stat(cred)).mode & 0o777).toBe(0o600);
+    expect(await readFile(cred, 'utf8')).toContain('s3cret-password');
+
+    const found = await h['pacs:findStudies']({ name: 'web', query: { patientName: 'PACS', limit: 10 } }, ctx());
+    expect(found.studies.map((s) => s.studyUid)).toEqual([study[0]!.studyInstanceUid]);
+
+    const events: { name: EventName; payload: unknown }[] = [];
+    const listsWhenChanged: number[] = [];
+    const report = await h['pacs:retrieve'](
+      { name: 'web', studyUid: study[0]!.studyInstanceUid, jobId: 'r1' },
+      ctx((name, payload) => {
+        events.push({ name, payload });
+        if (name === 'study:changed') void Promise.resolve(h['study:list']({}, ctx())).then((l) => listsWhenChanged.push(l.studies[0]?.series.length ?? 0));
+      }),
+    );
+    expect(report).toMatchObject({ node: 'web', method: 'wado', received: 16, indexed: 2, cancelled: false });
+    const progress = events.filter((e) => e.name === 'pacs:progress').map((e) => e.payload as { received: number; expected: number; seriesComplete: string[]; done: boolean });
+    expect(progress.at(-1)).toMatchObject({ received: 16, expected: 16, done: true });
+    expect(progress.flatMap((p) => p.seriesComplete)).toEqual(study.map((s) => s.seriesInstanceUid));
+    expect(events.filter((e) => e.name === 'study:changed')).toHaveLength(2);
+    const list = await h['study:list']({}, ctx());
+    expect(list.studies).toHaveLength(1);
+    expect(list.studies[0]!.series.map((s) => [s.seriesUid, s.instanceCount]).sort()).toEqual(study.map((s) => [s.seriesInstanceUid, s.sopInstanceUids.length]).sort());
+    const header = await h['study:open']({ seriesUid: study[1]!.seriesInstanceUid }, ctx());
+    expect(header.geometry.dimensions).toEqual([32, 32, 6]);
+    expect(listsWhenChanged.length).toBeGreaterThan(0);
+    // A job id in use is refused; an unknown job cancels nothing.
+    expect(await h['pacs:cancel']({ jobId: 'nope' }, ctx())).toEqual({ cancelled: false });
+    // pacs:send only sends files this session may read.
+    await expect(h['pacs:send']({ name: 'web', paths: [path.join(tmp, 'src', 'series1', 'x.dcm')] }, ctx())).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await h['pacs:listenerStatus']({}, ctx())).toMatchObject({ listening: false });
+  }, 60_000);
+
+  it('voxa pacs add / list / echo / find / get / send (--json: counts, bytes, seconds)', async () => {
+    const ud = path.join(tmp, 'cli-data');
+    const out = path.join(tmp, 'cli-out');
+    expect((await cli(['pacs', 'add', 'orthanc', '--dimse', `${orthanc.aet}@127.0.0.1:${orthanc.dicomPort}`, '--calling', 'VOXACLI', '--user-data', ud])).code).toBe(0);
+    const secretFile = path.join(tmp, 'token');
+    await writeFile(secretFile, 'bearer-token-1\n');
+    expect((await cli(['pacs', 'add', 'web', '--dicomweb', orthanc.dicomWebUrl, '--auth', 'bearer', '--secret-file', secretFile, '--user-data', ud])).code).toBe(0);
+    const bad = await cli(['pacs', 'add', 'x', '--dimse', 'TOO_LONG_AE_TITLE_HERE@h:1', '--user-data', ud]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/AE title/);
+    const list = JSON.parse((await cli(['pacs', 'list', '--json', '--user-data', ud])).out) as { nodes: { name: string }[] };
+    expect(list.nodes.map((n) => n.name)).toEqual(['orthanc', 'web']);
+    expect(JSON.stringify(list)).not.toContain('bearer-token-1');
+    const echo = await cli(['pacs', 'echo', 'orthanc', '--user-data', ud]);
+    expect(echo.out).toMatch(/^orthanc: echo ok in \d+ ms/);
+    for (const node of ['orthanc', 'web']) {
+      const find = JSON.parse((await cli(['pacs', 'find', node, '--patient-id', 'PACS-001', '--study-date', '20240301-20240331', '--modality', 'CT', '--json', '--user-data', ud])).out) as { count: number; seconds: number; studies: { studyUid: string }[] };
+      expect(find.count).toBe(1);
+      expect(find.studies[0]!.studyUid).toBe(study[0]!.studyInstanceUid);
+      expect(find.seconds).toBeGreaterThan(0);
+    }
+    const none = JSON.parse((await cli(['pacs', 'find', 'web', '--study-date', '-20200101', '--json', '--user-data', ud])).out) as { count: number };
+    expect(none.count).toBe(0);
+    const get = await cli(['pacs', 'get', 'orthanc', '--study', study[0]!.studyInstanceUid, '--series', study[1]!.seriesInstanceUid, '--out', out, '--method', 'c-get', '--json', '--user-data', ud]);
+    expect(get.code).toBe(0);
+    const report = JSON.parse(get.out) as { received: number; bytes: number; seconds: number; series: { complete: boolean }[] };
+    expect(report.received).toBe(6);
+    expect(report.series).toEqual([expect.objectContaining({ complete: true, expected: 6 })]);
+    expect(report.bytes).toBeGreaterThan(6 * 32 * 32 * 2);
+    const before = (await orthanc.rest<string[]>('/instances')).length;
+    const sent = JSON.parse((await cli(['pacs', 'send', 'web', path.join(out), '--json', '--user-data', ud])).out) as { sent: number; failed: unknown[] };
+    // The same instances again: Orthanc accepts them (already stored), nothing new appears.
+    expect(sent).toMatchObject({ sent: 6, failed: [] });
+    expect((await orthanc.rest<string[]>('/instances')).length).toBe(before);
+    const unknown = await cli(['pacs', 'echo', 'nobody', '--user-data', ud]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/NOT_FOUND: no PACS node named "nobody"/);
+  }, 60_000);
+});
