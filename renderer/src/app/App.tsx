@@ -160,6 +160,7 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
           client={client}
           store={store}
           studies={studies}
+          segStore={segStore}
           dropped={dropped}
           appLine={info ? `Voxa ${info.version} · ${info.mode} mode` : ''}
           onOpenPath={(p) => void openVolume(client, targets, p)}

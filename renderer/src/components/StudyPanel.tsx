@@ -3,21 +3,26 @@
  * with thumbnails once opened, search, import with progress and cancel,
  * removal from the index), open and recent studies, loading progress, and a
  * drop zone. In host mode a browser cannot give a dropped file's path, so a
- * drop explains to use Import… (the file browser).
+ * drop explains to use Import… (the file browser). A "Studies | PACS" tab
+ * switch puts the PACS tab (PacsPanel) in place of the study lists.
  */
-import { useEffect } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useStore } from 'zustand';
 import type { StudyListEntry } from '../../../common/contract/channels/study';
 import { cancelImport, refreshStudies, removeFromDatabase } from '../app/studyDb';
 import type { VoxaClient } from '../client/voxaClient';
 import { matchesQuery, seriesThumbnail, type StudyEntry, type StudyListStore } from '../state/studyListStore';
 import type { ViewerStore } from '../state/viewerStore';
+import { createPacsStore } from '../state/pacsStore';
+import type { SegmentationStore } from '../state/segmentationStore';
+import { PacsPanel } from './PacsPanel';
 import { patientLabel } from '../../../common/patientLabel';
 
 interface Props {
   client: VoxaClient;
   store: ViewerStore;
   studies: StudyListStore;
+  segStore: SegmentationStore;
   appLine: string;
   onOpenPath: (path: string) => void;
   onOpenSeries: (seriesUid: string, label: string) => void;
@@ -102,7 +107,52 @@ function DbStudy({ st, anonymise, studies, currentSeries, onOpenSeries, onRemove
   );
 }
 
-export function StudyPanel({ client, store, studies, appLine, onOpenPath, onOpenSeries, onImport, dropped }: Props) {
+type Tab = 'studies' | 'pacs';
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'studies', label: 'Studies' },
+  { id: 'pacs', label: 'PACS' },
+];
+
+/** "Studies | PACS": a tab list (arrow keys, Home and End move between tabs, as the ARIA tabs pattern asks). */
+function PanelTabs({ tab, onTab }: { tab: Tab; onTab: (t: Tab) => void }) {
+  const refs = useRef<Partial<Record<Tab, HTMLButtonElement | null>>>({});
+  const onKey = (e: KeyboardEvent) => {
+    const n = TABS.findIndex((t) => t.id === tab);
+    const next = e.key === 'ArrowRight' ? (n + 1) % TABS.length : e.key === 'ArrowLeft' ? (n + TABS.length - 1) % TABS.length : e.key === 'Home' ? 0 : e.key === 'End' ? TABS.length - 1 : -1;
+    if (next < 0) return;
+    e.preventDefault();
+    const id = TABS[next]!.id;
+    onTab(id);
+    refs.current[id]?.focus();
+  };
+  return (
+    <div className="panel-tabs" role="tablist" aria-label="Study panel" onKeyDown={onKey}>
+      {TABS.map((t) => (
+        <button
+          key={t.id}
+          ref={(el) => {
+            refs.current[t.id] = el;
+          }}
+          role="tab"
+          id={`tab-${t.id}`}
+          aria-selected={tab === t.id}
+          aria-controls={`tabpanel-${t.id}`}
+          tabIndex={tab === t.id ? 0 : -1}
+          className={tab === t.id ? 'on' : ''}
+          onClick={() => onTab(t.id)}
+          data-testid={`tab-${t.id}`}
+        >
+          {t.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function StudyPanel({ client, store, studies, segStore, appLine, onOpenPath, onOpenSeries, onImport, dropped }: Props) {
+  const [tab, setTab] = useState<Tab>('studies');
+  const [pacs] = useState(() => createPacsStore());
+  const segmentCount = useStore(segStore, (s) => s.segmentation?.segments.length ?? 0);
   const volume = useStore(store, (s) => s.volume);
   const notices = useStore(store, (s) => s.notices);
   const anonymise = useStore(store, (s) => s.anonymise);
@@ -121,7 +171,7 @@ export function StudyPanel({ client, store, studies, appLine, onOpenPath, onOpen
   const recentFiltered = recent.filter((e) => !open.some((o) => o.path === e.path) && matchesQuery(e, query));
 
   return (
-    <aside className="study-panel">
+    <aside className={`study-panel${tab === 'pacs' ? ' wide' : ''}`}>
       <h2>Study</h2>
       {h ? (
         <dl data-testid="study-info">
@@ -154,60 +204,77 @@ export function StudyPanel({ client, store, studies, appLine, onOpenPath, onOpen
           <progress value={j.fraction ?? undefined} max={1} />
         </div>
       ))}
-      <input className="search" type="search" placeholder="Search patient, description…" value={query} onChange={(e) => studies.getState().setQuery(e.target.value)} data-testid="study-search" />
-      <h2>
-        Database{' '}
-        <span className="muted small" data-testid="db-counts">
-          {dbCounts ? `${dbCounts.studies} studies · ${dbCounts.series} series` : ''}
-        </span>
-      </h2>
-      <div className="db-actions">
-        <button onClick={onImport} disabled={!!importJob} data-testid="import-button" title="Index a DICOM folder or file in the study database (files stay where they are)">
-          Import…
-        </button>
-      </div>
-      {importJob && (
-        <div className="job" data-testid="import-job">
-          <span className="small">{importJob.label}</span>
-          <progress value={importJob.fraction ?? undefined} max={1} />
-          <button onClick={() => void cancelImport(client, studies)} data-testid="import-cancel">
-            Cancel
+      <PanelTabs tab={tab} onTab={setTab} />
+      {tab === 'pacs' ? (
+        <div role="tabpanel" id="tabpanel-pacs" aria-labelledby="tab-pacs">
+          <PacsPanel
+            client={client}
+            pacs={pacs}
+            anonymise={anonymise}
+            onOpenSeries={onOpenSeries}
+            volumeId={h?.volumeId ?? null}
+            segmentCount={segmentCount}
+            fileStem={`segmentation-${(h?.description || h?.modality || 'study').slice(0, 40)}`}
+          />
+        </div>
+      ) : (
+        <div role="tabpanel" id="tabpanel-studies" aria-labelledby="tab-studies">
+        <input className="search" type="search" placeholder="Search patient, description…" value={query} onChange={(e) => studies.getState().setQuery(e.target.value)} data-testid="study-search" />
+        <h2>
+          Database{' '}
+          <span className="muted small" data-testid="db-counts">
+            {dbCounts ? `${dbCounts.studies} studies · ${dbCounts.series} series` : ''}
+          </span>
+        </h2>
+        <div className="db-actions">
+          <button onClick={onImport} disabled={!!importJob} data-testid="import-button" title="Index a DICOM folder or file in the study database (files stay where they are)">
+            Import…
           </button>
         </div>
-      )}
-      {importNote && (
-        <p className="small" data-testid="import-note">
-          {importNote}
-        </p>
-      )}
-      <ul className="study-list" data-testid="db-studies">
-        {(db ?? []).map((st) => (
-          <DbStudy key={st.studyUid} st={st} anonymise={anonymise} studies={studies} currentSeries={currentSeries} onOpenSeries={onOpenSeries} onRemove={(t) => void removeFromDatabase(client, studies, t)} />
-        ))}
-        {db && db.length === 0 && <li className="muted small">{query ? 'No study matches.' : 'No studies indexed yet: Import… a DICOM folder.'}</li>}
-      </ul>
-      <h2>Open</h2>
-      <ul className="study-list" data-testid="open-studies">
-        {openFiltered.map((e) => (
-          <EntryRow key={e.path} e={e} anonymise={anonymise} current={e.volumeId === h?.volumeId} onOpen={() => openEntry(e)} />
-        ))}
-      </ul>
-      <h2>Recent</h2>
-      <ul className="study-list" data-testid="recent-studies">
-        {recentFiltered.map((e) => (
-          <EntryRow key={e.path} e={e} anonymise={anonymise} current={false} onOpen={() => openEntry(e)} />
-        ))}
-        {recentFiltered.length === 0 && <li className="muted small">None</li>}
-      </ul>
-      <div className="drop-zone" data-testid="drop-zone">
-        {dropped ? (
-          <span data-testid="drop-note">
-            A browser cannot tell Voxa where a dropped file lives, so drops cannot be imported here. Use <strong>Import…</strong> or <strong>Open…</strong> (the file browser) instead.
-          </span>
-        ) : (
-          <span className="muted small">Drop a folder or file here to import it (desktop app), or use Import…</span>
+        {importJob && (
+          <div className="job" data-testid="import-job">
+            <span className="small">{importJob.label}</span>
+            <progress value={importJob.fraction ?? undefined} max={1} />
+            <button onClick={() => void cancelImport(client, studies)} data-testid="import-cancel">
+              Cancel
+            </button>
+          </div>
         )}
-      </div>
+        {importNote && (
+          <p className="small" data-testid="import-note">
+            {importNote}
+          </p>
+        )}
+        <ul className="study-list" data-testid="db-studies">
+          {(db ?? []).map((st) => (
+            <DbStudy key={st.studyUid} st={st} anonymise={anonymise} studies={studies} currentSeries={currentSeries} onOpenSeries={onOpenSeries} onRemove={(t) => void removeFromDatabase(client, studies, t)} />
+          ))}
+          {db && db.length === 0 && <li className="muted small">{query ? 'No study matches.' : 'No studies indexed yet: Import… a DICOM folder.'}</li>}
+        </ul>
+        <h2>Open</h2>
+        <ul className="study-list" data-testid="open-studies">
+          {openFiltered.map((e) => (
+            <EntryRow key={e.path} e={e} anonymise={anonymise} current={e.volumeId === h?.volumeId} onOpen={() => openEntry(e)} />
+          ))}
+        </ul>
+        <h2>Recent</h2>
+        <ul className="study-list" data-testid="recent-studies">
+          {recentFiltered.map((e) => (
+            <EntryRow key={e.path} e={e} anonymise={anonymise} current={false} onOpen={() => openEntry(e)} />
+          ))}
+          {recentFiltered.length === 0 && <li className="muted small">None</li>}
+        </ul>
+        <div className="drop-zone" data-testid="drop-zone">
+          {dropped ? (
+            <span data-testid="drop-note">
+              A browser cannot tell Voxa where a dropped file lives, so drops cannot be imported here. Use <strong>Import…</strong> or <strong>Open…</strong> (the file browser) instead.
+            </span>
+          ) : (
+            <span className="muted small">Drop a folder or file here to import it (desktop app), or use Import…</span>
+          )}
+        </div>
+        </div>
+      )}
       <p className="muted small">{appLine}</p>
     </aside>
   );
