@@ -53,6 +53,7 @@ test('PACS tab: add a DICOMweb node, echo, search, expand, retrieve, open the fi
   await expect(page.getByTestId('pacs-add-form')).toHaveCount(0);
   await page.getByTestId('pacs-echo').click();
   await expect(page.getByTestId('pacs-echo-error')).toContainText('dead');
+  await page.screenshot({ path: path.join(artifacts, 'e2e-pacs-echo-error.png') });
 
   // The real Orthanc.
   await page.getByTestId('pacs-add-node').click();

@@ -81,6 +81,29 @@ describe.skipIf(!hasOrthanc)('PACS in the workstation and the CLI', () => {
     expect(await h['pacs:listenerStatus']({}, ctx())).toMatchObject({ listening: false });
   }, 60_000);
 
+  it('basic auth: the stored password reaches the archive; a wrong one fails with the HTTP status the archive answered', async () => {
+    const secured = await startOrthanc({ users: { reader: 'right-password' } });
+    try {
+      for (const f of study[0]!.files.slice(0, 2)) {
+        const r = await fetch(`${secured.url}/instances`, { method: 'POST', body: await readFile(f), headers: { Authorization: `Basic ${Buffer.from('reader:right-password').toString('base64')}` } });
+        expect(r.ok).toBe(true);
+      }
+      const services = createServiceContext({ mode: 'host', demoPath: null, nativeDialogs: false, dataDir: path.join(tmp, 'auth') });
+      const h = services.handlers;
+      const node = { kind: 'dicomweb' as const, name: 'secured', url: secured.dicomWebUrl, auth: 'basic' as const, username: 'reader', timeoutMs: 10_000 };
+      await h['pacs:addNode']({ node, secret: 'wrong-password' }, ctx());
+      await expect(h['pacs:echo']({ name: 'secured' }, ctx())).rejects.toMatchObject({ code: 'PEER', message: expect.stringMatching(/^secured: QIDO-RS echo failed: HTTP 401/) });
+      await h['pacs:addNode']({ node, secret: 'right-password' }, ctx());
+      const found = await h['pacs:findStudies']({ name: 'secured', query: { limit: 10 } }, ctx());
+      expect(found.studies.map((s) => s.studyUid)).toEqual([study[0]!.studyInstanceUid]);
+      // Re-adding the node without a secret keeps the stored one.
+      await h['pacs:addNode']({ node }, ctx());
+      expect((await h['pacs:echo']({ name: 'secured' }, ctx())).ms).toBeGreaterThan(0);
+    } finally {
+      await secured.stop();
+    }
+  }, 60_000);
+
   it('voxa pacs add / list / echo / find / get / send (--json: counts, bytes, seconds)', async () => {
     const ud = path.join(tmp, 'cli-data');
     const out = path.join(tmp, 'cli-out');

@@ -179,15 +179,17 @@ function RetrieveStatus({ client, pacs, studyUid }: { client: VoxaClient; pacs: 
   const error = useStore(pacs, (s) => s.errors.retrieve);
   if (job && job.studyUid === studyUid)
     return (
-      <div className="job" data-testid="pacs-retrieve-job">
+      <div className="pacs-job" data-testid="pacs-retrieve-job">
         <span className="small" data-testid="pacs-retrieve-progress">
           {job.cancelling ? 'Cancelling… ' : ''}
-          {progressLine(job)}
+          {job.expected ? progressLine(job) : 'Asking the node for the instances…'}
         </span>
-        <progress value={job.expected ? job.received : undefined} max={job.expected || 1} />
-        <button onClick={() => void cancelRetrieve(client, pacs)} disabled={job.cancelling} data-testid="pacs-retrieve-cancel">
-          Cancel
-        </button>
+        <span className="pacs-row">
+          <progress value={job.expected ? job.received : undefined} max={job.expected || 1} aria-label="Retrieve progress" />
+          <button className="small-button" onClick={() => void cancelRetrieve(client, pacs)} disabled={job.cancelling} data-testid="pacs-retrieve-cancel">
+            Cancel
+          </button>
+        </span>
       </div>
     );
   if (!outcome || outcome.studyUid !== studyUid) return null;

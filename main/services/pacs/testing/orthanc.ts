@@ -45,7 +45,7 @@ export interface Orthanc {
   process: ChildProcess;
 }
 
-export async function startOrthanc(o: { modalities?: Record<string, [string, string, number]>; aet?: string; /** Let unknown AE titles find, get and move (default true). */ allowUnknown?: boolean } = {}): Promise<Orthanc> {
+export async function startOrthanc(o: { modalities?: Record<string, [string, string, number]>; aet?: string; /** Let unknown AE titles find, get and move (default true). */ allowUnknown?: boolean; /** HTTP basic-auth users (user → password); none: no authentication. */ users?: Record<string, string> } = {}): Promise<Orthanc> {
   if (!ORTHANC_BIN) throw new Error('Orthanc is not installed (apt-get install orthanc orthanc-dicomweb)');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'voxa-orthanc-'));
   const httpPort = await freePort();
@@ -59,7 +59,8 @@ export async function startOrthanc(o: { modalities?: Record<string, [string, str
     DicomPort: dicomPort,
     DicomAet: aet,
     RemoteAccessAllowed: false,
-    AuthenticationEnabled: false,
+    AuthenticationEnabled: !!o.users,
+    RegisteredUsers: o.users ?? {},
     Plugins: [DICOMWEB_PLUGIN],
     DicomWeb: { Enable: true, Root: '/dicom-web/' },
     DicomModalities: o.modalities ?? {},
@@ -85,7 +86,8 @@ export async function startOrthanc(o: { modalities?: Record<string, [string, str
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Orthanc exited (${child.exitCode}): ${stderr}`);
-    const ok = await fetch(`${url}/system`).then((r) => r.ok, () => false);
+    // Any HTTP answer means it is up (401 when authentication is on).
+    const ok = await fetch(`${url}/system`).then((r) => r.status > 0, () => false);
     if (ok) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
