@@ -148,9 +148,9 @@ export const pacsChannels = {
     retrieveReportSchema,
   ),
   'pacs:cancel': channel(z.object({ jobId: z.string().min(1) }), z.object({ cancelled: z.boolean() })),
-  /** Sends DICOM files (an exported SEG or SR) to a node: STOW-RS or C-STORE. */
+  /** Sends DICOM files (an exported SEG or SR) to a node: STOW-RS or C-STORE; `deidentify` sends de-identified copies instead (only when asked). */
   'pacs:send': channel(
-    z.object({ name: nodeNameSchema, paths: z.array(z.string().min(1)).min(1).max(10_000), jobId: z.string().min(1).max(100).optional() }),
+    z.object({ name: nodeNameSchema, paths: z.array(z.string().min(1)).min(1).max(10_000), jobId: z.string().min(1).max(100).optional(), deidentify: z.boolean().default(false) }),
     z.object({ sent: count, failed: z.array(z.object({ file: z.string(), reason: z.string() })), bytes: count, seconds: z.number().nonnegative() }),
   ),
   'pacs:listenerStatus': channel(z.object({}), listenerStatusSchema),

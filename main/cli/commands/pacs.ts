@@ -86,14 +86,14 @@ const PACS_USAGE = [
   'pacs echo <name> [--user-data D]   C-ECHO (DIMSE) or a one-result QIDO (DICOMweb), with the round trip',
   'pacs find <name> [--patient-id ID] [--patient-name N] [--modality M] [--study-date YYYYMMDD-YYYYMMDD] [--accession A] [--study <UID>] [--json]   studies (or, with --study, its series)',
   'pacs get <name> --study <UID> [--series <UID>]... --out <dir> [--method wado|c-move|c-get] [--listen [HOST:]PORT] [--aet AET] [--json]   retrieve (resumes: files already in <dir> are skipped)',
-  'pacs send <name> <file|dir>... [--json]   STOW-RS or C-STORE DICOM files (an exported SEG or SR) to a node',
+  'pacs send <name> <file|dir>... [--deidentify] [--json]   STOW-RS or C-STORE DICOM files (an exported SEG or SR) to a node; --deidentify sends de-identified copies (basic profile, this installation\'s UID key)',
 ];
 
 export const pacsCommand: CliCommand = {
   name: 'pacs',
   usage: PACS_USAGE,
   async run(args, io) {
-    const { positional, flags, has } = parseFlags(args, ['json']);
+    const { positional, flags, has } = parseFlags(args, ['json', 'deidentify']);
     const [sub, name, ...rest] = positional;
     const json = has('json');
     if (sub === 'list') {
@@ -133,7 +133,7 @@ export const pacsCommand: CliCommand = {
         const files = await dicomFilesOf(rest);
         if (files.length === 0) throw new UsageError('pacs send needs at least one DICOM file or folder');
         const t0 = performance.now();
-        const r = await service(flags).send(name, files, run.signal, (done, total) => io.err(`\rsent ${done}/${total}`));
+        const r = await service(flags).send(name, files, run.signal, (done, total) => io.err(`\rsent ${done}/${total}`), { deidentify: has('deidentify') });
         const seconds = (performance.now() - t0) / 1000;
         io.err('\n');
         if (json) io.out(`${JSON.stringify({ node: name, ...r, seconds }, null, 2)}\n`);

@@ -57,13 +57,13 @@ export function createPacsHandlers(deps: ServiceDeps, pacs: PacsService): Domain
       c?.abort();
       return { cancelled: !!c };
     },
-    'pacs:send': async ({ name, paths, jobId }, ctx) => {
+    'pacs:send': async ({ name, paths, jobId, deidentify }, ctx) => {
       // Only files this session may read can be sent (the same path policy as opening them).
       const files: string[] = [];
       for (const p of paths) files.push(await deps.grants.file(p));
       const run = async (signal: AbortSignal) => {
         const t0 = performance.now();
-        const r = await pacs.send(name, files, signal);
+        const r = await pacs.send(name, files, signal, undefined, { deidentify });
         return { ...r, seconds: (performance.now() - t0) / 1000 };
       };
       return jobId ? asJob(jobId, ctx.signal, run) : run(ctx.signal);

@@ -4,11 +4,13 @@
  * retrieve into the instance store with study-database indexing of each
  * complete series, send back, and the optional listener.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { VoxaError } from '../../../common/contract';
 import { aeTitleSchema, type PacsNode, type PacsQuery, type RetrieveMethod, type RetrieveReport } from '../../../common/contract/channels/pacs';
+import { deidentifyPath, projectDeidKey } from '../deid/deidentify';
 import { DicomWebPeer } from './dicomWebPeer';
 import { DimsePeer } from './dimsePeer';
 import { InstanceStore } from './instanceStore';
@@ -160,8 +162,33 @@ export class PacsService {
     return this.options.index(folder);
   }
 
-  async send(name: string, files: string[], signal: AbortSignal, onSent: (done: number, total: number) => void = () => {}): Promise<SendReport> {
-    return (await this.peer(name)).send(files, signal, onSent);
+  /**
+   * Sends files to a node. With `deidentify`, de-identified copies (PS3.15 basic profile, UIDs
+   * mapped with this installation's key, as de-identified exports are) are sent instead; the
+   * copies are removed afterwards and the originals are never changed.
+   */
+  async send(name: string, files: string[], signal: AbortSignal, onSent: (done: number, total: number) => void = () => {}, o: { deidentify?: boolean } = {}): Promise<SendReport> {
+    const peer = await this.peer(name);
+    if (!o.deidentify) return peer.send(files, signal, onSent);
+    const base = this.options.dataDir ? path.join(this.options.dataDir, 'pacs', 'outgoing') : os.tmpdir();
+    await mkdir(base, { recursive: true, mode: 0o700 });
+    const dir = await mkdtemp(path.join(base, 'deid-'));
+    try {
+      const copies: string[] = [];
+      const failed: SendReport['failed'] = [];
+      const uidKey = projectDeidKey(this.options.dataDir);
+      for (const [n, f] of files.entries()) {
+        const r = await deidentifyPath(f, path.join(dir, String(n)), { uidKey, signal });
+        for (const x of r.files) {
+          if (x.status === 'written' && x.output) copies.push(x.output);
+          else failed.push({ file: path.basename(x.input), reason: `not de-identified: ${x.reason ?? x.status}` });
+        }
+      }
+      const sent = await peer.send(copies, signal, onSent);
+      return { ...sent, failed: [...failed, ...sent.failed] };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }
 
   /** Starts the listener (C-STORE SCP) with these settings; received series are indexed. */

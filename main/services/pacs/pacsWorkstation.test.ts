@@ -5,7 +5,7 @@
  * secrets never reach the renderer or nodes.json; credentials are 0600) and
  * through `voxa pacs add / list / echo / find / get / send --json`.
  */
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,7 +77,7 @@ describe.skipIf(!hasOrthanc)('PACS in the workstation and the CLI', () => {
     // A job id in use is refused; an unknown job cancels nothing.
     expect(await h['pacs:cancel']({ jobId: 'nope' }, ctx())).toEqual({ cancelled: false });
     // pacs:send only sends files this session may read.
-    await expect(h['pacs:send']({ name: 'web', paths: [path.join(tmp, 'src', 'series1', 'x.dcm')] }, ctx())).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(h['pacs:send']({ name: 'web', paths: [path.join(tmp, 'src', 'series1', 'x.dcm')], deidentify: false }, ctx())).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(await h['pacs:listenerStatus']({}, ctx())).toMatchObject({ listening: false });
   }, 60_000);
 
@@ -138,6 +138,20 @@ describe.skipIf(!hasOrthanc)('PACS in the workstation and the CLI', () => {
     // The same instances again: Orthanc accepts them (already stored), nothing new appears.
     expect(sent).toMatchObject({ sent: 6, failed: [] });
     expect((await orthanc.rest<string[]>('/instances')).length).toBe(before);
+    // --deidentify sends a de-identified copy: new UIDs and no patient identity reach the archive; the original is unchanged.
+    const original = await readFile(study[0]!.files[0]!);
+    const deid = JSON.parse((await cli(['pacs', 'send', 'web', study[0]!.files[0]!, '--deidentify', '--json', '--user-data', ud])).out) as { sent: number };
+    expect(deid.sent).toBe(1);
+    const afterDeid = await orthanc.rest<string[]>('/instances');
+    expect(afterDeid.length).toBe(before + 1);
+    const tagsOf = await Promise.all(afterDeid.map((id) => orthanc.rest<Record<string, string>>(`/instances/${id}/simplified-tags`)));
+    const copy = tagsOf.filter((t) => t.StudyInstanceUID !== study[0]!.studyInstanceUid);
+    expect(copy).toHaveLength(1);
+    expect(copy[0]!.PatientID).not.toBe('PACS-001');
+    expect(copy[0]!.PatientName ?? '').not.toContain('PACS');
+    expect(copy[0]!.SOPInstanceUID).not.toBe(study[0]!.sopInstanceUids[0]);
+    expect((await readFile(study[0]!.files[0]!)).equals(original)).toBe(true);
+    expect(await readdir(path.join(ud, 'pacs', 'outgoing'))).toEqual([]);
     const unknown = await cli(['pacs', 'echo', 'nobody', '--user-data', ud]);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toMatch(/NOT_FOUND: no PACS node named "nobody"/);
