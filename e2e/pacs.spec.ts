@@ -3,7 +3,9 @@
  * orthanc-dicomweb, started by the test): add a DICOMweb node through the
  * form, echo it (and see a dead node's error beside Echo), search by patient
  * name, expand the study's series, retrieve it, the first series opens in the
- * viewer when complete, and the study database lists both series.
+ * viewer when complete, a second retrieve skips what is on disk, the open
+ * volume's segmentation is sent back as DICOM SEG, and the study database
+ * lists both series.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +13,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { hasOrthanc, startOrthanc, type Orthanc } from '../main/services/pacs/testing/orthanc';
 import { writeTestStudy } from '../main/services/pacs/testing/fixtures';
+import { connectHostApi } from './helpers/hostApi';
 import { REPO_ROOT, startHost, type HostProcess } from './helpers/hostProcess';
 
 const artifacts = path.join(REPO_ROOT, 'e2e-artifacts');
@@ -59,6 +62,11 @@ test('PACS tab: add a DICOMweb node, echo, search, expand, retrieve, open the fi
   await page.getByTestId('pacs-add-node').click();
   await page.getByTestId('pacs-node-name').fill('orthanc');
   await page.getByTestId('pacs-node-url').fill(orthanc.dicomWebUrl);
+  // The secret field appears with an auth kind and is a password input.
+  await page.getByTestId('pacs-node-auth').selectOption('bearer');
+  await expect(page.getByTestId('pacs-node-secret')).toHaveAttribute('type', 'password');
+  await page.screenshot({ path: path.join(artifacts, 'e2e-pacs-add-node.png') });
+  await page.getByTestId('pacs-node-auth').selectOption('none');
   await page.getByTestId('pacs-node-save').click();
   await expect(page.getByTestId('pacs-node')).toHaveValue('orthanc');
   await page.getByTestId('pacs-echo').click();
@@ -94,8 +102,25 @@ test('PACS tab: add a DICOMweb node, echo, search, expand, retrieve, open the fi
 
   // Retrieving again skips what is on disk.
   await page.getByTestId('pacs-retrieve-study').click();
-  await expect(page.getByTestId('pacs-retrieve-note')).toContainText('Retrieved 0 instances');
-  await expect(page.getByTestId('pacs-retrieve-note')).toContainText('19 were already here');
+  await expect(page.getByTestId('pacs-retrieve-note')).toHaveText('All 19 instances were already here: nothing to retrieve.');
+
+  // Send the segmentation back: a segment made in the UI, painted through the API, exported as DICOM SEG and stored in Orthanc.
+  await page.getByTestId('segment-new').click();
+  const volumeId = await page.evaluate(() => (window as unknown as { __voxaStore: { getState(): { volume: { header: { volumeId: string } } | null } } }).__voxaStore.getState().volume?.header.volumeId);
+  if (!volumeId) throw new Error('no volume open');
+  const api = await connectHostApi(host.url);
+  try {
+    await expect.poll(async () => (await api.invoke('segment:state', { volumeId })).segments.length).toBe(1);
+    const label = (await api.invoke('segment:state', { volumeId })).segments[0]!.label;
+    await api.invoke('segment:edit', { volumeId, op: { tool: 'brush', mode: 'paint', label, points: [[16, 16, 6]], radiusMm: 4, shape: 'sphere' } });
+  } finally {
+    api.close();
+  }
+  const before = (await orthanc.rest<string[]>('/instances')).length;
+  await page.getByTestId('pacs-send').click();
+  await expect(page.getByTestId('pacs-send-note')).toContainText('Sent the segmentation (1 segment');
+  expect((await orthanc.rest<string[]>('/instances')).length).toBe(before + 1);
+  await page.screenshot({ path: path.join(artifacts, 'e2e-pacs-sent.png') });
 
   // The study database lists both series.
   await page.getByTestId('tab-studies').click();

@@ -5,7 +5,8 @@
  * logs through loglevel; it is silenced here so no patient attribute reaches
  * a log.
  */
-import { Client, constants, log, responses, type requests, type Dataset } from 'dcmjs-dimse';
+import { Client, Dataset, constants, log, responses, type association, type requests } from 'dcmjs-dimse';
+import type { Writable } from 'node:stream';
 import type { DimseNode } from '../../../common/contract/channels/pacs';
 import { VoxaError } from '../../../common/contract';
 import { peerError } from './peer';
@@ -41,10 +42,35 @@ const REJECT_REASONS: Record<number, string> = {
   7: 'called AE title not recognized',
 };
 
+/** A received data set's bytes exactly as they came over the wire, and their transfer syntax. */
+export interface RawDataset {
+  bytes: Buffer;
+  transferSyntaxUid: string;
+}
+const rawOf = new WeakMap<Dataset, RawDataset>();
+
+/** The bytes behind a data set that {@link rawDatasetFromStream} made. */
+export function rawDataset(ds: Dataset | undefined): RawDataset | undefined {
+  return ds ? rawOf.get(ds) : undefined;
+}
+
+/**
+ * In place of dcmjs-dimse's parse of every received instance: an empty Dataset that carries the
+ * received bytes. Voxa writes those bytes unchanged and reads the UIDs it needs from them with
+ * its own header parser; no dcmjs parse and re-encode of every pixel.
+ */
+export function rawDatasetFromStream(writable: Writable, pc: association.PresentationContext, callback: (dataset: Dataset) => void): void {
+  const bytes = (writable as unknown as { toBuffer(): Buffer }).toBuffer();
+  const transferSyntaxUid = pc.getAcceptedTransferSyntaxUid() ?? '';
+  const ds = new Dataset({}, transferSyntaxUid);
+  rawOf.set(ds, { bytes, transferSyntaxUid });
+  callback(ds);
+}
+
 export interface AssociationOptions {
   signal: AbortSignal;
-  /** C-GET: instances the peer sends back on this association. */
-  onStore?: (dataset: Dataset, sopClassUid: string, sopUid: string) => Promise<void>;
+  /** C-GET: instances the peer sends back on this association (their bytes as received). */
+  onStore?: (raw: RawDataset, sopClassUid: string, sopUid: string) => Promise<void>;
 }
 
 /**
@@ -99,14 +125,14 @@ export function runAssociation(node: DimseNode, operation: string, reqs: DimseRe
     if (options.onStore) {
       const onStore = options.onStore;
       client.on('cStoreRequest', (request: requests.CStoreRequest, callback: (r: unknown) => void) => {
-        const ds = request.getDataset();
+        const raw = rawDataset(request.getDataset());
         const respond = (status: number) => {
           const response = responsesCStore(request);
           response.setStatus(status);
           callback(response);
         };
-        if (!ds) return respond(0xa900);
-        onStore(ds, request.getAffectedSopClassUid(), request.getAffectedSopInstanceUid()).then(
+        if (!raw) return respond(0xa900);
+        onStore(raw, request.getAffectedSopClassUid(), request.getAffectedSopInstanceUid()).then(
           () => respond(Status.Success),
           () => respond(Status.ProcessingFailure),
         );
@@ -119,7 +145,13 @@ export function runAssociation(node: DimseNode, operation: string, reqs: DimseRe
       associationLingerTimeout: 0,
     });
     // The client does not pass on a peer's A-ABORT (it would wait for the PDU timeout); its network does.
-    const network = (client as unknown as { network?: { on(e: 'abort', f: (a: { source: number; reason: number }) => void): void; socket?: { destroy(): void } } }).network;
+    const network = (
+      client as unknown as {
+        network?: { on(e: 'abort', f: (a: { source: number; reason: number }) => void): void; socket?: { destroy(): void }; createDatasetFromStoreWritableStream: typeof rawDatasetFromStream };
+      }
+    ).network;
+    // C-GET: keep what arrives as bytes (the network is created by send(), before any data is read).
+    if (network && options.onStore) network.createDatasetFromStoreWritableStream = rawDatasetFromStream;
     network?.on('abort', ({ source, reason }) => {
       failure ??= peerError(node.name, operation, `${node.calledAet} aborted the association (A-ABORT, source ${source}, reason ${reason}; often: Voxa's AE title ${node.callingAet} is not allowed to do this on the PACS)`);
       network.socket?.destroy();

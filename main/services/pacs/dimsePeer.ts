@@ -1,10 +1,10 @@
 /** A DIMSE node: C-ECHO, C-FIND (study, series, image level), C-MOVE to Voxa's listener, C-GET, C-STORE. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { requests, type Dataset } from 'dcmjs-dimse';
+import { requests } from 'dcmjs-dimse';
 import type { DimseNode, PacsQuery, PacsSeries, PacsStudy, RetrieveMethod } from '../../../common/contract/channels/pacs';
 import { VoxaError } from '../../../common/contract';
-import { failedStatus, runAssociation, Status, statusText } from './dimse';
+import { failedStatus, runAssociation, Status, statusText, type RawDataset } from './dimse';
 import type { StoredInstance } from './instanceStore';
 import {
   instanceFromAttributes,
@@ -103,7 +103,7 @@ export class DimsePeer implements PacsPeer {
   }
 
   /** The sub-operation outcome of a C-MOVE / C-GET: an error when the final status failed or any sub-operation did. */
-  private async subOperations(operation: string, reqs: (requests.CMoveRequest | requests.CGetRequest)[], ctx: RetrieveContext, onStore?: (ds: Dataset, sopClassUid: string, sopUid: string) => Promise<void>): Promise<void> {
+  private async subOperations(operation: string, reqs: (requests.CMoveRequest | requests.CGetRequest)[], ctx: RetrieveContext, onStore?: (raw: RawDataset, sopClassUid: string, sopUid: string) => Promise<void>): Promise<void> {
     const failures: string[] = [];
     for (const r of reqs) {
       r.on('response', (resp: { getStatus(): number; getFailures(): number; getErrorComment(): string | undefined }) => {
@@ -142,10 +142,8 @@ export class DimsePeer implements PacsPeer {
       : [requests.CGetRequest.createSeriesGetRequest(target.studyUid, target.seriesUid)];
     // The library proposes every storage SOP class so the peer can send back on this association.
     for (const r of reqs) r.setAddStorageSopClassesToAssociation(true);
-    await this.subOperations('C-GET', reqs, ctx, async (ds, sopClassUid, sopUid) => {
-      const uids = { studyUid: text(ds.getElement('StudyInstanceUID')), seriesUid: text(ds.getElement('SeriesInstanceUID')), sopUid, sopClassUid };
-      const stored = await ctx.store.putDataset(ds.getDenaturalizedDataset(), uids, ds.getTransferSyntaxUid(), this.node.calledAet);
-      ctx.onStored(stored);
+    await this.subOperations('C-GET', reqs, ctx, async (raw, sopClassUid, sopUid) => {
+      ctx.onStored(await ctx.store.putDataset(raw, sopClassUid, sopUid, this.node.calledAet));
     });
   }
 

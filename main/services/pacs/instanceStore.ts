@@ -46,12 +46,15 @@ export class InstanceStore {
   }
 
   /**
-   * Stores a data set as received over DIMSE (encoded in `transferSyntaxUid`, no File Meta):
-   * the file is a File Meta written here followed by the received bytes, unchanged.
+   * Stores a data set as received over DIMSE (encoded in its transfer syntax, no File Meta): the
+   * file is a File Meta written here followed by the received bytes, unchanged; its UIDs are read
+   * from the result, and an instance whose SOP Instance UID differs from the one announced is refused.
    */
-  async putDataset(dataset: Uint8Array, uids: { studyUid: string; seriesUid: string; sopUid: string; sopClassUid: string }, transferSyntaxUid: string, from: string): Promise<StoredInstance> {
-    const header = part10Header(uids.sopClassUid, uids.sopUid, transferSyntaxUid, from);
-    return this.write(uids.studyUid, uids.seriesUid, uids.sopUid, [header, dataset], from);
+  async putDataset(raw: { bytes: Uint8Array; transferSyntaxUid: string }, sopClassUid: string, sopUid: string, from: string): Promise<StoredInstance> {
+    const bytes = Buffer.concat([part10Header(sopClassUid, sopUid, raw.transferSyntaxUid, from), raw.bytes]);
+    const ds = parseDataSet(bytes, from, { headerOnly: true });
+    if (str(ds, 'x00080018') !== sopUid) throw new VoxaError('CORRUPT_INPUT', `an instance from ${from} carries another SOP Instance UID than the one it was sent as`);
+    return this.write(str(ds, 'x0020000d'), str(ds, 'x0020000e'), sopUid, [bytes], from);
   }
 
   private async write(studyUid: string, seriesUid: string, sopUid: string, parts: Uint8Array[], from: string): Promise<StoredInstance> {

@@ -9,13 +9,12 @@
  * association ends.
  */
 import net from 'node:net';
-import { Dataset, Scp, constants, responses, type association, type requests } from 'dcmjs-dimse';
+import { Scp, constants, responses, type Dataset, type association, type requests } from 'dcmjs-dimse';
 import type { Writable } from 'node:stream';
 import { VoxaError } from '../../../common/contract';
 import type { ListenerStatus } from '../../../common/contract/channels/pacs';
-import './dimse';
+import { rawDataset, rawDatasetFromStream } from './dimse';
 import type { InstanceStore, StoredInstance } from './instanceStore';
-import { text } from './peer';
 
 const { Status, PresentationContextResult, RejectResult, RejectSource, RejectReason, SopClass } = constants;
 
@@ -90,7 +89,6 @@ export class DicomListener {
     // The SCP class below is instantiated by the connection handler; it reaches this listener through `owner`.
     const owner = { listener: this as DicomListener };
     const opts = { connectTimeout: this.options.timeoutMs ?? 30_000, associationTimeout: this.options.timeoutMs ?? 30_000, pduTimeout: this.options.timeoutMs ?? 30_000 };
-    const raw = new WeakMap<Dataset, Buffer>();
 
     class VoxaScp extends Scp {
       private touched = new Map<string, [string, string]>();
@@ -121,10 +119,7 @@ export class DicomListener {
         this.sendAssociationAccept();
       }
       createDatasetFromStoreWritableStream(writable: Writable, pc: association.PresentationContext, callback: (dataset: Dataset) => void): void {
-        const buf = (writable as unknown as { toBuffer(): Buffer }).toBuffer();
-        const ds = new Dataset(buf, pc.getAcceptedTransferSyntaxUid());
-        raw.set(ds, buf);
-        callback(ds);
+        rawDatasetFromStream(writable, pc, callback);
       }
       cEchoRequest(request: requests.CEchoRequest, callback: (r: responses.CEchoResponse) => void): void {
         const r = responses.CEchoResponse.fromRequest(request);
@@ -137,24 +132,16 @@ export class DicomListener {
           r.setStatus(status);
           callback(r);
         };
-        const ds = request.getDataset();
-        const bytes = ds ? raw.get(ds) : undefined;
-        if (!ds || !bytes) return respond(0xa900);
-        const uids = {
-          studyUid: text(ds.getElement('StudyInstanceUID')),
-          seriesUid: text(ds.getElement('SeriesInstanceUID')),
-          sopUid: request.getAffectedSopInstanceUid(),
-          sopClassUid: request.getAffectedSopClassUid(),
-        };
-        if (text(ds.getElement('SOPInstanceUID')) !== uids.sopUid) return respond(0xa900);
-        owner.listener.options.store.putDataset(bytes, uids, ds.getTransferSyntaxUid(), this.calling).then(
+        const raw = rawDataset(request.getDataset());
+        if (!raw) return respond(0xa900);
+        owner.listener.options.store.putDataset(raw, request.getAffectedSopClassUid(), request.getAffectedSopInstanceUid(), this.calling).then(
           (stored) => {
             owner.listener.received++;
             this.touched.set(`${stored.studyUid}|${stored.seriesUid}`, [stored.studyUid, stored.seriesUid]);
             for (const s of owner.listener.subscribers) s(stored);
             respond(Status.Success);
           },
-          () => respond(0xa700), // out of resources: could not write it
+          (e: unknown) => respond(e instanceof VoxaError && e.code === 'CORRUPT_INPUT' ? 0xa900 : 0xa700), // not what it said it was / could not write it
         );
       }
       associationReleaseRequested(): void {

@@ -37,6 +37,7 @@ describe('PACS tab helpers', () => {
   it('writes the progress and outcome lines', () => {
     expect(progressLine({ received: 3, expected: 19, mbPerSecond: 2.345 })).toBe('3 / 19 instances · 2.3 MB/s');
     expect(retrieveSummary(report({ received: 19, present: [12, 7], expected: [12, 7] }))).toEqual({ text: 'Retrieved 19 instances (2.5 MB) in 1.3 s.', incomplete: false });
+    expect(retrieveSummary(report({ received: 0, present: [12, 7], expected: [12, 7] })).text).toBe('All 19 instances were already here: nothing to retrieve.');
     const cut = retrieveSummary(report({ received: 5, present: [5, 0], expected: [12, 7], cancelled: true }));
     expect(cut.incomplete).toBe(true);
     expect(cut.text).toMatch(/^Cancelled: 5 of 19 instances are here\..*Press Retrieve again to resume/);

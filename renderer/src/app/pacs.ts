@@ -105,6 +105,7 @@ export function retrieveSummary(r: RetrieveReport): { text: string; incomplete: 
     const why = r.cancelled ? 'Cancelled' : `${short} series incomplete`;
     return { text: `${why}: ${present} of ${expected} instances are here. ${base} Press Retrieve again to resume (what is on disk is skipped).`, incomplete: true };
   }
+  if (r.received === 0 && present > 0) return { text: `All ${present} instances were already here: nothing to retrieve.`, incomplete: false };
   return { text: base, incomplete: false };
 }
 
@@ -233,9 +234,10 @@ export async function cancelRetrieve(client: VoxaClient, pacs: PacsStore): Promi
 
 /**
  * Exports the open volume's segmentation as DICOM SEG into the Exports folder (asking before
- * replacing a file) and sends it to the node.
+ * replacing a file) and sends it to the node; with `deidentify` the services send a de-identified
+ * copy (the exported file stays as it is).
  */
-export async function sendSegmentation(client: VoxaClient, pacs: PacsStore, o: { name: string; volumeId: string; fileStem: string }): Promise<void> {
+export async function sendSegmentation(client: VoxaClient, pacs: PacsStore, o: { name: string; volumeId: string; fileStem: string; deidentify: boolean }): Promise<void> {
   const s = pacs.getState();
   s.setSending(true);
   s.setSendNote(null);
@@ -247,11 +249,11 @@ export async function sendSegmentation(client: VoxaClient, pacs: PacsStore, o: {
       const sep = exportsRoot.path.includes('\\') ? '\\' : '/';
       const path = `${exportsRoot.path.replace(/[\\/]$/, '')}${sep}${o.fileStem.replace(/[^A-Za-z0-9._-]+/g, '_') || 'segmentation'}.seg.dcm`;
       const exported = await exportAsking((overwrite) => client.invoke('segment:export', { volumeId: o.volumeId, path, format: 'dicom-seg', deidentify: false, overwrite }));
-      const sent = await client.invoke('pacs:send', { name: o.name, paths: [exported.path] });
+      const sent = await client.invoke('pacs:send', { name: o.name, paths: [exported.path], deidentify: o.deidentify });
       if (sent.failed.length > 0) throw new VoxaError('PEER', `${o.name} refused ${sent.failed[0]!.file}: ${sent.failed[0]!.reason}`);
       return { ...sent, segments: exported.segments };
     });
-    if (r) pacs.getState().setSendNote(`Sent the segmentation (${r.segments} segment${r.segments === 1 ? '' : 's'}, ${Math.round(r.bytes / 1024)} KB) to ${o.name} in ${r.seconds.toFixed(1)} s.`);
+    if (r) pacs.getState().setSendNote(`Sent the segmentation (${r.segments} segment${r.segments === 1 ? '' : 's'}, ${Math.round(r.bytes / 1024)} KB${o.deidentify ? ', de-identified' : ''}) to ${o.name} in ${r.seconds.toFixed(1)} s.`);
   } finally {
     pacs.getState().setSending(false);
   }

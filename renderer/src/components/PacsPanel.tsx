@@ -244,6 +244,7 @@ function StudyRows({ client, pacs, node, st, anonymise, onOpenSeries }: { client
 export function PacsPanel({ client, pacs, anonymise, onOpenSeries, volumeId, segmentCount, fileStem }: Props) {
   const { nodes, node, echo, errors, searching, results, openWhenReady, sending, sendNote } = useStore(pacs);
   const [adding, setAdding] = useState(false);
+  const [deidentify, setDeidentify] = useState(false);
   const [q, setQ] = useState<SearchForm>(emptySearchForm);
   useEffect(() => {
     if (pacs.getState().nodes === null) void loadNodes(client, pacs);
@@ -358,13 +359,17 @@ export function PacsPanel({ client, pacs, anonymise, onOpenSeries, volumeId, seg
       <h2>Send</h2>
       <div className="pacs-row">
         <button
-          onClick={() => node && volumeId && void sendSegmentation(client, pacs, { name: node, volumeId, fileStem })}
+          onClick={() => node && volumeId && void sendSegmentation(client, pacs, { name: node, volumeId, fileStem, deidentify })}
           disabled={!node || !volumeId || segmentCount === 0 || sending}
           title="Export the open volume's segmentation as DICOM SEG (into the Exports folder) and send it to the node"
           data-testid="pacs-send"
         >
           {sending ? 'Sending…' : 'Send segmentation to PACS'}
         </button>
+        <label title="Send a de-identified copy (basic profile); the exported file keeps the identity">
+          <input type="checkbox" checked={deidentify} onChange={(e) => setDeidentify(e.target.checked)} data-testid="pacs-send-deid" />
+          De-identify
+        </label>
       </div>
       {!volumeId || segmentCount === 0 ? <p className="muted small">Open a study and segment it to send a DICOM SEG.</p> : null}
       <FieldError text={errors.send} testId="pacs-send-error" />
