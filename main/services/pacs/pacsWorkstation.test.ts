@@ -15,7 +15,7 @@ import { cli } from '../../cli/testing/captureCli';
 import { createServiceContext } from '../serviceContext';
 import type { WrittenSeries } from '../phantom/dicomSeriesWriter';
 import { writeTestStudy } from './testing/fixtures';
-import { hasOrthanc, startOrthanc, type Orthanc } from './testing/orthanc';
+import { hasOrthanc, makeTestCa, startOrthanc, startTlsProxy, type Orthanc } from './testing/orthanc';
 
 let tmp = '';
 let orthanc: Orthanc;
@@ -101,6 +101,28 @@ describe.skipIf(!hasOrthanc)('PACS in the workstation and the CLI', () => {
       expect((await h['pacs:echo']({ name: 'secured' }, ctx())).ms).toBeGreaterThan(0);
     } finally {
       await secured.stop();
+    }
+  }, 60_000);
+
+  it('HTTPS with the hospital CA: trusted with --ca, refused without it (the TLS failure is named)', async () => {
+    const caDir = await mkdtemp(path.join(tmp, 'ca-'));
+    const { caPem, key, cert } = makeTestCa(caDir);
+    const proxy = await startTlsProxy(orthanc.url, { key, cert });
+    const secured = { dicomWebUrl: `${proxy.url}/dicom-web` };
+    try {
+      const ud = path.join(tmp, 'tls-data');
+      expect((await cli(['pacs', 'add', 'tls', '--dicomweb', secured.dicomWebUrl, '--ca', caPem, '--user-data', ud])).code).toBe(0);
+      const ok = await cli(['pacs', 'echo', 'tls', '--user-data', ud]);
+      expect(ok.err).toBe('');
+      expect(ok.out).toMatch(/^tls: echo ok/);
+      expect((await cli(['pacs', 'add', 'tls-no-ca', '--dicomweb', secured.dicomWebUrl, '--user-data', ud])).code).toBe(0);
+      const refused = await cli(['pacs', 'echo', 'tls-no-ca', '--user-data', ud]);
+      expect(refused.code).toBe(1);
+      expect(refused.err).toMatch(/PEER: tls-no-ca: QIDO-RS echo failed: no connection to https:.*TLS/);
+      const found = JSON.parse((await cli(['pacs', 'find', 'tls', '--patient-id', 'PACS-001', '--json', '--user-data', ud])).out) as { count: number };
+      expect(found.count).toBe(1);
+    } finally {
+      await proxy.close();
     }
   }, 60_000);
 

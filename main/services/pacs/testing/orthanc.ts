@@ -6,7 +6,9 @@
  * the tests themselves.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -26,6 +28,41 @@ export async function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** A throw-away CA and a server certificate for 127.0.0.1 signed by it (openssl), for HTTPS tests. */
+export function makeTestCa(dir: string): { caPem: string; key: Buffer; cert: Buffer } {
+  const run = (args: string[]) => {
+    const r = spawnSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]}: ${r.stderr.toString()}`);
+  };
+  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Voxa Test Hospital CA']);
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1']);
+  writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'san.ext']);
+  return { caPem: path.join(dir, 'ca.pem'), key: readFileSync(path.join(dir, 'server.key')), cert: readFileSync(path.join(dir, 'server.crt')) };
+}
+
+/**
+ * An HTTPS front for a local HTTP server (as a hospital's TLS-terminating proxy in front of the
+ * archive). Orthanc 1.10's own HTTPS drops Node's TLS handshakes, so the tests put this in front.
+ */
+export async function startTlsProxy(target: string, tls: { key: Buffer; cert: Buffer }): Promise<{ url: string; close: () => Promise<void> }> {
+  const t = new URL(target);
+  const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+    const up = http.request({ host: t.hostname, port: t.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    up.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
+    req.pipe(up);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as net.AddressInfo).port;
+  return { url: `https://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 export interface Orthanc {
