@@ -302,11 +302,29 @@ function splitRepeatedPositions(g: DicomSeries): DicomSeries[] {
   return parts.map((frames) => ({ ...g, frames }));
 }
 
-/** Output voxel type: the smallest integer type that holds every rescaled value, else float32. */
-function chooseDtype(series: DicomSeries): { dtype: VoxelDType; colour: boolean } {
+/**
+ * Output voxel type: the smallest integer type that holds every rescaled value, else float32.
+ * The header's range (all 2^BitsStored stored values, rescaled) often needs int32 where the
+ * data does not: a CT stored as 16-bit unsigned with intercept −1024 declares −1024…64511 but
+ * holds −1024…~3000. Then int16 is chosen `optimistic`ally: the decode checks every value and
+ * starts again in int32 if one does not fit, so the stored type is kept without losing a value.
+ */
+function chooseDtype(series: DicomSeries): { dtype: VoxelDType; colour: boolean; optimistic: boolean } {
   const img = (series.frames[0] as SeriesFrame).image;
   const colour = img.samplesPerPixel === 3 || img.photometric === 'PALETTE COLOR';
-  if (colour) return { dtype: img.samplesPerPixel === 3 && img.bitsAllocated === 8 ? 'uint8' : 'float32', colour };
+  if (colour) return { dtype: img.samplesPerPixel === 3 && img.bitsAllocated === 8 ? 'uint8' : 'float32', colour, optimistic: false };
+  const { lo, hi, integral } = declaredRange(series);
+  const plain = (dtype: VoxelDType) => ({ dtype, colour, optimistic: false });
+  if (!integral) return plain('float32');
+  if (lo >= 0 && hi <= 255 && img.bitsAllocated === 8) return plain('uint8');
+  if (lo >= -32768 && hi <= 32767) return plain('int16');
+  if (lo >= 0 && hi <= 65535) return plain('uint16');
+  if (series.frames.every((f) => f.image.bitsAllocated === 16 && f.image.samplesPerPixel === 1)) return { dtype: 'int16', colour, optimistic: true };
+  return plain(declaredDtype(series));
+}
+
+/** The rescaled range of every value the headers allow (all 2^BitsStored stored values), and whether all rescales are integral. */
+function declaredRange(series: DicomSeries): { lo: number; hi: number; integral: boolean } {
   let lo = Infinity;
   let hi = -Infinity;
   let integral = true;
@@ -322,12 +340,18 @@ function chooseDtype(series: DicomSeries): { dtype: VoxelDType; colour: boolean 
     lo = Math.min(lo, a, b);
     hi = Math.max(hi, a, b);
   }
-  if (!integral) return { dtype: 'float32', colour };
-  if (lo >= 0 && hi <= 255 && img.bitsAllocated === 8) return { dtype: 'uint8', colour };
-  if (lo >= -32768 && hi <= 32767) return { dtype: 'int16', colour };
-  if (lo >= 0 && hi <= 65535) return { dtype: 'uint16', colour };
-  if (lo >= -(2 ** 31) && hi <= 2 ** 31 - 1) return { dtype: 'int32', colour };
-  return { dtype: 'float32', colour };
+  return { lo, hi, integral };
+}
+
+/** An integral series' type for its declared range beyond 16 bits (also the fallback of an optimistic int16). */
+function declaredDtype(series: DicomSeries): VoxelDType {
+  const { lo, hi } = declaredRange(series);
+  return lo >= -(2 ** 31) && hi <= 2 ** 31 - 1 ? 'int32' : 'float32';
+}
+
+/** Set when a value did not fit the optimistic int16 output (the decode is then repeated in the declared type). */
+interface RangeGuard {
+  overflow: boolean;
 }
 
 function allocVoxels(dtype: VoxelDType, n: number): VoxelArray {
@@ -452,13 +476,25 @@ export async function seriesToVolume(series: DicomSeries, options: LoadOptions |
   const nj = series.rows;
   const nk = series.frames.length;
   const sliceVoxels = ni * nj;
-  const { dtype } = chooseDtype(series);
-  const totalBytes = sliceVoxels * nk * bytesPerVoxel(dtype);
-  if (totalBytes > limits.maxVoxelBytes) throw new VoxaError('TOO_LARGE', `${ni}×${nj}×${nk} voxels (${formatBytes(totalBytes)}) exceed the ${formatBytes(limits.maxVoxelBytes)} limit`);
+  const choice = chooseDtype(series);
+  let dtype = choice.dtype;
+  const checkSize = (d: VoxelDType) => {
+    const totalBytes = sliceVoxels * nk * bytesPerVoxel(d);
+    if (totalBytes > limits.maxVoxelBytes) throw new VoxaError('TOO_LARGE', `${ni}×${nj}×${nk} voxels (${formatBytes(totalBytes)}) exceed the ${formatBytes(limits.maxVoxelBytes)} limit`);
+  };
+  checkSize(dtype);
   const { sorted, geometry, warnings } = seriesLayout(series);
 
-  const voxels = allocVoxels(dtype, sliceVoxels * nk);
-  await decodeInto(sorted, voxels, ni, nj, opts.signal);
+  let voxels = allocVoxels(dtype, sliceVoxels * nk);
+  const guard: RangeGuard | undefined = choice.optimistic ? { overflow: false } : undefined;
+  await decodeInto(sorted, voxels, ni, nj, opts.signal, guard);
+  if (guard?.overflow) {
+    // A value beyond int16: decode again in the type the header's range needs (rare: metal in CT).
+    dtype = declaredDtype(series);
+    checkSize(dtype);
+    voxels = allocVoxels(dtype, sliceVoxels * nk);
+    await decodeInto(sorted, voxels, ni, nj, opts.signal);
+  }
 
   const modality = first.image.modality;
   const known: Modality[] = ['CT', 'MR', 'PT', 'US'];
@@ -480,7 +516,7 @@ export async function seriesToVolume(series: DicomSeries, options: LoadOptions |
 }
 
 /** Decodes every frame into its slice of `out` (slice k = sorted[k]), file by file. */
-async function decodeInto(sorted: SeriesFrame[], out: VoxelArray, ni: number, nj: number, signal?: AbortSignal): Promise<void> {
+async function decodeInto(sorted: SeriesFrame[], out: VoxelArray, ni: number, nj: number, signal?: AbortSignal, guard?: RangeGuard): Promise<void> {
   const byFile = new Map<ScannedImage, { k: number; geom: FrameGeometry }[]>();
   sorted.forEach((f, k) => {
     let list = byFile.get(f.image);
@@ -500,7 +536,8 @@ async function decodeInto(sorted: SeriesFrame[], out: VoxelArray, ni: number, nj
     entries,
     concurrency,
     async ([image, targets]) => {
-      if (targets.length === 1 && (await readStraightIntoSlice(image, targets[0]!.geom, out, targets[0]!.k * ni * nj, ni, nj))) return;
+      if (guard?.overflow) return;
+      if (targets.length === 1 && (await readStraightIntoSlice(image, targets[0]!.geom, out, targets[0]!.k * ni * nj, ni, nj, guard))) return;
       const bytes = image.retained ?? (await readPixelBytes(image));
       const spec = frameSpec(image);
       const frameCache = new Map<number, Promise<StoredPixels>>();
@@ -532,7 +569,8 @@ async function decodeInto(sorted: SeriesFrame[], out: VoxelArray, ni: number, nj
         targets.map(async ({ k, geom }) => {
           signal?.throwIfAborted();
           const stored = await frameOf(geom.frameIndex);
-          writeSlice(stored, image, geom, out, k * ni * nj, ni, nj);
+          if (guard && !fitsInt16(stored, image, geom)) guard.overflow = true;
+          else writeSlice(stored, image, geom, out, k * ni * nj, ni, nj);
         }),
       );
     },
@@ -546,7 +584,7 @@ async function decodeInto(sorted: SeriesFrame[], out: VoxelArray, ni: number, nj
  * straight into its slice of the volume, then rescaled in place. Returns false when
  * the frame needs the general path.
  */
-async function readStraightIntoSlice(image: ScannedImage, geom: FrameGeometry, out: VoxelArray, base: number, ni: number, nj: number): Promise<boolean> {
+async function readStraightIntoSlice(image: ScannedImage, geom: FrameGeometry, out: VoxelArray, base: number, ni: number, nj: number, guard?: RangeGuard): Promise<boolean> {
   const np = image.nativePixels;
   if (!np || image.retained || image.mosaic || image.palette || image.samplesPerPixel !== 1 || image.numberOfFrames !== 1 || geom.frameIndex !== 0) return false;
   if (image.transferSyntax !== TS.implicitLE && image.transferSyntax !== TS.explicitLE) return false;
@@ -565,12 +603,32 @@ async function readStraightIntoSlice(image: ScannedImage, geom: FrameGeometry, o
   const stored = storedType === sliceView.constructor ? (sliceView as StoredPixels) : new storedType(sliceView.buffer, sliceView.byteOffset, ni * nj);
   fixStoredBits(stored, spec);
   const { slope, intercept } = geom;
+  // An optimistic int16 output: every rescaled value is checked before the slice is rewritten.
+  if (guard && !fitsInt16(stored, image, geom)) {
+    guard.overflow = true;
+    return true;
+  }
   // Identity: the stored bits already are the voxel bits (the value fits both types). Otherwise
   // same index, same width: element n is read before it is written.
   if (slope !== 1 || intercept !== 0) {
     for (let n = 0; n < stored.length; n++) sliceView[n] = (stored[n] as number) * slope + intercept;
   }
   return true;
+}
+
+/** Whether every rescaled value of a stored frame (the whole frame, mosaic tiles included) fits int16. */
+function fitsInt16(stored: StoredPixels, image: ScannedImage, geom: FrameGeometry): boolean {
+  if (image.samplesPerPixel !== 1 || image.palette) return false;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let n = 0; n < stored.length; n++) {
+    const v = stored[n] as number;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const a = min * geom.slope + geom.intercept;
+  const b = max * geom.slope + geom.intercept;
+  return Math.min(a, b) >= -32768 && Math.max(a, b) <= 32767;
 }
 
 /** For header-scanned files: where the bytes returned by readPixelBytes start in the file. */
