@@ -109,7 +109,15 @@ export function runAssociation(node: DimseNode, operation: string, reqs: DimseRe
       setTimeout(finish, 2000).unref();
     };
     options.signal.addEventListener('abort', onAbort, { once: true });
-    for (const r of reqs) client.addRequest(r);
+    // Every request must get its final (non-pending) response; an association that closes before is a failure.
+    const answered = new Set<DimseRequest>();
+    for (const r of reqs) {
+      r.on('response', (resp: { getStatus(): number }) => {
+        const st = resp.getStatus();
+        if (st !== Status.Pending && st !== 0xff01) answered.add(r);
+      });
+      client.addRequest(r);
+    }
     client.on('associationRejected', (e: { result: number; source: number; reason: number }) => {
       failure ??= peerError(node.name, operation, `association rejected by ${node.calledAet}@${node.host}:${node.port}: ${REJECT_REASONS[e.reason] ?? `reason ${e.reason}`}`);
     });
@@ -121,7 +129,10 @@ export function runAssociation(node: DimseNode, operation: string, reqs: DimseRe
         : peerError(node.name, operation, `${answer} (${node.host}:${node.port})`);
       finish();
     });
-    client.on('closed', finish);
+    client.on('closed', () => {
+      if (answered.size < reqs.length) failure ??= peerError(node.name, operation, `the connection to ${node.host}:${node.port} closed before the answer (${answered.size} of ${reqs.length} request(s) answered): the PACS stopped or the network failed`);
+      finish();
+    });
     if (options.onStore) {
       const onStore = options.onStore;
       client.on('cStoreRequest', (request: requests.CStoreRequest, callback: (r: unknown) => void) => {

@@ -290,19 +290,22 @@ describe.skipIf(!hasOrthanc)('PACS: a peer killed mid-transfer', () => {
     const svc = new PacsService({ dataDir: path.join(dir, `data-${method}`), index: async (folder) => ((await db.importPath(folder)).added > 0 ? 1 : 0) });
     await svc.addNode(nodes(first));
     const uid = study[0]!.studyInstanceUid;
+    // Kill the PACS right after the 30th instance is written (a progress event may come too late on a fast run).
     let killedAt = -1;
-    const err = await svc
-      .retrieve('pacs', uid, {
-        method,
-        signal: never,
-        onProgress: (p) => {
-          if (killedAt < 0 && p.received >= 30) {
-            killedAt = p.received;
-            first.kill();
-          }
-        },
-      })
-      .catch((e: unknown) => e as VoxaError);
+    let writes = 0;
+    const store = svc.store!;
+    for (const m of ['putPart10', 'putDataset'] as const) {
+      const original = store[m].bind(store) as (...a: unknown[]) => Promise<unknown>;
+      (store as unknown as Record<string, unknown>)[m] = async (...a: unknown[]) => {
+        const r = await original(...a);
+        if (++writes === 30) {
+          killedAt = writes;
+          first.kill();
+        }
+        return r;
+      };
+    }
+    const err = await svc.retrieve('pacs', uid, { method, signal: never }).catch((e: unknown) => e as VoxaError);
     await first.stop();
     expect(killedAt).toBeGreaterThanOrEqual(30);
     expect(err).toBeInstanceOf(VoxaError);

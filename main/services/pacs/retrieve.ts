@@ -71,13 +71,17 @@ export async function retrieveStudy(peer: PacsPeer, store: InstanceStore, o: Ret
     let got = 0;
     if (plan.missing.length > 0 && !cancelled) {
       try {
-        // Nothing there yet: one request for the series; resuming: only the missing instances.
-        const target = { studyUid: o.studyUid, seriesUid: plan.seriesUid, ...(plan.presentBefore > 0 ? { sopUids: plan.missing } : {}) };
+        // One request for the series, unless only a few instances are missing (a resume): then those alone
+        // (a DIMSE request per instance costs a round trip; re-sent instances only overwrite identical files).
+        const few = plan.presentBefore > 0 && plan.missing.length <= plan.expected.size / 2;
+        const target = { studyUid: o.studyUid, seriesUid: plan.seriesUid, ...(few ? { sopUids: plan.missing } : {}) };
+        const missing = new Set(plan.missing);
         await peer.retrieve(target, o.method, {
           store,
           signal: o.signal,
           onStored: (s) => {
-            if (!plan.expected.has(s.sopUid)) return;
+            // Only what was missing counts as received (a whole-series resume sends the present ones again).
+            if (!missing.delete(s.sopUid)) return;
             got++;
             received++;
             bytes += s.bytes;
