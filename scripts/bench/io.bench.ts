@@ -8,7 +8,8 @@
  * Cases: (a) ../shared/data/mr_series_chest_cardiac_seg3d (640²×44), (b) a
  * generated 512×512×400 uncompressed CT phantom series, (c) its first 200
  * slices as JPEG 2000 lossless (pool and one thread), (d) the phantom as
- * .nii.gz. Generated inputs live in $TMPDIR/voxa-bench-io (kept between runs;
+ * .nii.gz, (e) a 133-slice CT with the real GE headers of the dcmqi liver
+ * slices (16-bit unsigned, intercept −1024). Generated inputs live in $TMPDIR/voxa-bench-io (kept between runs;
  * VOXA_BENCH_REGEN=1 rewrites them). VOXA_BENCH_REPEATS (default 3): runs per
  * measurement, the median is shown.
  * Goals (issue 3): uncompressed series ≤ 2× the floor and ≥ 3× faster than
@@ -120,10 +121,15 @@ void (async () => {
   const m = JSON.parse(readFileSync(manifestFile, 'utf8')) as { ctDir: string; nii: string; j2kDir: string; voxelBytes400: number; voxelBytes200: number; j2kSum: number };
   const cardiac = path.join(dataDir, 'mr_series_chest_cardiac_seg3d');
   const hasCardiac = existsSync(cardiac);
+  // (e) real CT headers at chest-CT length: the dcmqi liver slices repeated to 133 (see ioBenchData.ts).
+  const liver = path.join(dataDir, 'seg_dicom_liver_ct3slice_dcmqi', 'ct');
+  const realCt = path.join(work, 'realct512x512x133');
+  if (existsSync(liver) && (process.env.VOXA_BENCH_REGEN || !existsSync(realCt))) execFileSync(process.execPath, [path.join(outDir, 'ioBenchData.cjs'), work, '--real-ct', liver], { encoding: 'utf8' });
+  const hasRealCt = existsSync(realCt);
   const hasPython = spawnSync(PYTHON, ['-c', 'import pydicom, nibabel, numpy'], { stdio: 'ignore' }).status === 0;
 
   // Warm the page cache once so every measurement reads from memory alike.
-  for (const p of [cardiac, m.ctDir, m.j2kDir, m.nii]) if (existsSync(p)) runNode('readfile', p);
+  for (const p of [cardiac, realCt, m.ctDir, m.j2kDir, m.nii]) if (existsSync(p)) runNode('readfile', p);
 
   interface Row {
     name: string;
@@ -136,6 +142,7 @@ void (async () => {
   const rows: Row[] = [];
   const cases: { name: string; target: string; python: string | null; uncompressed: boolean; voxelBytes?: number }[] = [
     ...(hasCardiac ? [{ name: '(a) MR 640²×44 DICOM (Seg3D)', target: cardiac, python: PYDICOM, uncompressed: true }] : []),
+    ...(hasRealCt ? [{ name: '(e) CT 512²×133, real GE headers (dcmqi)', target: realCt, python: PYDICOM, uncompressed: true }] : []),
     { name: '(b) CT 512²×400 DICOM uncompressed', target: m.ctDir, python: PYDICOM, uncompressed: true },
     { name: '(c) CT 512²×200 DICOM JPEG 2000', target: m.j2kDir, python: PYDICOM, uncompressed: false },
     { name: '(d) CT 512²×400 .nii.gz', target: m.nii, python: NIBABEL, uncompressed: false },

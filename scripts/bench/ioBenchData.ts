@@ -81,9 +81,39 @@ function toJ2k(file: Buffer, encoder: J2KEncoder): Buffer {
   return Buffer.concat([file.subarray(0, 132), groupLength, metaBody, file.subarray(bodyStart, pixel.dataOffset - 12), pixelHead, item(Buffer.alloc(0)), item(frame), delimiter]);
 }
 
+/**
+ * A 133-slice CT with real headers: the 3 slices of the dcmqi liver CT (16-bit unsigned, intercept
+ * −1024, implicit VR, a GE header with private groups) repeated with new positions and UIDs, as the
+ * real chest CT of issue 17. Every element of the real files is kept.
+ */
+async function realHeaderCt(liverDir: string, out: string): Promise<void> {
+  const { DicomMessage } = (await import('dcmjs')).default.data as unknown as { DicomMessage: { readFile(b: ArrayBuffer): { meta: Record<string, { Value?: unknown[] }>; dict: Record<string, { vr: string; Value?: unknown[] }> } } };
+  const { encodeDict, hashedUid } = await import('../../main/services/io/dicom/part10');
+  mkdirSync(out, { recursive: true });
+  const sources = readdirSync(liverDir).sort().map((f) => readFileSync(path.join(liverDir, f)));
+  for (let k = 0; k < 133; k++) {
+    const b = sources[k % sources.length]!;
+    const { meta, dict } = DicomMessage.readFile(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
+    const sop = hashedUid(`real-ct-133|${k}`);
+    dict['00080018'] = { vr: 'UI', Value: [sop] };
+    dict['0020000E'] = { vr: 'UI', Value: [hashedUid('real-ct-133|series')] };
+    dict['00200013'] = { vr: 'IS', Value: [k + 1] };
+    const pos = (dict['00200032']?.Value ?? [0, 0, 0]) as number[];
+    dict['00200032'] = { vr: 'DS', Value: [pos[0], pos[1], -k * 1.25] };
+    meta['00020003'] = { ...meta['00020003'], Value: [sop] };
+    writeFileSync(path.join(out, `${String(k).padStart(4, '0')}.dcm`), encodeDict(meta as never, dict as never));
+  }
+}
+
 void (async () => {
   const dir = process.argv[2];
-  if (!dir) throw new Error('usage: ioBenchData <dir>');
+  if (!dir) throw new Error('usage: ioBenchData <dir> [--real-ct <dcmqi liver ct folder>]');
+  if (process.argv[3] === '--real-ct') {
+    const out = path.join(dir, 'realct512x512x133');
+    await realHeaderCt(process.argv[4]!, out);
+    console.log(JSON.stringify({ realCtDir: out }));
+    return;
+  }
   const t0 = performance.now();
   const { volume } = generateTorsoPhantom({ dimensions: [512, 512, 400], spacingMm: [0.75, 0.75, 1], seed: 3 });
   const ctDir = path.join(dir, 'ct512x512x400');

@@ -603,9 +603,10 @@ async function readStraightIntoSlice(image: ScannedImage, geom: FrameGeometry, o
   const stored = storedType === sliceView.constructor ? (sliceView as StoredPixels) : new storedType(sliceView.buffer, sliceView.byteOffset, ni * nj);
   fixStoredBits(stored, spec);
   const { slope, intercept } = geom;
-  // An optimistic int16 output: every rescaled value is checked before the slice is rewritten.
-  if (guard && !fitsInt16(stored, image, geom)) {
-    guard.overflow = true;
+  // An optimistic int16 output: rescaled and checked in one pass (on overflow the whole series is decoded again).
+  if (guard && sliceView instanceof Int16Array) {
+    const ok = stored instanceof Uint16Array ? rescaleU16ToI16(stored, sliceView, slope, intercept) : stored instanceof Int16Array ? rescaleS16ToI16(stored, sliceView, slope, intercept) : false;
+    if (!ok) guard.overflow = true;
     return true;
   }
   // Identity: the stored bits already are the voxel bits (the value fits both types). Otherwise
@@ -619,16 +620,88 @@ async function readStraightIntoSlice(image: ScannedImage, geom: FrameGeometry, o
 /** Whether every rescaled value of a stored frame (the whole frame, mosaic tiles included) fits int16. */
 function fitsInt16(stored: StoredPixels, image: ScannedImage, geom: FrameGeometry): boolean {
   if (image.samplesPerPixel !== 1 || image.palette) return false;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let n = 0; n < stored.length; n++) {
-    const v = stored[n] as number;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
+  // One loop per array type: a loop over the StoredPixels union runs several times slower (megamorphic access).
+  const [min, max] = stored instanceof Uint16Array ? minMaxU16(stored) : stored instanceof Int16Array ? minMaxS16(stored) : minMaxAny(stored);
   const a = min * geom.slope + geom.intercept;
   const b = max * geom.slope + geom.intercept;
   return Math.min(a, b) >= -32768 && Math.max(a, b) <= 32767;
+}
+
+function minMaxU16(a: Uint16Array): [number, number] {
+  let min = 65535;
+  let max = 0;
+  for (let n = 0; n < a.length; n++) {
+    const v = a[n]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return [min, max];
+}
+
+function minMaxS16(a: Int16Array): [number, number] {
+  let min = 32767;
+  let max = -32768;
+  for (let n = 0; n < a.length; n++) {
+    const v = a[n]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return [min, max];
+}
+
+function minMaxAny(a: StoredPixels): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let n = 0; n < a.length; n++) {
+    const v = a[n] as number;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return [min, max];
+}
+
+/**
+ * stored·slope + intercept into an int16 slice over the same bytes (same index, same width:
+ * element n is read before it is written); false as soon as a value does not fit int16.
+ */
+function rescaleU16ToI16(stored: Uint16Array, out: Int16Array, slope: number, intercept: number): boolean {
+  if (slope === 1) {
+    // Integer intercept (an optimistic int16 is only chosen for integral rescales): small-integer arithmetic.
+    const b = intercept | 0;
+    const len = stored.length;
+    for (let n = 0; n < len; n++) {
+      const v = (stored[n]! + b) | 0;
+      if (v < -32768 || v > 32767) return false;
+      out[n] = v;
+    }
+    return true;
+  }
+  for (let n = 0; n < stored.length; n++) {
+    const v = stored[n]! * slope + intercept;
+    if (v < -32768 || v > 32767) return false;
+    out[n] = v;
+  }
+  return true;
+}
+
+function rescaleS16ToI16(stored: Int16Array, out: Int16Array, slope: number, intercept: number): boolean {
+  if (slope === 1 && intercept === 0) return true; // the same values in the same bits
+  if (slope === 1) {
+    const b = intercept | 0;
+    const len = stored.length;
+    for (let n = 0; n < len; n++) {
+      const v = (stored[n]! + b) | 0;
+      if (v < -32768 || v > 32767) return false;
+      out[n] = v;
+    }
+    return true;
+  }
+  for (let n = 0; n < stored.length; n++) {
+    const v = stored[n]! * slope + intercept;
+    if (v < -32768 || v > 32767) return false;
+    out[n] = v;
+  }
+  return true;
 }
 
 /** For header-scanned files: where the bytes returned by readPixelBytes start in the file. */
