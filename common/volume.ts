@@ -49,6 +49,10 @@ export interface VolumeMeta {
   patientId: string;
   studyDate: string;
   seriesInstanceUid: string;
+  /** DICOM only, when the header has them: Body Part Examined, Contrast/Bolus Agent, Slice Thickness (mm). */
+  bodyPart?: string;
+  contrastAgent?: string;
+  sliceThicknessMm?: number;
   /** Non-fatal problems met while loading (non-uniform spacing, 4D input...). */
   warnings: string[];
 }

@@ -89,10 +89,10 @@ export const measuredAnswerSchema = knownAnswer.extend({
   measuredFrom: z.enum(['request', 'labelmap', 'none']),
 });
 
-/** Answered from the image's own header (modality, study date, spacing), never by a model. */
+/** Answered from the image's own header (modality, study date, slice thickness/spacing, pixel spacing, body part, contrast agent), never by a model. */
 export const headerAnswerSchema = knownAnswer.extend({
   source: z.literal('header'),
-  field: z.enum(['modality', 'studyDate', 'sliceSpacing', 'pixelSpacing']),
+  field: z.enum(['modality', 'studyDate', 'sliceSpacing', 'pixelSpacing', 'bodyPart', 'contrast']),
 });
 
 export const vqaAnswerSchema = z.discriminatedUnion('source', [modelAnswerSchema, measuredAnswerSchema, headerAnswerSchema]);

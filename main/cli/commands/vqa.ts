@@ -54,7 +54,7 @@ export const vqaCommand: CliCommand = {
     const measurements: MeasurementSource = { lesions: () => lesions, response: () => response };
     const volume = await loadVolume(path.resolve(input));
     // Questions the image header answers (modality, date, spacing) are answered from it, as in the workstation.
-    const field = headerIntent(question);
+    const field = headerIntent(question, volume.meta);
     if (field) {
       const h = answerFromHeader(field, volume, question.trim());
       if (has('json')) io.out(`${JSON.stringify({ question: question.trim(), ...h, timingsMs: { total: r(performance.now() - t0) } }, null, 2)}\n`);

@@ -74,6 +74,8 @@ export interface ScanOptions {
   access?: FileAccess;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** readDicomFolder: open the series this file (a real path in the folder) belongs to, not the folder's first. */
+  seriesOf?: string;
 }
 
 const HEADER_CHUNK = 64 * 1024;
@@ -509,6 +511,9 @@ export async function seriesToVolume(series: DicomSeries, options: LoadOptions |
       patientName: first.image.patientName,
       patientId: first.image.patientId,
       studyDate: first.image.studyDate,
+      ...(first.image.bodyPart ? { bodyPart: first.image.bodyPart } : {}),
+      ...(first.image.contrastAgent ? { contrastAgent: first.image.contrastAgent } : {}),
+      ...(first.image.sliceThickness && first.image.sliceThickness > 0 ? { sliceThicknessMm: first.image.sliceThickness } : {}),
       seriesInstanceUid: series.seriesInstanceUid,
       warnings,
     },
@@ -792,7 +797,13 @@ export async function readDicomFolder(dir: string, options: ScanOptions = {}): P
   }
   if (!info.isDirectory()) throw new VoxaError('BAD_REQUEST', 'expected a folder of DICOM files');
   const scan = await scanDicomFolder(dir, options);
-  const series = scan.series[0];
+  // A file was opened: its own series (a folder of several series used to open the first one instead).
+  const wanted = options.seriesOf;
+  const series = wanted ? scan.series.find((s) => s.frames.some((f) => f.image.absPath === wanted)) : scan.series[0];
+  if (wanted && !series) {
+    const why = scan.skipped.find((s) => path.join(dir, s.file) === wanted);
+    throw new VoxaError(why?.kind === 'non-image' || why?.kind === 'unsupported' ? 'UNSUPPORTED' : 'NOT_FOUND', `${path.basename(wanted)}: ${why ? why.reason : 'holds no loadable image'}`);
+  }
   if (!series) {
     if (scan.skipped.length === 0) throw new VoxaError('NOT_FOUND', 'the folder holds no files');
     const nonImage = scan.skipped.filter((s) => s.kind === 'non-image');

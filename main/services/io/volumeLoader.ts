@@ -51,6 +51,6 @@ export async function loadVolume(p: string, options: ScanOptions = {}): Promise<
     }
     return readNrrdFile(p, limits, access);
   }
-  if (kind === 'dicom') return readDicomFolder(path.dirname(p), options);
+  if (kind === 'dicom') return readDicomFolder(path.dirname(p), { ...options, seriesOf: p });
   throw new VoxaError('UNSUPPORTED', `${path.basename(p)}: unsupported file type (open a .nii/.nii.gz/.nrrd/.nhdr file or a DICOM folder)`);
 }

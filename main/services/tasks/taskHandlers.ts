@@ -135,7 +135,7 @@ export function createTaskHandlers(deps: ServiceDeps, opts: TaskHandlerOptions =
       const named = /\blesion\s*#?(\d{1,3})\b/i.exec(q)?.[1];
       const lesion = scope.kind === 'lesion' ? scope.label : named !== undefined ? Number(named) : undefined;
       // What the header says is not asked of a model.
-      const field = headerIntent(q);
+      const field = headerIntent(q, volume.meta);
       if (field) {
         const h = answerFromHeader(field, volume, q);
         return { source: 'header', question: q, modelId: null, field: h.field, answer: h.answer, values: h.values, ...(h.message ? { message: h.message } : {}) };

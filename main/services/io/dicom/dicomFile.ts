@@ -50,6 +50,9 @@ export interface DicomImage {
   patientName: string;
   patientId: string;
   studyDate: string;
+  /** (0018,0015) Body Part Examined and (0018,0010) Contrast/Bolus Agent; '' when absent. */
+  bodyPart: string;
+  contrastAgent: string;
   rows: number;
   columns: number;
   samplesPerPixel: number;
@@ -431,6 +434,8 @@ export function describeDataSet(ds: DataSet, file: string, maxVoxelBytes: number
     patientName: str(ds, 'x00100010'),
     patientId: str(ds, 'x00100020'),
     studyDate: str(ds, 'x00080020'),
+    bodyPart: str(ds, 'x00180015'),
+    contrastAgent: str(ds, 'x00180010'),
     rows,
     columns,
     samplesPerPixel,
