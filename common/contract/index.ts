@@ -9,6 +9,7 @@
  */
 import type { z } from 'zod';
 import type { VoxaErrorShape } from './errors';
+import { appChannels, appEvents } from './channels/app';
 import { coreChannels, coreEvents } from './channels/core';
 import { pacsChannels, pacsEvents } from './channels/pacs';
 import { recistChannels, recistEvents } from './channels/recist';
@@ -22,6 +23,7 @@ export * from './schemas';
 /** Every channel, one file per domain under ./channels (names must not repeat across files). */
 export const contract = {
   ...coreChannels,
+  ...appChannels,
   ...studyChannels,
   ...segmentChannels,
   ...recistChannels,
@@ -31,6 +33,7 @@ export const contract = {
 
 export const events = {
   ...coreEvents,
+  ...appEvents,
   ...studyEvents,
   ...segmentEvents,
   ...recistEvents,

@@ -21,6 +21,7 @@ import type { Volume } from '../../common/volume';
 import { ModelRegistry } from './inference/registry';
 import { SegmentationService } from './inference/segmentService';
 import { createPacsHandlers } from './pacs/pacsHandlers';
+import { aboutVoxa } from './about';
 import { PacsService } from './pacs/pacsService';
 import type { SecretStore } from './pacs/nodeStore';
 import type { StudyDatabase } from './db/studyDatabase';
@@ -74,6 +75,7 @@ export function createHandlers(input: ServiceDeps): Handlers {
     ...createRecistHandlers(deps),
     ...createTaskHandlers(deps, { labelmap: (volumeId) => segments.open(volumeId).state.labels }),
     ...createPacsHandlers(deps, pacs),
+    'app:about': () => aboutVoxa(deps.registry),
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contract, events } from '../index';
+import { appChannels, appEvents } from './app';
 import { coreChannels, coreEvents } from './core';
 import { recistChannels, recistEvents } from './recist';
 import { segmentChannels, segmentEvents } from './segment';
@@ -7,8 +8,8 @@ import { studyChannels, studyEvents } from './study';
 import { tasksChannels, tasksEvents } from './tasks';
 import { pacsChannels, pacsEvents } from './pacs';
 
-const channelFiles = [coreChannels, studyChannels, segmentChannels, recistChannels, tasksChannels, pacsChannels];
-const eventFiles = [coreEvents, studyEvents, segmentEvents, recistEvents, tasksEvents, pacsEvents];
+const channelFiles = [coreChannels, appChannels, studyChannels, segmentChannels, recistChannels, tasksChannels, pacsChannels];
+const eventFiles = [coreEvents, appEvents, studyEvents, segmentEvents, recistEvents, tasksEvents, pacsEvents];
 
 describe('contract assembled from domain files', () => {
   it('no channel or event name is declared in two files (a later spread would silently win)', () => {
