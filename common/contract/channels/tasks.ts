@@ -64,6 +64,8 @@ export const modelAnswerSchema = z.object({
   alternatives: z.array(alternative),
   /** RadImageNet-VQA family of the answer (abnormality, anatomy, pathology, modality); null for yes/no. */
   family: z.string().nullable(),
+  /** With a calibrated pack: the calibrated confidence is below its "uncertain" threshold (show "uncertain"). */
+  uncertain: z.boolean().optional(),
   /** The slice the answer is about (for a series: the slice that decided it). */
   slice: z.number().int(),
   /** Slices looked at (one, except for a series). */

@@ -65,6 +65,24 @@ export const regressPostprocessingSchema = z.object({
   offset: z.number().default(0),
 });
 
+/**
+ * vqa: calibration of the answer probabilities (temperature scaling per question family, fitted on
+ * held-out real slices by scripts/calibrate-vqa.ts), and the calibrated confidence below which an
+ * answer is shown as "uncertain".
+ */
+export const vqaPostprocessingSchema = z.object({
+  calibration: z
+    .object({
+      /** Family ('yes/no', or a vocabulary family: anatomy, pathology, modality) → temperature; 1 when absent. */
+      temperature: z.record(z.string(), z.number().positive()),
+      uncertainBelow: z.number().min(0).max(1),
+      /** Where the numbers come from (the calibration report). */
+      source: z.string().optional(),
+    })
+    .optional(),
+});
+export type VqaPostprocessing = z.infer<typeof vqaPostprocessingSchema>;
+
 export const vqaVocabSchema = z.object({
   maxTokens: z.number().int().positive(),
   words: z.record(z.string(), z.number().int().min(2)),
@@ -84,7 +102,7 @@ function parseOr<T>(schema: z.ZodType<T>, value: unknown, id: string, section: s
 export type TaskConfig =
   | { task: 'embed'; pre: Slice2dPreprocessing }
   | { task: 'classify'; pre: Slice2dPreprocessing | EmbeddingPreprocessing; post: z.infer<typeof classifyPostprocessingSchema> }
-  | { task: 'vqa'; pre: Slice2dPreprocessing & { question: NonNullable<Slice2dPreprocessing['question']> } }
+  | { task: 'vqa'; pre: Slice2dPreprocessing & { question: NonNullable<Slice2dPreprocessing['question']> }; post: VqaPostprocessing }
   | { task: 'regress'; pre: Volume3dPreprocessing; post: z.infer<typeof regressPostprocessingSchema> };
 
 /** The validated task sections of a manifest (already accepted by the manifest schema). */
@@ -105,7 +123,7 @@ export function taskConfig(m: ModelManifest): TaskConfig {
       if (!m.files.some((f) => f.path === p.question?.vocab && f.role === 'vocab')) {
         throw new VoxaError('CORRUPT_INPUT', `model pack ${m.id}: preprocessing.question.vocab ${p.question.vocab} is not listed in files with role "vocab"`);
       }
-      return { task: 'vqa', pre: { ...p, question: p.question } };
+      return { task: 'vqa', pre: { ...p, question: p.question }, post: parseOr(vqaPostprocessingSchema, m.postprocessing ?? {}, m.id, 'postprocessing') };
     }
     case 'regress':
       return { task: 'regress', pre: parseOr(volume3dPreprocessingSchema, pre, m.id, 'preprocessing'), post: parseOr(regressPostprocessingSchema, m.postprocessing, m.id, 'postprocessing') };

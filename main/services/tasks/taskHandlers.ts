@@ -247,6 +247,7 @@ function modelAnswer(
     confidence: a.confidence,
     alternatives: a.alternatives,
     family: a.family,
+    ...(a.uncertain !== undefined ? { uncertain: a.uncertain } : {}),
     slice: a.slice,
     unknownWords: a.unknownWords,
     notInVocabulary: a.notInVocabulary,

@@ -62,6 +62,8 @@ export interface ModelAnswer extends RunInfo {
   /** Question words the model's vocabulary does not know (the answer is less reliable). */
   unknownWords: string[];
   notInVocabulary: string[];
+  /** With a calibrated pack: the confidence is below its "uncertain" threshold. */
+  uncertain?: boolean;
 }
 
 export type VqaResult = ModelAnswer | (MeasuredAnswer & { question: string; modelId: null });
@@ -302,9 +304,12 @@ export class TaskService {
       if (logits.length !== vocab.answers.length) throw new VoxaError('CORRUPT_INPUT', `model ${modelId} scores ${logits.length} answers, its vocabulary lists ${vocab.answers.length}`);
       const space = answerSpace(q, vocab.answers, req.options);
       if (space.allowed.length === 0) throw new VoxaError('BAD_REQUEST', `none of the offered options (${(req.options ?? []).join(', ')}) is an answer this model knows (${vocab.answers.join(', ')})`);
-      const ranked = rankAnswers(logits, vocab.answers, space.allowed);
+      const familyOf = (answer: string) => (space.type === 'yes/no' ? null : (Object.entries(vocab.families).find(([, f]) => f.answers.includes(answer))?.[0] ?? null));
+      const family = familyOf((rankAnswers(logits, vocab.answers, space.allowed)[0] as { answer: string }).answer);
+      // Calibrated packs: the probabilities of the answer's family, temperature-scaled.
+      const cal = o.cfg.post.calibration;
+      const ranked = rankAnswers(logits, vocab.answers, space.allowed, cal?.temperature[family ?? 'yes/no'] ?? 1);
       const best = ranked[0] as { answer: string; probability: number };
-      const family = space.type === 'yes/no' ? null : (Object.entries(vocab.families).find(([, f]) => f.answers.includes(best.answer))?.[0] ?? null);
       return {
         source: 'model',
         modelId,
@@ -316,6 +321,7 @@ export class TaskService {
         confidence: best.probability,
         alternatives: ranked.slice(1),
         family,
+        ...(cal ? { uncertain: best.probability < cal.uncertainBelow } : {}),
         slice: input.slice,
         unknownWords: unknown,
         notInVocabulary: space.notInVocabulary,
@@ -345,12 +351,20 @@ export class TaskService {
     if (!first) throw new VoxaError('BAD_REQUEST', 'the series has no slice');
     const combined = combineSeriesAnswers(answers);
     const sum = (f: (a: ModelAnswer) => number) => answers.reduce((x, a) => x + f(a), 0);
+    const threshold = await this.uncertainBelow(modelId);
     return {
       ...first,
       ...combined,
+      ...(threshold !== null ? { uncertain: combined.confidence < threshold } : {}),
       slices: picks,
       timings: { loadMs: first.timings.loadMs, preprocessMs: sum((a) => a.timings.preprocessMs), modelMs: sum((a) => a.timings.modelMs), totalMs: performance.now() - t0 },
     };
+  }
+
+  /** A calibrated vqa pack's "uncertain" threshold; null without calibration. */
+  private async uncertainBelow(modelId: string): Promise<number | null> {
+    const cfg = taskConfig((await this.registry.resolve(modelId)).manifest);
+    return cfg.task === 'vqa' ? (cfg.post.calibration?.uncertainBelow ?? null) : null;
   }
 
   /** The 2D preprocessing a pack's images follow (a few-shot probe: its encoder's). */

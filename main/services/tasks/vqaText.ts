@@ -53,11 +53,11 @@ export function answerSpace(question: string, answers: readonly string[], offere
   return { type: 'open', allowed: [...answers], notInVocabulary: [] };
 }
 
-/** Softmax over the allowed answers only: [{answer, probability}] sorted, best first. */
-export function rankAnswers(logits: ArrayLike<number>, answers: readonly string[], allowed: readonly string[]): { answer: string; probability: number }[] {
+/** Softmax over the allowed answers only (of logits / temperature): [{answer, probability}] sorted, best first. */
+export function rankAnswers(logits: ArrayLike<number>, answers: readonly string[], allowed: readonly string[], temperature = 1): { answer: string; probability: number }[] {
   const idx = allowed.map((a) => answers.indexOf(a)).filter((i) => i >= 0);
   const max = Math.max(...idx.map((i) => logits[i] as number));
-  const exps = idx.map((i) => Math.exp((logits[i] as number) - max));
+  const exps = idx.map((i) => Math.exp(((logits[i] as number) - max) / temperature));
   const total = exps.reduce((a, b) => a + b, 0);
   return idx.map((i, n) => ({ answer: answers[i] as string, probability: (exps[n] as number) / total })).sort((a, b) => b.probability - a.probability);
 }
