@@ -14,7 +14,9 @@ import { contentSecurityPolicy, metaPolicy } from '../security/csp';
 
 const paths = { rendererHtml: '/opt/voxa/dist/renderer/index.html', preload: '/opt/voxa/dist/preload/preload.cjs' };
 
-function fakes(options: { lock?: boolean; dialogPath?: string } = {}) {
+const saveOptions: E.SaveDialogOptions[] = [];
+
+function fakes(options: { lock?: boolean; dialogPath?: string; savePath?: string } = {}) {
   const appListeners = new Map<string, (...args: never[]) => void>();
   const ipcHandlers = new Map<string, (event: E.IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>>();
   const windows: { options: E.BrowserWindowConstructorOptions; loaded: string[] }[] = [];
@@ -52,7 +54,13 @@ function fakes(options: { lock?: boolean; dialogPath?: string } = {}) {
     },
     BrowserWindow: FakeWindow,
     ipcMain: { handle: (channel: string, fn: (event: E.IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>) => ipcHandlers.set(channel, fn) },
-    dialog: { showOpenDialog: vi.fn(async () => ({ canceled: !options.dialogPath, filePaths: options.dialogPath ? [options.dialogPath] : [] })) },
+    dialog: {
+      showOpenDialog: vi.fn(async () => ({ canceled: !options.dialogPath, filePaths: options.dialogPath ? [options.dialogPath] : [] })),
+      showSaveDialog: vi.fn(async (o: E.SaveDialogOptions) => {
+        saveOptions.push(o);
+        return { canceled: !options.savePath, filePath: options.savePath ?? '' };
+      }),
+    },
     Menu: {
       buildFromTemplate: (t: E.MenuItemConstructorOptions[]) => {
         menuTemplate = t;
@@ -249,8 +257,26 @@ describe('Electron shell', () => {
     // A sibling of the granted folder stays refused.
     const sibling = await f.ipcHandlers.get('fs:list')!(own, { path: tmp });
     expect(sibling).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    // The dialog's folder, and the folder retrieved PACS studies are kept in (user data).
-    expect(shell.services.grants.roots().map((r) => r.label).sort()).toEqual(['PACS', 'picked']);
+    // The dialog's folder, and the user-data folders exports and retrieved PACS studies go to.
+    expect(shell.services.grants.roots().map((r) => r.label).sort()).toEqual(['Exports', 'PACS', 'picked']);
+  });
+
+  it('dialog:save: the native Save dialog (suggested name, in the exports folder first); the chosen folder becomes writable', async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'voxa-shell-'));
+    const { mkdir } = await import('node:fs/promises');
+    const target = path.join(tmp, 'reports');
+    await mkdir(target);
+    const f = fakes({ savePath: path.join(target, 'lesion-seg.dcm') });
+    const shell = startShell(f.modules, paths)!;
+    const own = invokeEvent(pathToFileURL(paths.rendererHtml).href);
+    const before = await f.ipcHandlers.get('fs:list')!(own, { path: target });
+    expect(before).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const r = await f.ipcHandlers.get('dialog:save')!(own, { suggestedName: 'PACS TEST seg.dcm', filters: [{ name: 'DICOM SEG', extensions: ['dcm'] }] });
+    expect(r).toMatchObject({ ok: true, value: { path: path.join(await (await import('node:fs/promises')).realpath(target), 'lesion-seg.dcm') } });
+    expect(saveOptions.at(-1)).toMatchObject({ defaultPath: path.join(os.tmpdir(), 'exports', 'PACS TEST seg.dcm'), filters: [{ name: 'DICOM SEG', extensions: ['dcm'] }] });
+    const after = await f.ipcHandlers.get('fs:list')!(own, { path: target });
+    expect(after).toMatchObject({ ok: true });
+    expect(shell.services.grants.roots().some((g) => g.path.endsWith('reports'))).toBe(true);
   });
 });
 

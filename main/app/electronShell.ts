@@ -29,7 +29,7 @@ export interface ElectronModules {
   };
   BrowserWindow: new (options: E.BrowserWindowConstructorOptions) => WindowLike;
   ipcMain: { handle(channel: string, listener: (event: E.IpcMainInvokeEvent, ...args: unknown[]) => Promise<unknown>): void };
-  dialog: Pick<E.Dialog, 'showOpenDialog'>;
+  dialog: Pick<E.Dialog, 'showOpenDialog'> & Partial<Pick<E.Dialog, 'showSaveDialog'>>;
   Menu: { buildFromTemplate(template: E.MenuItemConstructorOptions[]): E.Menu; setApplicationMenu(menu: E.Menu | null): void };
   session: { defaultSession: Pick<E.Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'> & { webRequest: Pick<E.WebRequest, 'onHeadersReceived'> } };
   /** PACS credentials are encrypted with the OS keychain when it is available. */
@@ -116,7 +116,20 @@ export function startShell(electron: ElectronModules, paths: ShellPaths, options
     return services.grants.grant(chosen);
   };
   const userData = app.getPath('userData');
-  const services = createServiceContext({ mode: 'electron', demoPath: null, nativeDialogs: true, openDialog, dataDir: userData, secrets: electronSecretStore(electron.safeStorage, userData) });
+  // Save: the native dialog, starting in the last folder saved to (else the exports folder); the chosen folder is granted.
+  let lastSaveFolder: string | null = null;
+  const saveDialog = async (suggestedName: string, filters: { name: string; extensions: string[] }[]): Promise<string | null> => {
+    const show = electron.dialog.showSaveDialog;
+    if (!show) return null;
+    const startIn = lastSaveFolder ?? path.join(userData, 'exports');
+    const result = await show({ title: 'Save as', defaultPath: path.join(startIn, path.basename(suggestedName)), filters, properties: ['createDirectory', 'showOverwriteConfirmation'] });
+    if (result.canceled || !result.filePath) return null;
+    const folder = services.grants.grant(path.dirname(result.filePath));
+    if (!folder) return null;
+    lastSaveFolder = folder;
+    return path.join(folder, path.basename(result.filePath));
+  };
+  const services = createServiceContext({ mode: 'electron', demoPath: null, nativeDialogs: true, openDialog, saveDialog, dataDir: userData, secrets: electronSecretStore(electron.safeStorage, userData) });
   // The DICOM listener runs only when <userData>/pacs/listener.json enables it.
   void services.pacs
     .savedListenerConfig()

@@ -2,7 +2,7 @@
  * `npm run start:host [-- --port N] [--root DIR]... [--demo] [--data-dir DIR]`
  * Starts the services behind a loopback WebSocket and prints the URL with its token.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createServiceContext } from '../services/serviceContext';
 import { redactPath } from '../services/access/pathGrants';
@@ -91,10 +91,6 @@ async function main() {
   const roots = args.roots.length > 0 ? args.roots : [demoDir, path.resolve(appRoot, '..', 'shared', 'data')];
   for (const r of roots) if (existsSync(r)) ctx.grants.grant(r);
   if (demoPath) ctx.grants.grant(demoDir, 'Demo study');
-  // A folder exports may always go to (beside the study is not always allowed or wanted): <data-dir>/exports.
-  const exportsDir = path.join(args.dataDir, 'exports');
-  mkdirSync(exportsDir, { recursive: true });
-  ctx.grants.grant(exportsDir, 'Exports');
   if (args.demo) process.stdout.write(`  demo study: ${demoPath}\n`);
   const serve = (port: number) =>
     startHostServer({

@@ -30,6 +30,8 @@ export interface ShellAdapter {
   info: () => ChannelResponse<'app:info'>;
   /** Shows a native open dialog and grants the chosen path; null when cancelled. */
   openDialog?: (kind: 'dicomFolder' | 'niftiFile') => Promise<string | null>;
+  /** Shows a native save dialog and grants the chosen file's folder; null when cancelled. */
+  saveDialog?: (suggestedName: string, filters: { name: string; extensions: string[] }[]) => Promise<string | null>;
 }
 
 export interface ServiceDeps {
@@ -76,6 +78,10 @@ export function createHandlers(input: ServiceDeps): Handlers {
     ...createTaskHandlers(deps, { labelmap: (volumeId) => segments.open(volumeId).state.labels }),
     ...createPacsHandlers(deps, pacs),
     'app:about': () => aboutVoxa(deps.registry),
+    'dialog:save': async ({ suggestedName, filters }) => {
+      if (!deps.shell.saveDialog) throw new VoxaError('UNSUPPORTED', 'no native dialogs in host mode; use Save as… (the file browser)');
+      return { path: await deps.shell.saveDialog(suggestedName, filters) };
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 /** Wires the services together once per process (Electron or host). */
 import { PathGrants } from './access/pathGrants';
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { createHandlers, pacsServiceFor, type ShellAdapter } from './handlers';
 import { lazyStudyDatabase } from './db/studyHandlers';
 import type { SecretStore } from './pacs/nodeStore';
@@ -24,6 +25,7 @@ export function createServiceContext(options: {
   demoPath: string | null;
   nativeDialogs: boolean;
   openDialog?: ShellAdapter['openDialog'];
+  saveDialog?: ShellAdapter['saveDialog'];
   grants?: PathGrants;
   /** Per-installation data folder (host: --data-dir; Electron: userData); null/absent keeps data in memory. */
   dataDir?: string | null;
@@ -36,6 +38,7 @@ export function createServiceContext(options: {
   const shell: ShellAdapter = {
     info: () => ({ version: VERSION, mode: options.mode, platform: process.platform, nativeDialogs: options.nativeDialogs, demoPath }),
     ...(options.openDialog ? { openDialog: options.openDialog } : {}),
+    ...(options.saveDialog ? { saveDialog: options.saveDialog } : {}),
   };
   const setDemoPath = (p: string | null) => {
     demoPath = p ? grants.grant(p) : null;
@@ -44,6 +47,12 @@ export function createServiceContext(options: {
   const dataDir = options.dataDir ?? null;
   const database = lazyStudyDatabase(dataDir);
   const pacs = pacsServiceFor({ dataDir, grants, database, ...(options.secrets ? { secrets: options.secrets } : {}) });
+  // A folder exports may always go to (beside the study is not always allowed or wanted): <data-dir>/exports.
+  if (dataDir) {
+    const exportsDir = path.join(dataDir, 'exports');
+    mkdirSync(exportsDir, { recursive: true });
+    grants.grant(exportsDir, 'Exports');
+  }
   // Studies retrieved from a PACS (or pushed to the listener) live here; the study panel may open them.
   if (pacs.store) {
     mkdirSync(pacs.store.root, { recursive: true, mode: 0o700 });

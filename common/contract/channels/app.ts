@@ -18,6 +18,18 @@ export const appChannels = {
       packages: z.array(licensed),
     }),
   ),
+  /**
+   * Electron: the native Save dialog, starting at `suggestedName` in the last folder used (or the
+   * exports folder). The chosen file's folder is granted so the export can be written there; null
+   * when cancelled. Host mode: UNSUPPORTED (the workstation's Save as… file browser is used).
+   */
+  'dialog:save': channel(
+    z.object({
+      suggestedName: z.string().min(1).max(255),
+      filters: z.array(z.object({ name: z.string().max(100), extensions: z.array(z.string().regex(/^[a-z0-9.]{1,12}$/i)).max(10) })).max(10).default([]),
+    }),
+    z.object({ path: z.string().nullable() }),
+  ),
 } as const;
 
 export const appEvents = {} as const;
