@@ -44,3 +44,19 @@ export async function axialPixel(page: Page, geometry: VolumeGeometry, lps: Vec3
     await page.waitForTimeout(100);
   }
 }
+
+/**
+ * Waits until the open volume's voxels have all arrived (a large volume is
+ * shown while it still streams; the MPR views redraw, and tools that need
+ * every voxel unlock, once it is complete).
+ */
+export async function waitForVoxels(page: Page, timeoutMs = 120_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const s = (window as unknown as { __voxaStore: { getState(): { volume: unknown; streaming: unknown } } }).__voxaStore.getState();
+      return s.volume !== null && s.streaming === null;
+    },
+    undefined,
+    { timeout: timeoutMs },
+  );
+}

@@ -96,12 +96,15 @@ export type SegmentChange = z.infer<typeof segmentChangeSchema>;
 export const segmentChannels = {
   /** Opens (or restores from the journal) the segmentation of an open volume: the whole labelmap, once. */
   'segment:state': channel(
-    volumeRef,
+    /** `omitEmptyLabels`: when nothing is segmented, `labels` comes back empty and `emptyLabels` is true (the client allocates the zeros; a 512²×1000 labelmap is 250 MB in one frame). */
+    volumeRef.extend({ omitEmptyLabels: z.boolean().optional() }),
     z.object({
       volumeId: z.string(),
       dimensions: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
-      /** The labelmap, one byte per voxel, i fastest. */
+      /** The labelmap, one byte per voxel, i fastest (zero bytes when omitted, see emptyLabels). */
       labels: binary,
+      /** True when every voxel is 0 and the labels were omitted on request. */
+      emptyLabels: z.boolean().optional(),
       segments: z.array(segmentMetaSchema),
       history: historyViewSchema,
       stats: z.array(segmentStatsSchema),

@@ -78,3 +78,19 @@ describe.skipIf(!HAS_ONNX_PYTHON)('user model packs in the segment channels', ()
     }
   }, 60_000);
 });
+
+describe('segment:state omitEmptyLabels', () => {
+  it('nothing segmented: no labelmap bytes, emptyLabels; after a segment: the whole labelmap; without the flag: always the bytes', async () => {
+    const volumes = new VolumeStore();
+    const handlers = createHandlers({ grants: new PathGrants(), volumes, shell: { info: () => ({}) as never }, dataDir: null });
+    const { volumeId } = volumes.add(disc());
+    const empty = await handlers['segment:state']({ volumeId, omitEmptyLabels: true }, ctx());
+    expect(empty.emptyLabels).toBe(true);
+    expect(empty.labels.byteLength).toBe(0);
+    expect((await handlers['segment:state']({ volumeId }, ctx())).labels.byteLength).toBe(48 * 48 * 12);
+    await handlers['segment:prompt']({ volumeId, target: { kind: 'new' }, modelId: 'classical', plane: 'axial', points: [{ ijk: [24, 24, 5], positive: true }] }, ctx());
+    const full = await handlers['segment:state']({ volumeId, omitEmptyLabels: true }, ctx());
+    expect(full.emptyLabels).toBeUndefined();
+    expect(new Uint8Array(full.labels).some((v) => v !== 0)).toBe(true);
+  }, 60_000);
+});

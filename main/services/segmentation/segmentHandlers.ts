@@ -15,13 +15,15 @@ export function createSegmentHandlers(deps: ServiceDeps, given?: SegmentSessions
   const registry = deps.registry ?? new ModelRegistry({ userData: deps.dataDir ?? null });
   const sessions = given ?? new SegmentSessions({ volumes: deps.volumes, dataDir: deps.dataDir ?? null, segmenter: new SegmentationService({ registry }) });
   return {
-    'segment:state': ({ volumeId }) => {
+    'segment:state': ({ volumeId, omitEmptyLabels }) => {
       const s = sessions.open(volumeId);
       const labels = s.state.labels;
+      const omit = omitEmptyLabels === true && s.segments().length === 0 && allZero(labels);
       return {
         volumeId,
         dimensions: [...s.dims],
-        labels: labels.slice().buffer as ArrayBuffer,
+        labels: omit ? new ArrayBuffer(0) : (labels.slice().buffer as ArrayBuffer),
+        ...(omit ? { emptyLabels: true } : {}),
         segments: s.segments(),
         history: s.history(),
         stats: s.stats(),
@@ -78,4 +80,14 @@ export function createSegmentHandlers(deps: ServiceDeps, given?: SegmentSessions
     },
     'segment:close': ({ volumeId }) => ({ closed: sessions.close(volumeId) }),
   };
+}
+
+/** Every byte 0 (eight at a time where the array is aligned). */
+function allZero(labels: Uint8Array | Uint16Array): boolean {
+  const a = new Uint8Array(labels.buffer, labels.byteOffset, labels.byteLength);
+  const head = a.byteOffset % 8 === 0 ? Math.floor(a.length / 8) : 0;
+  const words = new BigUint64Array(a.buffer, a.byteOffset, head);
+  for (let n = 0; n < words.length; n++) if (words[n] !== 0n) return false;
+  for (let n = head * 8; n < a.length; n++) if (a[n] !== 0) return false;
+  return true;
 }

@@ -19,7 +19,7 @@ import { handleViewerKey } from '../state/viewerKeys';
 import type { ViewerStore } from '../state/viewerStore';
 import { axialThumbnail } from '../viewport/thumbnail';
 import { openLabelmap } from './openLabelmap';
-import { openVolume } from './openVolume';
+import { cancelOpen, openVolume } from './openVolume';
 import { importIntoDatabase } from './studyDb';
 import { SegmentEditor } from './segmentEditing';
 import { segmentToolHandler } from './segmentTools';
@@ -60,6 +60,8 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
   const brushRadiusMm = useStore(tools, (s) => s.brushRadiusMm);
   const [dropped, setDropped] = useState(false);
   const volume = useStore(store, (s) => s.volume);
+  /** The volume's voxels are still arriving: tools that need all of them wait. */
+  const streaming = useStore(store, (s) => s.streaming !== null);
   const error = useStore(store, (s) => s.error);
   const helpOpen = useStore(store, (s) => s.helpOpen);
   const targets = { store, segStore, studies };
@@ -111,14 +113,14 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
   const exportDir = path ? path.replace(/[\\/][^\\/]*[\\/]?$/, '') || null : null;
   // Thumbnail of each newly opened study.
   useEffect(() => {
-    if (!volume || !path) return;
+    if (!volume || !path || streaming) return;
     const s = store.getState();
     const id = requestIdleCallback(() => {
       const url = axialThumbnail(volume.header.geometry, volume.voxels, s.crosshairLps, s.windowWidth, s.windowLevel);
       if (url) studies.getState().setThumbnail(path, url);
     });
     return () => cancelIdleCallback(id);
-  }, [volume, path, store, studies]);
+  }, [volume, streaming, path, store, studies]);
 
   const open = (p: string) => {
     const mode = browsing;
@@ -174,7 +176,7 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
         <ViewerLayout
           store={store}
           segStore={segStore}
-          onToolPointer={tool === 'navigate' ? undefined : toolHandler}
+          onToolPointer={tool === 'navigate' || streaming ? undefined : toolHandler}
           toolCursor={tool === 'brush' || tool === 'eraser' ? { radiusMm: brushRadiusMm } : null}
         />
         <SegmentPanel store={store} segStore={segStore} onOpenLabelmap={openLabelmapDialog}>
@@ -212,7 +214,7 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
       )}
       <RecistTools client={client} store={store} segStore={segStore} exportDir={exportDir} />
       <VqaPanel client={client} store={store} tools={tools} />
-      <StatusBar store={store} />
+      <StatusBar store={store} onCancelLoad={() => cancelOpen(store)} />
       {browsing && <FileBrowser client={client} title={BROWSE_TITLES[browsing]} {...(browsing === 'save' ? { saveName: saving?.name ?? '' } : {})} onOpen={open} onClose={() => setBrowsing(null)} />}
       {helpOpen && <HelpOverlay onClose={() => store.getState().setHelpOpen(false)} />}
     </div>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chunkRanges, fetchVoxels, slicesPerChunk } from './fetchVoxels';
+import { allocateVoxels, chunkRanges, fetchVoxels, slicesPerChunk } from './fetchVoxels';
+import { streamRanges } from './streamOrder';
 
 /** A fake service holding a reference volume; answers slice ranges like the real handler and records each request. */
 function fakeClient(dims: [number, number, number], reference: Int16Array) {
@@ -47,5 +48,36 @@ describe('chunked voxel transfer', () => {
       invoke: async () => ({ volumeId: 'v', dtype: 'int16' as const, firstSlice: 0, sliceCount: 1, data: new ArrayBuffer(6) }),
     };
     await expect(fetchVoxels(client as never, { volumeId: 'v', dtype: 'int16', dimensions: [2, 2, 1] })).rejects.toMatchObject({ code: 'INTERNAL' });
+  });
+
+  it('streams in a given order into a given array: the first range is asked first, each chunk is reported after its copy', async () => {
+    const dims: [number, number, number] = [3, 2, 11];
+    const reference = Int16Array.from({ length: 3 * 2 * 11 }, (_, n) => n * 3 - 50);
+    const { client, requests } = fakeClient(dims, reference);
+    const src = { volumeId: 'v', dtype: 'int16' as const, dimensions: dims };
+    const into = allocateVoxels(src);
+    const seen: string[] = [];
+    const out = await fetchVoxels(client, src, {
+      into,
+      ranges: streamRanges(11, 3, [5, 1]),
+      onChunk: (k, n) => seen.push(`${k}+${n}:${Array.from(into.subarray(k * 6, (k + n) * 6)).join() === Array.from(reference.subarray(k * 6, (k + n) * 6)).join()}`),
+    });
+    expect(out).toBe(into);
+    expect(Array.from(out)).toEqual(Array.from(reference));
+    expect(seen.every((x) => x.endsWith(':true'))).toBe(true);
+    expect(seen).toHaveLength(5);
+    // Every range asked once.
+    expect(requests.map((r) => r.firstSlice).sort((a, b) => a - b)).toEqual([0, 2, 5, 6, 9]);
+  });
+
+  it('stops after a cancel and drops a reply that lands after it', async () => {
+    const dims: [number, number, number] = [2, 2, 8];
+    const { client } = fakeClient(dims, new Int16Array(32).fill(9));
+    const abort = new AbortController();
+    const into = allocateVoxels({ volumeId: 'v', dtype: 'int16', dimensions: dims });
+    const p = fetchVoxels(client, { volumeId: 'v', dtype: 'int16', dimensions: dims }, { into, chunkBytes: 8, signal: abort.signal });
+    abort.abort();
+    await expect(p).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(into.every((v) => v === 0)).toBe(true);
   });
 });

@@ -64,6 +64,13 @@ export class SegmentEditor {
     return this.store.getState().volume?.header.volumeId ?? null;
   }
 
+  /** Prompts and strokes wait for every voxel: they are placed on what the views show, which is incomplete while the volume streams. */
+  private refuseWhileStreaming(): boolean {
+    if (this.store.getState().streaming === null) return false;
+    this.tools.getState().setError('Wait until the volume has finished loading.');
+    return true;
+  }
+
   private fail(e: unknown, what: string): void {
     if (e instanceof VoxaError && e.code === 'CANCELLED') return;
     this.tools.getState().setError(e instanceof VoxaError ? e.message : `${what} failed.`);
@@ -75,9 +82,11 @@ export class SegmentEditor {
     this.tools.getState().setError(null);
     this.tools.getState().setNotice(null);
     try {
-      const st = await this.client.invoke('segment:state', { volumeId });
+      // Nothing segmented yet: the zeros are made here, not sent (250 MB in one frame for a 512²×1000 volume).
+      const st = await this.client.invoke('segment:state', { volumeId, omitEmptyLabels: true });
       if (this.volumeId() !== volumeId) return;
-      this.segStore.getState().load(volumeId, st.dimensions, new Uint8Array(st.labels));
+      const [ni, nj, nk] = st.dimensions;
+      this.segStore.getState().load(volumeId, st.dimensions, st.emptyLabels ? new Uint8Array(ni * nj * nk) : new Uint8Array(st.labels));
       this.segStore.getState().setSegments(st.segments.map(toSegment));
       this.tools.getState().setSession(volumeId, st.history, st.stats);
       const notice = restoredNotice(st.restored, st.segments.length, st.history.items.length);
@@ -121,6 +130,7 @@ export class SegmentEditor {
 
   /** A point or box prompt on `view`: a new lesion, or a refinement of the selected segment (always, for a negative point). */
   async prompt(view: MprView, input: PromptInput): Promise<void> {
+    if (this.refuseWhileStreaming()) return;
     const t = this.tools.getState();
     const negative = input.points?.some((p) => !p.positive) ?? false;
     const refine = t.selected !== null && (t.target === 'refine' || negative || input.useMask === true);
@@ -166,7 +176,7 @@ export class SegmentEditor {
   /** A brush or eraser stroke through LPS points on `view`. Painting without a selected segment starts one. */
   async stroke(view: MprView, lps: Vec3[], mode: 'paint' | 'erase'): Promise<void> {
     const volume = this.store.getState().volume;
-    if (!volume || lps.length === 0) return;
+    if (!volume || lps.length === 0 || this.refuseWhileStreaming()) return;
     const g = volume.header.geometry;
     const t = this.tools.getState();
     let label = t.selected;

@@ -3,7 +3,8 @@ import { sliceOf, type ViewerStore } from '../state/viewerStore';
 
 const mm = (v: number) => v.toFixed(1);
 
-export function StatusBar({ store }: { store: ViewerStore }) {
+/** `onCancelLoad`: offered while a volume's voxels are still arriving (stops the open; the half volume leaves the viewer). */
+export function StatusBar({ store, onCancelLoad }: { store: ViewerStore; onCancelLoad?: () => void }) {
   const s = useStore(store);
   const axial = sliceOf(s, 'axial');
   const active = s.activeView === '3d' ? null : sliceOf(s, s.activeView);
@@ -13,6 +14,11 @@ export function StatusBar({ store }: { store: ViewerStore }) {
         <span data-testid="status-busy">
           {s.busy.label}… {s.busy.fraction !== null ? `${Math.round(s.busy.fraction * 100)}%` : ''}
           <progress value={s.busy.fraction ?? undefined} max={1} />
+          {s.streaming && onCancelLoad && (
+            <button className="link" onClick={onCancelLoad} data-testid="cancel-load" title="Stop loading this volume">
+              Cancel
+            </button>
+          )}
         </span>
       ) : null}
       {s.volume && axial ? (

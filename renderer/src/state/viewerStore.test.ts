@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VolumeHeader } from '../../../common/contract';
-import { createViewerStore, layoutViews, sliceOf } from './viewerStore';
+import { createViewerStore, layoutViews, sliceOf, windowSample } from './viewerStore';
 
 const header = (modality: 'CT' | 'MR', direction = [1, 0, 0, 0, 1, 0, 0, 0, 1]): VolumeHeader => ({
   volumeId: 'v1',
@@ -91,5 +91,40 @@ describe('viewer store', () => {
     expect(s.getState().clip).toEqual([0, 1, 0, 1, 0, 1]);
     s.getState().setClip([-1, 0.5, 0, 2, 0.3, 0.4]);
     expect(s.getState().clip).toEqual([0, 0.5, 0, 1, 0.3, 0.4]);
+  });
+
+  it('a streaming volume: window from the slices that arrived, redraw versions, then complete with the window taken again', () => {
+    const s = createViewerStore();
+    const voxels = new Int16Array(480); // 10 slices of 48 voxels, all zeros until they arrive
+    const sliceLoaded = new Uint8Array(10);
+    const arrive = (k: number) => {
+      for (let n = k * 48; n < (k + 1) * 48; n++) voxels[n] = n;
+      sliceLoaded[k] = 1;
+    };
+    arrive(5);
+    s.getState().setVolume({ header: header('MR'), voxels }, { volumeId: 'v1', sliceLoaded, slicesLoaded: 1, version: 0 });
+    // MR auto window from slice 5 only (values 240..287), not from the zeros of the missing slices.
+    expect(s.getState().windowWidth).toBeGreaterThan(40);
+    expect(s.getState().windowLevel).toBeGreaterThan(240);
+    expect(s.getState().streaming?.version).toBe(0);
+    arrive(4);
+    s.getState().voxelsArrived('other', 2); // another volume's report changes nothing
+    expect(s.getState().streaming?.version).toBe(0);
+    s.getState().voxelsArrived('v1', 2);
+    expect(s.getState().streaming).toMatchObject({ slicesLoaded: 2, version: 1 });
+    for (const k of [0, 1, 2, 3, 6, 7, 8, 9]) arrive(k);
+    s.getState().voxelsArrived('v1', 10);
+    expect(s.getState().streaming).toBeNull();
+    // Complete: the automatic window of all 0..479 (as for a volume given whole).
+    expect(s.getState().windowWidth).toBe(473);
+    s.getState().clearVolume();
+    expect(s.getState()).toMatchObject({ volume: null, grids: null, streaming: null });
+  });
+
+  it('windowSample: the first run of arrived slices', () => {
+    const v = new Int16Array(40).map((_, n) => n);
+    const st = { volumeId: 'v', sliceLoaded: Uint8Array.from([0, 1, 1, 0, 1]), slicesLoaded: 3, version: 0 };
+    expect(Array.from(windowSample(v, [2, 4, 5], st))).toEqual(Array.from({ length: 16 }, (_, n) => n + 8));
+    expect(windowSample(v, [2, 4, 5], null)).toBe(v);
   });
 });

@@ -24,6 +24,34 @@ export interface LoadedVolume {
   voxels: VoxelArray;
 }
 
+/**
+ * A volume whose voxels are still arriving (openVolume streams them from the
+ * middle out). The loader fills `voxels` and `sliceLoaded` in place, chunk by
+ * chunk, and reports through `voxelsArrived`; the views redraw on `version`.
+ */
+export interface VoxelStreaming {
+  volumeId: string;
+  /** 1 per k slice whose voxels have arrived, else 0 (written by the loader, after the voxels). */
+  sliceLoaded: Uint8Array;
+  slicesLoaded: number;
+  /** Bumped by each `voxelsArrived`. */
+  version: number;
+}
+
+/**
+ * The voxels to base an automatic window on: all of them, or while streaming
+ * the first run of slices that has arrived (the rest are zeros, not data).
+ */
+export function windowSample(voxels: VoxelArray, dims: readonly [number, number, number], streaming: VoxelStreaming | null): VoxelArray {
+  if (!streaming) return voxels;
+  const k0 = streaming.sliceLoaded.indexOf(1);
+  if (k0 < 0) return voxels.subarray(0, 0) as VoxelArray;
+  let k1 = k0;
+  while (k1 < dims[2] && streaming.sliceLoaded[k1] === 1) k1++;
+  const slice = dims[0] * dims[1];
+  return voxels.subarray(k0 * slice, k1 * slice) as VoxelArray;
+}
+
 export type ViewId = MprView | '3d';
 export type Layout = '1x1' | '1x3' | '2x2';
 
@@ -39,6 +67,8 @@ export type ClipBox = [number, number, number, number, number, number];
 
 export interface ViewerState {
   volume: LoadedVolume | null;
+  /** Set while the volume's voxels are still arriving; null once all have (or without a volume). */
+  streaming: VoxelStreaming | null;
   grids: Record<MprView, SliceGrid> | null;
   crosshairLps: Vec3;
   windowWidth: number;
@@ -66,7 +96,12 @@ export interface ViewerState {
 }
 
 export interface ViewerActions {
-  setVolume(volume: LoadedVolume): void;
+  /** Shows a volume; with `streaming`, one whose voxels are still arriving (only the slices it marks are valid). */
+  setVolume(volume: LoadedVolume, streaming?: VoxelStreaming | null): void;
+  /** More slices of the streaming volume `volumeId` have arrived (ignored for another volume); when all have, streaming ends. */
+  voxelsArrived(volumeId: string, slicesLoaded: number): void;
+  /** Removes the volume from the viewer (a cancelled or failed open that had already shown it). */
+  clearVolume(): void;
   /** Moves the crosshair to an LPS point (clamped to the volume's slice range in every view). */
   setCrosshair(lps: Vec3): void;
   setSliceIndex(view: MprView, index: number): void;
@@ -124,9 +159,15 @@ function clampToGrids(grids: Record<MprView, SliceGrid>, lps: Vec3): Vec3 {
   return p;
 }
 
+/** Where the crosshair starts on a newly opened volume: its centre, on a slice of every view. */
+export function initialCrosshairLps(g: VolumeHeader['geometry']): Vec3 {
+  return clampToGrids({ axial: sliceGrid(g, 'axial'), coronal: sliceGrid(g, 'coronal'), sagittal: sliceGrid(g, 'sagittal') }, volumeCentre(g));
+}
+
 export function createViewerStore() {
   return createStore<ViewerState & ViewerActions>()((set, get) => ({
     volume: null,
+    streaming: null,
     grids: null,
     crosshairLps: [0, 0, 0],
     windowWidth: 400,
@@ -150,12 +191,14 @@ export function createViewerStore() {
     error: null,
     notices: [],
 
-    setVolume(volume) {
+    setVolume(volume, streaming = null) {
       const g = volume.header.geometry;
       const grids = { axial: sliceGrid(g, 'axial'), coronal: sliceGrid(g, 'coronal'), sagittal: sliceGrid(g, 'sagittal') };
-      const w = defaultWindow(volume.header.modality, volume.voxels);
+      const live = streaming && streaming.volumeId === volume.header.volumeId && streaming.slicesLoaded < g.dimensions[2] ? streaming : null;
+      const w = defaultWindow(volume.header.modality, windowSample(volume.voxels, g.dimensions, live));
       set({
         volume,
+        streaming: live,
         grids,
         crosshairLps: clampToGrids(grids, volumeCentre(g)),
         windowWidth: w.width,
@@ -168,6 +211,20 @@ export function createViewerStore() {
         error: null,
         notices: volume.header.warnings,
       });
+    },
+    voxelsArrived(volumeId, slicesLoaded) {
+      const { volume, streaming, presetId } = get();
+      if (!volume || !streaming || streaming.volumeId !== volumeId || volume.header.volumeId !== volumeId) return;
+      if (slicesLoaded < volume.header.geometry.dimensions[2]) {
+        set({ streaming: { ...streaming, slicesLoaded, version: streaming.version + 1 } });
+        return;
+      }
+      // Complete: an automatic window (not one the user set) is taken again from all the voxels.
+      set({ streaming: null });
+      if (presetId === 'auto') get().applyAutoWindow();
+    },
+    clearVolume() {
+      set({ volume: null, streaming: null, grids: null, cursor: null, notices: [] });
     },
     setCrosshair(lps) {
       const grids = get().grids;
@@ -195,7 +252,7 @@ export function createViewerStore() {
     applyAutoWindow() {
       const v = get().volume;
       if (!v) return;
-      const w = autoWindow(v.voxels);
+      const w = autoWindow(windowSample(v.voxels, v.header.geometry.dimensions, get().streaming));
       set({ windowWidth: w.width, windowLevel: w.level, presetId: 'auto' });
     },
     toggleInvert() {
@@ -218,7 +275,7 @@ export function createViewerStore() {
     resetView() {
       const v = get().volume;
       if (!v) return;
-      const w = defaultWindow(v.header.modality, v.voxels);
+      const w = defaultWindow(v.header.modality, windowSample(v.voxels, v.header.geometry.dimensions, get().streaming));
       set({ cameras: fitCameras(), windowWidth: w.width, windowLevel: w.level, presetId: v.header.modality === 'CT' ? 'abdomen' : 'auto', invert: false, clip: [0, 1, 0, 1, 0, 1] });
     },
     setLayout(layout) {

@@ -44,6 +44,7 @@ export function MprViewport({
   const sliceIndex = useStore(store, (s) => sliceOf(s, view)?.index ?? 0);
   const sliceCount = useStore(store, (s) => sliceOf(s, view)?.count ?? 0);
   const active = useStore(store, (s) => s.activeView === view);
+  const streamPercent = useStore(store, (s) => (s.streaming && s.volume ? Math.floor((100 * s.streaming.slicesLoaded) / s.volume.header.geometry.dimensions[2]) : null));
 
   useEffect(() => {
     const el = containerRef.current;
@@ -75,12 +76,25 @@ export function MprViewport({
       const grid = s.grids[view];
       v.setGrid(grid);
       const normalMm = dot(s.crosshairLps, grid.axes.normal);
-      v.updateImage({ key: s.volume.header.volumeId, geometry: g, voxels: s.volume.voxels, outside: s.volume.header.valueRange[0] }, normalMm, s.interpolation);
+      const streaming = s.streaming?.volumeId === s.volume.header.volumeId ? s.streaming : null;
+      v.updateImage(
+        {
+          key: s.volume.header.volumeId,
+          revision: streaming ? `streaming-${streaming.version}` : 'complete',
+          geometry: g,
+          voxels: s.volume.voxels,
+          outside: s.volume.header.valueRange[0],
+          sliceLoaded: streaming?.sliceLoaded ?? null,
+        },
+        normalMm,
+        s.interpolation,
+      );
       const seg = segStore.getState();
       const rep = seg.representation;
       const segmentation = seg.segmentation;
       v.updateOverlay(
-        segmentation && segmentation.volumeId === s.volume.header.volumeId
+        // Without segments there is nothing to draw (no labelmap reslice per slice change).
+        segmentation && segmentation.volumeId === s.volume.header.volumeId && segmentation.segments.length > 0
           ? {
               key: `${segmentation.version}|${segmentation.segments.map((x) => `${x.label}:${x.colour.join(',')}:${x.visible}:${x.opacity ?? 1}`).join(';')}`,
               labels: segmentation.labels,
@@ -121,7 +135,9 @@ export function MprViewport({
     const lps = toLps(clientX, clientY);
     if (!lps || !s.volume) return;
     const sample = sampleAt(s.volume.header.geometry, s.volume.voxels, lps);
-    s.setCursor(sample ? { lps, ijk: sample.ijk, value: sample.value } : null);
+    // A slice still on its way has no value to show.
+    const missing = sample && s.streaming ? s.streaming.sliceLoaded[sample.ijk[2]] !== 1 : false;
+    s.setCursor(sample && !missing ? { lps, ijk: sample.ijk, value: sample.value } : null);
   };
 
   const onPointerDown = (e: React.PointerEvent<HTMLDivElement>) => {
@@ -254,6 +270,11 @@ export function MprViewport({
               )}
               {toolCursor && hover && mmPerPx > 0 && <circle cx={hover.x} cy={hover.y} r={toolCursor.radiusMm / mmPerPx} />}
             </svg>
+          )}
+          {streamPercent !== null && (
+            <div className="stream-badge" data-testid={`${view}-streaming`}>
+              Receiving voxels {streamPercent} %
+            </div>
           )}
           <span className="orient orient-top" data-testid={`${view}-orient-top`}>{labels.top}</span>
           <span className="orient orient-bottom" data-testid={`${view}-orient-bottom`}>{labels.bottom}</span>

@@ -53,6 +53,8 @@ export function Volume3DViewport({ store, segStore }: { store: ViewerStore; segS
   const containerRef = useRef<HTMLDivElement>(null);
   const vtkRef = useRef<VtkVolumeView | null>(null);
   const volume = useStore(store, (s) => s.volume);
+  // Streaming volumes reach the 3D view once, whole: no texture upload per chunk.
+  const streaming = useStore(store, (s) => s.streaming !== null);
   const preset = useStore(store, (s) => s.vrPreset);
   const clip = useStore(store, (s) => s.clip);
   const active = useStore(store, (s) => s.activeView === '3d');
@@ -79,7 +81,11 @@ export function Volume3DViewport({ store, segStore }: { store: ViewerStore; segS
   // Lazily, after the MPR views have drawn their first images: subsampling and
   // the 3D texture upload never delay the first image of a newly opened volume.
   useEffect(() => {
-    if (!volume || !vtkRef.current) return undefined;
+    if (!vtkRef.current) return undefined;
+    if (!volume || streaming) {
+      vtkRef.current.clearVolume();
+      return undefined;
+    }
     let timer = 0;
     const frame = requestAnimationFrame(() => {
       timer = window.setTimeout(() => {
@@ -94,13 +100,13 @@ export function Volume3DViewport({ store, segStore }: { store: ViewerStore; segS
       cancelAnimationFrame(frame);
       clearTimeout(timer);
     };
-  }, [volume, store]);
+  }, [volume, streaming, store]);
 
   useEffect(() => {
     const p = VR_PRESETS.find((x) => x.id === preset);
-    if (!volume || !p || !vtkRef.current) return;
+    if (!volume || streaming || !p || !vtkRef.current) return;
     vtkRef.current.setPreset(p, p.units === 'relative' ? percentiles(volume.voxels, 0.01, 0.995) : [0, 1]);
-  }, [volume, preset]);
+  }, [volume, streaming, preset]);
 
   useEffect(() => {
     vtkRef.current?.setClip(clip);
@@ -148,7 +154,10 @@ export function Volume3DViewport({ store, segStore }: { store: ViewerStore; segS
     <div className={`viewport viewport-3d${active ? ' active' : ''}`} data-testid="3d-viewport" onDoubleClick={() => store.getState().toggleMaximised('3d')}>
       <div ref={containerRef} className="viewport-canvas" onPointerDown={() => store.getState().setActiveView('3d')} />
       {volume ? (
-        <div className="corner corner-tr">3D · {VR_PRESETS.find((p) => p.id === preset)?.label}</div>
+        <div className="corner corner-tr">
+          3D · {VR_PRESETS.find((p) => p.id === preset)?.label}
+          {streaming && <div data-testid="3d-waiting">(after the voxels have arrived)</div>}
+        </div>
       ) : (
         <div className="viewport-empty">3D</div>
       )}

@@ -19,14 +19,20 @@ import type { VolumeGeometry } from '../../../common/volume';
 import { colourLabels, type LabelColourTable, type OverlayMode } from './labelmapOverlay';
 import type { SliceGrid, ViewState } from './mprGeometry';
 import { resliceInto, type Interpolation } from './reslice';
+import { blankUnloadedSlices } from './unloadedSlices';
 
 type Image = ReturnType<typeof vtkImageData.newInstance>;
 
 export interface ImageInput {
+  /** The volume (its id): a new key is a new volume. */
   key: string;
+  /** Changes whenever more voxels of a streaming volume have arrived (the slice is resliced again). */
+  revision: string;
   geometry: VolumeGeometry;
   voxels: ArrayLike<number>;
   outside: number;
+  /** While the volume streams: 1 per k slice that has arrived; the others are drawn as `outside`. Null once complete. */
+  sliceLoaded: Uint8Array | null;
 }
 
 export interface OverlayInput {
@@ -62,6 +68,10 @@ export class VtkMprView {
   /** Duration (ms) of the render call that showed that image (texture upload, first-use shader compilation). */
   imageRenderMs = 0;
   private renderedKey = '';
+  /** performance.now() after the first render that showed an image of the latest volume (benchmark: open → first image), and that volume's key. */
+  firstImageRenderedAt = 0;
+  firstImageVolumeKey = '';
+  private volumeKey = '';
 
   constructor(container: HTMLElement) {
     this.renderWindow.addRenderer(this.renderer);
@@ -110,11 +120,13 @@ export class VtkMprView {
     const grid = this.grid;
     const image = this.image;
     if (!grid || !image) return;
-    const key = `${input.key}|${normalMm}|${interpolation}`;
+    const key = `${input.key}|${input.revision}|${normalMm}|${interpolation}`;
     if (key === this.imageKey) return;
     this.imageKey = key;
+    this.volumeKey = input.key;
     const t0 = performance.now();
     resliceInto(input.geometry, input.voxels, grid, normalMm, interpolation, input.outside, this.pixels);
+    if (input.sliceLoaded) blankUnloadedSlices(input.geometry, grid, normalMm, interpolation, input.sliceLoaded, input.outside, this.pixels);
     this.lastResliceMs = performance.now() - t0;
     image.getPointData().getScalars().modified();
     image.modified();
@@ -191,7 +203,16 @@ export class VtkMprView {
       this.renderedKey = this.imageKey;
       this.imageRenderedAt = performance.now();
       this.imageRenderMs = this.imageRenderedAt - t0;
+      if (this.volumeKey !== this.firstImageVolumeKey) {
+        this.firstImageVolumeKey = this.volumeKey;
+        this.firstImageRenderedAt = this.imageRenderedAt;
+      }
     }
+  }
+
+  /** For e2e checks: the grey-level values of the image on screen (a copy; row 0 at the bottom). */
+  imageValues(): Float32Array {
+    return this.pixels.slice();
   }
 
   /** Renders now and waits for the GPU (reads one pixel back): benchmarks time the whole slice change. */

@@ -82,6 +82,17 @@ export class VtkVolumeView {
     this.resetCamera();
   }
 
+  /** Removes the volume rendering (a new volume is still streaming); surfaces stay. */
+  clearVolume(): void {
+    if (!this.image) return;
+    this.renderer.removeVolume(this.volume);
+    this.mapper.setInputData(null);
+    this.image.delete();
+    this.image = null;
+    this.geometry = null;
+    this.requestRender();
+  }
+
   /** Anterior view, patient's left on the screen's right, superior up. */
   resetCamera(): void {
     const g = this.geometry;
