@@ -21,6 +21,21 @@ function forbid(layer, groups, exactNames = []) {
   };
 }
 
+/** Test-only code (…/testing/ folders) is for tests and benchmarks, never for what ships. */
+const TESTING = { group: ['**/testing/**', './testing', '../testing'], what: 'test-only helpers (a testing/ folder)' };
+const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', '**/testing/**'];
+
+/**
+ * One layer's import zone as two configs: the layer's rule for its tests and test helpers, then the
+ * same rule plus "no testing/ imports" for everything else in it (the later config wins there).
+ */
+function zone(files, ignores, layer, groups, exactNames = []) {
+  return [
+    { files, ignores, rules: forbid(layer, groups, exactNames) },
+    { files, ignores: [...ignores, ...TEST_FILES], rules: forbid(layer, [...groups, TESTING], exactNames) },
+  ];
+}
+
 export default tseslint.config(
   {
     ignores: ['dist/**', 'node_modules/**', 'release/**', 'test-results/**', 'playwright-report/**', 'e2e-artifacts/**', '.voxa-data/**', 'native-models/**/*.py', 'main/lint/fixtures/**'],
@@ -40,59 +55,47 @@ export default tseslint.config(
     },
   },
   // common/: zod and itself only.
-  {
-    files: ['common/**/*.ts'],
-    rules: forbid('common/', [
-      { group: nodeBuiltins, what: 'Node built-ins' },
-      { group: ['electron', 'electron/*'], what: 'electron' },
-      { group: ['react', 'react-dom', 'react/*', '@kitware/*', 'zustand', 'zustand/*', 'onnxruntime-*', 'dcmjs', 'nifti-reader-js', 'ws'], what: 'libraries other than zod' },
-      { group: ['**/main/**', '**/renderer/**', '**/preload/**'], what: 'main, renderer or preload' },
-    ]),
-  },
+  ...zone(['common/**/*.ts'], [], 'common/', [
+    { group: nodeBuiltins, what: 'Node built-ins' },
+    { group: ['electron', 'electron/*'], what: 'electron' },
+    { group: ['react', 'react-dom', 'react/*', '@kitware/*', 'zustand', 'zustand/*', 'onnxruntime-*', 'dcmjs', 'nifti-reader-js', 'ws'], what: 'libraries other than zod' },
+    { group: ['**/main/**', '**/renderer/**', '**/preload/**'], what: 'main, renderer or preload' },
+  ]),
   // main/ services and everything in main/ except the Electron shell: never electron.
-  {
-    files: ['main/**/*.ts'],
-    ignores: ['main/app/**'],
-    rules: forbid('main/ services', [
-      { group: ['electron', 'electron/*'], what: 'electron (only main/app may)' },
-      { group: ['**/renderer/**', '**/preload/**'], what: 'renderer or preload' },
-    ]),
-  },
-  {
-    files: ['main/app/**/*.ts'],
-    rules: forbid('main/app', [{ group: ['**/renderer/**', '**/preload/**'], what: 'renderer or preload' }]),
-  },
+  ...zone(['main/**/*.ts'], ['main/app/**'], 'main/ services', [
+    { group: ['electron', 'electron/*'], what: 'electron (only main/app may)' },
+    { group: ['**/renderer/**', '**/preload/**'], what: 'renderer or preload' },
+  ]),
+  ...zone(['main/app/**/*.ts'], [], 'main/app', [{ group: ['**/renderer/**', '**/preload/**'], what: 'renderer or preload' }]),
   // preload/: common/contract and electron only.
-  {
-    files: ['preload/**/*.ts'],
-    rules: forbid('preload/', [
-      { group: ['**/main/**', '**/renderer/**'], what: 'main or renderer' },
-      { group: nodeBuiltins, what: 'Node built-ins' },
-      { group: ['../common/*', '!../common/contract'], what: 'common/ beyond the contract' },
-    ]),
-  },
+  ...zone(['preload/**/*.ts'], [], 'preload/', [
+    { group: ['**/main/**', '**/renderer/**'], what: 'main or renderer' },
+    { group: nodeBuiltins, what: 'Node built-ins' },
+    { group: ['../common/*', '!../common/contract'], what: 'common/ beyond the contract' },
+  ]),
   // renderer/: common, and only `import type` of the bridge.
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     plugins: { 'react-hooks': reactHooks },
-    rules: {
-      ...reactHooks.configs.recommended.rules,
-      ...forbid('renderer/', [
-        { group: nodeBuiltins, what: 'Node built-ins' },
-        { group: ['electron', 'electron/*'], what: 'electron' },
-        { group: ['**/main/**'], what: 'main/' },
-        { group: ['**/preload/**'], what: 'preload/ (use `import type`)', allowTypeImports: true },
-      ]),
-    },
+    rules: reactHooks.configs.recommended.rules,
   },
+  ...zone(['renderer/**/*.ts', 'renderer/**/*.tsx'], [], 'renderer/', [
+    { group: nodeBuiltins, what: 'Node built-ins' },
+    { group: ['electron', 'electron/*'], what: 'electron' },
+    { group: ['**/main/**'], what: 'main/' },
+    { group: ['**/preload/**'], what: 'preload/ (use `import type`)', allowTypeImports: true },
+  ]),
   // renderer state/: neither React nor vtk.js.
-  {
-    files: ['renderer/src/state/**/*.ts'],
-    rules: forbid('renderer state/', [
+  ...zone(
+    ['renderer/src/state/**/*.ts'],
+    [],
+    'renderer state/',
+    [
       { group: nodeBuiltins, what: 'Node built-ins' },
       { group: ['electron', 'electron/*'], what: 'electron' },
       { group: ['**/main/**', '**/preload/**'], what: 'main/ or preload/' },
       { group: ['react', 'react-dom', 'react/*', 'react-dom/*', '@kitware/*', '**/viewport/vtk*', '**/components/**'], what: 'React, vtk.js or components' },
-    ], [{ name: 'zustand', what: 'zustand with React bindings (use zustand/vanilla)' }]),
-  },
+    ],
+    [{ name: 'zustand', what: 'zustand with React bindings (use zustand/vanilla)' }],
+  ),
 );

@@ -104,17 +104,6 @@ export function voxelArrayFromBuffer(dtype: VoxelDType, buffer: ArrayBuffer, byt
   }
 }
 
-export function dtypeOf(array: VoxelArray): VoxelDType {
-  if (array instanceof Uint8Array) return 'uint8';
-  if (array instanceof Int8Array) return 'int8';
-  if (array instanceof Uint16Array) return 'uint16';
-  if (array instanceof Int16Array) return 'int16';
-  if (array instanceof Uint32Array) return 'uint32';
-  if (array instanceof Int32Array) return 'int32';
-  if (array instanceof Float32Array) return 'float32';
-  return 'float64';
-}
-
 export function voxelCount(dimensions: Vec3): number {
   return dimensions[0] * dimensions[1] * dimensions[2];
 }

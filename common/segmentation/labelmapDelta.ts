@@ -27,10 +27,6 @@ export function emptyDelta(dimensions: Vec3, label = 1): LabelmapDelta {
   return { dimensions: [...dimensions], bboxMin: [0, 0, 0], bboxMax: [-1, -1, -1], label, runs: new Uint32Array(0), voxelCount: 0 };
 }
 
-export function isEmptyDelta(d: LabelmapDelta): boolean {
-  return d.voxelCount === 0;
-}
-
 /**
  * Voxel bounding box (inclusive) and count of a mask's set voxels; with no
  * voxel set, count is 0 and max is [-1, -1, -1].

@@ -33,6 +33,11 @@ describe('layering (lint import zones)', () => {
     ['renderer/src/state/bad.ts', "import { useState } from 'react';"],
     ['renderer/src/state/bad.ts', "import vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData';"],
     ['renderer/src/state/bad.ts', "import { create } from 'zustand';"],
+    // Test-only helpers never reach what ships.
+    ['main/services/io/bad.ts', "import { dciodvfyErrors } from '../../testing/dicomValidator';"],
+    ['main/services/pacs/bad.ts', "import { startOrthanc } from './testing/orthanc';"],
+    ['renderer/src/app/bad.ts', "import { x } from '../testing/fakes';"],
+    ['common/segmentation/bad.ts', "import { x } from '../testing/fixtures';"],
   ])('%s: %s fails lint', async (file, code) => {
     const errors = await zoneErrors(file, code);
     expect(errors.length).toBe(1);
@@ -47,6 +52,9 @@ describe('layering (lint import zones)', () => {
     ['main/services/io/ok.ts', "import { readFile } from 'node:fs/promises';"],
     ['common/geometry/ok.ts', "import { z } from 'zod';"],
     ['preload/ok.ts', "import { contextBridge } from 'electron';\nimport { CHANNELS } from '../common/contract';"],
+    ['main/services/io/ok.test.ts', "import { dciodvfyErrors } from '../../testing/dicomValidator';"],
+    ['main/services/pacs/testing/ok.ts', "import { writeTestStudy } from './fixtures';"],
+    ['main/services/pacs/ok.test.ts', "import { startOrthanc } from './testing/orthanc';"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await zoneErrors(file, code)).toEqual([]);
   });

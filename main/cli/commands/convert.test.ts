@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataPath, HAS_DATA as hasData } from '../../testing/dataDir';
-import { hasPythonModules, runPythonJson } from '../../services/phantom/pythonReference';
+import { hasPythonModules, runPythonJson } from '../../testing/pythonReference';
 import { cli } from '../testing/captureCli';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'voxa-cli-masks-'));

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataPath, HAS_DATA } from '../../testing/dataDir';
-import { hasPythonModules, PYTHON } from '../../services/phantom/pythonReference';
+import { hasPythonModules, PYTHON } from '../../testing/pythonReference';
 import { cli } from '../testing/captureCli';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'voxa-recist-sr-'));

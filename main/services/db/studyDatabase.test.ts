@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isVoxaError } from '../../../common/contract';
 import { dataPath, HAS_DATA as hasData } from '../../testing/dataDir';
 import { writePhantomStudy } from '../phantom/phantomStudy';
-import { hasPythonModules, runPythonJson } from '../phantom/pythonReference';
+import { hasPythonModules, runPythonJson } from '../../testing/pythonReference';
 import { migrate, SCHEMA_VERSION } from './schema';
 import { StudyDatabase } from './studyDatabase';
 

@@ -6,7 +6,7 @@ import { isVoxaError } from '../../../common/contract';
 import { readNifti } from '../io/niftiReader';
 import { dataPath, HAS_DATA as hasData } from '../../testing/dataDir';
 import { generatePhantomStudy } from '../phantom/phantomStudy';
-import { hasPythonModules, runPythonJson } from '../phantom/pythonReference';
+import { hasPythonModules, runPythonJson } from '../../testing/pythonReference';
 import { readNiftiLabelmap, writeNiftiLabelmap } from './niftiLabelmap';
 import { fromLabelmap, segmentVoxelCount, toLabelmap } from './segmentation';
 import { lesionSegmentInfo } from './segmentCodes';

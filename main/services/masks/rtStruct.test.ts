@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import type { VolumeGeometry } from '../../../common/volume';
 import { dataPath, HAS_DATA as hasData } from '../../testing/dataDir';
-import { hasPythonModules, PYTHON } from '../phantom/pythonReference';
+import { hasPythonModules, PYTHON } from '../../testing/pythonReference';
 import { readRtStruct, readRtStructFile, xorFillPolygon } from './rtStruct';
 import { loadSourceSeries } from './sourceSeries';
 

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Vec3 } from '../../../common/volume';
 import { readDicomFolder } from '../io/dicomSeriesReader';
 import { generatePhantomStudy, writePhantomStudy } from './phantomStudy';
-import { hasPythonModules, runPythonJson } from './pythonReference';
+import { hasPythonModules, runPythonJson } from '../../testing/pythonReference';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'voxa-phantom-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

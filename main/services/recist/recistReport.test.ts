@@ -14,7 +14,7 @@ import { isVoxaError } from '../../../common/contract';
 import { measureLesion } from '../../../common/geometry/recistAxes';
 import { spiderPlot, sumCurvePlot } from '../../../common/recist/plots';
 import type { Volume } from '../../../common/volume';
-import { hasPythonModules, PYTHON } from '../phantom/pythonReference';
+import { hasPythonModules, PYTHON } from '../../testing/pythonReference';
 import { STUDY } from './testing/sampleStudy';
 import { buildReportData, encodeGreyPng, keyImageOf, lesionCsv, pdfText, reportPdf, responseCsv, writeReport } from './recistReport';
 

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isVoxaError } from '../../../common/contract';
 import type { Vec3 } from '../../../common/volume';
 import { dataPath, HAS_DATA } from '../../testing/dataDir';
-import { hasPythonModules, PYTHON } from '../phantom/pythonReference';
+import { hasPythonModules, PYTHON } from '../../testing/pythonReference';
 import { CT_IMAGE_STORAGE, hashedUid } from '../io/dicom/part10';
 import { CODES, lesionFromGroup, readTid1500File, writeTid1500, type SrLesion, type SrSubject } from './tid1500';
 

@@ -46,7 +46,7 @@ const JPEG_LS_SYNTAXES: ReadonlySet<string> = new Set([TS.jpegLsLossless, TS.jpe
 const J2K_SYNTAXES: ReadonlySet<string> = new Set([TS.j2kLossless, TS.j2k]);
 const HTJ2K_SYNTAXES: ReadonlySet<string> = new Set([TS.htj2kLossless, TS.htj2kRpcl, TS.htj2k]);
 /** Syntaxes whose decoded pixels must equal the original exactly. */
-export const LOSSLESS_SYNTAXES: ReadonlySet<string> = new Set([...NATIVE_SYNTAXES, TS.rle, TS.jpegLossless, TS.jpegLosslessSV1, TS.jpegLsLossless, TS.j2kLossless, TS.htj2kLossless, TS.htj2kRpcl]);
+const LOSSLESS_SYNTAXES: ReadonlySet<string> = new Set([...NATIVE_SYNTAXES, TS.rle, TS.jpegLossless, TS.jpegLosslessSV1, TS.jpegLsLossless, TS.j2kLossless, TS.htj2kLossless, TS.htj2kRpcl]);
 
 export function isSupportedSyntax(ts: string): boolean {
   return NATIVE_SYNTAXES.has(ts) || ts === TS.rle || JPEG_SYNTAXES.has(ts) || JPEG_LS_SYNTAXES.has(ts) || J2K_SYNTAXES.has(ts) || HTJ2K_SYNTAXES.has(ts);
