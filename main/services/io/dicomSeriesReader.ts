@@ -21,7 +21,7 @@ import type { DataSet } from 'dicom-parser';
 import { VoxaError } from '../../../common/contract';
 import { cross, dot, normalize } from '../../../common/geometry/affine';
 import type { Mat3, Modality, Vec3, Volume, VoxelArray, VoxelDType } from '../../../common/volume';
-import { bytesPerVoxel } from '../../../common/volume';
+import { bytesPerVoxel, valueRange } from '../../../common/volume';
 import { decodeFrameBytes, decodeNative, NATIVE_SYNTAXES, TS } from './codecs/frameCodecs';
 import { sharedDecodePool } from './codecs/decodePool';
 import { allocStored, fixStoredBits, type FrameSpec, type StoredPixels } from './codecs/storedPixels';
@@ -610,7 +610,7 @@ async function readStraightIntoSlice(image: ScannedImage, geom: FrameGeometry, o
   const { slope, intercept } = geom;
   // An optimistic int16 output: rescaled and checked in one pass (on overflow the whole series is decoded again).
   if (guard && sliceView instanceof Int16Array) {
-    const ok = stored instanceof Uint16Array ? rescaleU16ToI16(stored, sliceView, slope, intercept) : stored instanceof Int16Array ? rescaleS16ToI16(stored, sliceView, slope, intercept) : false;
+    const ok = stored instanceof Uint16Array || stored instanceof Int16Array ? rescaleToI16(stored, sliceView, slope, intercept) : false;
     if (!ok) guard.overflow = true;
     return true;
   }
@@ -626,7 +626,7 @@ async function readStraightIntoSlice(image: ScannedImage, geom: FrameGeometry, o
 function fitsInt16(stored: StoredPixels, image: ScannedImage, geom: FrameGeometry): boolean {
   if (image.samplesPerPixel !== 1 || image.palette) return false;
   // One loop per array type: a loop over the StoredPixels union runs several times slower (megamorphic access).
-  const [min, max] = stored instanceof Uint16Array ? minMaxU16(stored) : stored instanceof Int16Array ? minMaxS16(stored) : minMaxAny(stored);
+  const [min, max] = stored instanceof Uint16Array ? minMaxU16(stored) : stored instanceof Int16Array ? minMaxS16(stored) : valueRange(stored);
   const a = min * geom.slope + geom.intercept;
   const b = max * geom.slope + geom.intercept;
   return Math.min(a, b) >= -32768 && Math.max(a, b) <= 32767;
@@ -654,26 +654,17 @@ function minMaxS16(a: Int16Array): [number, number] {
   return [min, max];
 }
 
-function minMaxAny(a: StoredPixels): [number, number] {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let n = 0; n < a.length; n++) {
-    const v = a[n] as number;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return [min, max];
-}
-
 /**
  * stored·slope + intercept into an int16 slice over the same bytes (same index, same width:
- * element n is read before it is written); false as soon as a value does not fit int16.
+ * element n is read before it is written); false as soon as a value does not fit int16. Called
+ * with two array types only (kept monomorphic per type by V8's inline caches).
  */
-function rescaleU16ToI16(stored: Uint16Array, out: Int16Array, slope: number, intercept: number): boolean {
+function rescaleToI16(stored: Uint16Array | Int16Array, out: Int16Array, slope: number, intercept: number): boolean {
+  if (slope === 1 && intercept === 0 && stored instanceof Int16Array) return true; // the same values in the same bits
+  const len = stored.length;
   if (slope === 1) {
     // Integer intercept (an optimistic int16 is only chosen for integral rescales): small-integer arithmetic.
     const b = intercept | 0;
-    const len = stored.length;
     for (let n = 0; n < len; n++) {
       const v = (stored[n]! + b) | 0;
       if (v < -32768 || v > 32767) return false;
@@ -681,27 +672,7 @@ function rescaleU16ToI16(stored: Uint16Array, out: Int16Array, slope: number, in
     }
     return true;
   }
-  for (let n = 0; n < stored.length; n++) {
-    const v = stored[n]! * slope + intercept;
-    if (v < -32768 || v > 32767) return false;
-    out[n] = v;
-  }
-  return true;
-}
-
-function rescaleS16ToI16(stored: Int16Array, out: Int16Array, slope: number, intercept: number): boolean {
-  if (slope === 1 && intercept === 0) return true; // the same values in the same bits
-  if (slope === 1) {
-    const b = intercept | 0;
-    const len = stored.length;
-    for (let n = 0; n < len; n++) {
-      const v = (stored[n]! + b) | 0;
-      if (v < -32768 || v > 32767) return false;
-      out[n] = v;
-    }
-    return true;
-  }
-  for (let n = 0; n < stored.length; n++) {
+  for (let n = 0; n < len; n++) {
     const v = stored[n]! * slope + intercept;
     if (v < -32768 || v > 32767) return false;
     out[n] = v;
