@@ -10,7 +10,7 @@ import type * as E from 'electron';
 import { CHANNELS, DROPPED_PATHS_CHANNEL, EVENT_PREFIX, type EventName, type EventPayload } from '../../common/contract';
 import { Router, type CallSender } from '../ipc/router';
 import { contentSecurityPolicy } from '../security/csp';
-import { ensureDemoStudy } from '../services/phantom/demoStudy';
+import { ensureDemoStudy, REAL_DEMO, realDemoSource } from '../services/phantom/demoStudy';
 import { createServiceContext, type ServiceContext } from '../services/serviceContext';
 import { electronSecretStore, type SafeStorageLike } from './keychainSecrets';
 
@@ -187,7 +187,10 @@ export function startShell(electron: ElectronModules, paths: ShellPaths, options
   void app.whenReady().then(async () => {
     if (options.demo) {
       try {
-        services.setDemoPath(await ensureDemoStudy(path.join(app.getPath('userData'), 'demo')));
+        // The real demo patient from the installer's resources/demo (or VOXA_DEMO_SOURCE), else the phantom.
+        const resources = (process as { resourcesPath?: string }).resourcesPath;
+        const source = realDemoSource([resources ? path.join(resources, 'demo', REAL_DEMO.patient) : null]);
+        services.setDemoPath(await ensureDemoStudy(path.join(app.getPath('userData'), 'demo'), { source }));
       } catch (e) {
         console.error('[voxa] could not prepare the demo study:', e instanceof Error ? e.message : e);
       }

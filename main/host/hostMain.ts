@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createServiceContext } from '../services/serviceContext';
 import { redactPath } from '../services/access/pathGrants';
 import { startHostServer } from './hostServer';
-import { ensureDemoStudy } from '../services/phantom/demoStudy';
+import { ensureDemoStudy, REAL_DEMO, realDemoSource } from '../services/phantom/demoStudy';
 import { listenerConfig } from '../services/pacs/pacsService';
 
 /**
@@ -84,7 +84,9 @@ async function main() {
   }
   const appRoot = path.resolve(__dirname, '..', '..');
   const demoDir = path.join(args.dataDir, 'demo');
-  const demoPath = args.demo ? await ensureDemoStudy(demoDir) : null;
+  // The real demo patient where this checkout or installation has it (../shared/data beside a checkout), else the phantom.
+  const demoSource = realDemoSource([path.resolve(appRoot, '..', 'shared', 'data', 'training', 'ibsi_sts', REAL_DEMO.patient)]);
+  const demoPath = args.demo ? await ensureDemoStudy(demoDir, { source: demoSource }) : null;
   const ctx = createServiceContext({ mode: 'host', demoPath, nativeDialogs: false, dataDir: args.dataDir });
   // The client hears "no such file" for a refused path; the log says it was refused, without the names in it.
   ctx.grants.onRefused = (real) => process.stderr.write(`[voxa host] refused a path outside the roots: ${redactPath(real)}\n`);

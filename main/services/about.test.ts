@@ -18,7 +18,8 @@ describe('About', () => {
     const ids = a.models.map((m) => m.id);
     for (const id of ['radsam-lite', 'voxa-vqa', 'voxa-modality']) expect(ids).toContain(id);
     expect(a.models.find((m) => m.id === 'radsam-lite')!.licence).toMatch(/CC BY 3\.0/);
-    expect(a.data[0]!.licence).toMatch(/no patient data/);
+    expect(a.data[0]).toMatchObject({ licence: 'CC BY 3.0', attribution: expect.stringMatching(/Vallières.*10\.7937\/K9\/TCIA\.2015\.7GO2GSKS/) });
+    expect(a.data[1]!.licence).toMatch(/no patient data/);
     const names = new Set(a.packages.map((p) => p.name));
     for (const n of ['dcmjs', 'dcmjs-dimse', 'dicomweb-client', 'onnxruntime-node', 'react', 'zod', '@kitware/vtk.js']) expect(names, n).toContain(n);
     expect(a.packages.every((p) => p.licence && p.licence !== 'UNKNOWN')).toBe(true);
