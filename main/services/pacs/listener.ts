@@ -10,9 +10,10 @@
  */
 import net from 'node:net';
 import { Scp, constants, responses, type Dataset, type association, type requests } from 'dcmjs-dimse';
-import type { Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { VoxaError } from '../../../common/contract';
 import type { ListenerStatus } from '../../../common/contract/channels/pacs';
+import { DEFAULT_IO_LIMITS } from '../io/limits';
 import { rawDataset, rawDatasetFromStream } from './dimse';
 import type { InstanceStore, StoredInstance } from './instanceStore';
 
@@ -36,6 +37,61 @@ export const ACCEPTED_TRANSFER_SYNTAXES = [
   '1.2.840.10008.1.2.4.51', // JPEG extended
   '1.2.840.10008.1.2.4.203', // HTJ2K
 ];
+/** The largest PDU Voxa accepts (what it announces in the association); a longer one is a protocol violation. */
+const MAX_PDU = 256 * 1024;
+
+/**
+ * Watches the PDU headers (type, reserved, 4-byte length) on a socket and destroys it when one
+ * announces more than `max` bytes, before dcmjs-dimse would buffer it.
+ */
+export function guardPduLengths(socket: net.Socket, max: number): void {
+  let header = Buffer.alloc(0);
+  let remaining = 0;
+  socket.on('data', (chunk: Buffer) => {
+    let at = 0;
+    while (at < chunk.length) {
+      if (remaining > 0) {
+        const take = Math.min(remaining, chunk.length - at);
+        remaining -= take;
+        at += take;
+        continue;
+      }
+      const need = 6 - header.length;
+      header = Buffer.concat([header, chunk.subarray(at, at + need)]);
+      at += Math.min(need, chunk.length - at);
+      if (header.length < 6) return;
+      const length = header.readUInt32BE(2);
+      header = Buffer.alloc(0);
+      if (length > max) {
+        socket.destroy();
+        return;
+      }
+      remaining = length;
+    }
+  });
+}
+
+/** The library's in-memory C-STORE buffer, with a cap: past `max` bytes the association is dropped. */
+function cappedMemoryStream(max: number, onTooBig: () => void): Writable {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const w = new Writable({
+    highWaterMark: 64 * 1024 * 1024,
+    write(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      if (size > max) {
+        onTooBig();
+        done(new Error('instance too large'));
+        return;
+      }
+      chunks.push(chunk);
+      done();
+    },
+  }) as Writable & { toBuffer(): Buffer };
+  w.toBuffer = () => Buffer.concat(chunks);
+  return w;
+}
+
 /** Storage SOP classes all sit below this root (PS3.4 Annex B); Voxa files any of them. */
 const STORAGE_ROOT = '1.2.840.10008.5.1.4.1.1.';
 
@@ -59,6 +115,14 @@ export class DicomListener {
   private refused = 0;
   private boundPort: number | null = null;
   private readonly sockets = new Set<net.Socket>();
+  private readonly acceptedSockets = new Set<net.Socket>();
+  /** Largest data set one C-STORE may carry (the reader's voxel limit and headers); a bigger one drops the association. */
+  readonly maxInstanceBytes = DEFAULT_IO_LIMITS.maxVoxelBytes + 64 * 1024 * 1024;
+
+  /** The SCP accepted this socket's association (it no longer counts against the request deadline). */
+  accepted(socket: net.Socket): void {
+    this.acceptedSockets.add(socket);
+  }
 
   constructor(readonly options: ListenerOptions) {}
 
@@ -93,17 +157,30 @@ export class DicomListener {
     class VoxaScp extends Scp {
       private touched = new Map<string, [string, string]>();
       private calling = '';
+      /** Set only once the association was accepted: nothing is processed on a refused or pending one. */
+      accepted = false;
+      /** Storage SOP classes of the presentation contexts that were accepted. */
+      private readonly storageClasses = new Set<string>();
+      constructor(
+        private readonly socketOf: net.Socket,
+        o: typeof opts,
+      ) {
+        super(socketOf, o);
+        // dcmjs-dimse arms its association and PDU timers only for sockets it connected itself.
+        (this as unknown as { connected: boolean; connectedTime: number }).connected = true;
+        (this as unknown as { connectedTime: number }).connectedTime = Date.now();
+      }
+      private refuse(reason: number): void {
+        owner.listener.refused++;
+        this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, reason);
+        // A refused caller gets nothing more: the library would go on reading P-DATA on this socket.
+        setTimeout(() => this.socketOf.destroy(), 100).unref();
+      }
       associationRequested(a: association.Association): void {
         this.calling = a.getCallingAeTitle().trim();
         const called = a.getCalledAeTitle().trim();
-        if (called !== owner.listener.options.aet) {
-          owner.listener.refused++;
-          return this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CalledAeNotRecognized);
-        }
-        if (!owner.listener.options.allowedCallers().includes(this.calling)) {
-          owner.listener.refused++;
-          return this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CallingAeNotRecognized);
-        }
+        if (called !== owner.listener.options.aet) return this.refuse(RejectReason.CalledAeNotRecognized);
+        if (!owner.listener.options.allowedCallers().includes(this.calling)) return this.refuse(RejectReason.CallingAeNotRecognized);
         for (const c of a.getPresentationContexts()) {
           const context = a.getPresentationContext(c.id);
           const abstract = context.getAbstractSyntaxUid();
@@ -113,17 +190,25 @@ export class DicomListener {
           }
           const proposed = context.getTransferSyntaxUids();
           const ts = ACCEPTED_TRANSFER_SYNTAXES.find((t) => proposed.includes(t));
-          if (ts) context.setResult(PresentationContextResult.Accept, ts);
-          else context.setResult(PresentationContextResult.RejectTransferSyntaxesNotSupported);
+          if (ts) {
+            context.setResult(PresentationContextResult.Accept, ts);
+            if (abstract !== SopClass.Verification) this.storageClasses.add(abstract);
+          } else context.setResult(PresentationContextResult.RejectTransferSyntaxesNotSupported);
         }
+        a.setMaxPduLength(MAX_PDU);
+        this.accepted = true;
+        owner.listener.accepted(this.socketOf);
         this.sendAssociationAccept();
+      }
+      createStoreWritableStream(_pc: association.PresentationContext, _request: requests.CStoreRequest): Writable {
+        return cappedMemoryStream(owner.listener.maxInstanceBytes, () => this.socketOf.destroy());
       }
       createDatasetFromStoreWritableStream(writable: Writable, pc: association.PresentationContext, callback: (dataset: Dataset) => void): void {
         rawDatasetFromStream(writable, pc, callback);
       }
       cEchoRequest(request: requests.CEchoRequest, callback: (r: responses.CEchoResponse) => void): void {
         const r = responses.CEchoResponse.fromRequest(request);
-        r.setStatus(Status.Success);
+        r.setStatus(this.accepted ? Status.Success : Status.NotAuthorized);
         callback(r);
       }
       cStoreRequest(request: requests.CStoreRequest, callback: (r: responses.CStoreResponse) => void): void {
@@ -132,6 +217,9 @@ export class DicomListener {
           r.setStatus(status);
           callback(r);
         };
+        // Only on an accepted association, and only for a storage class whose context was accepted.
+        if (!this.accepted) return respond(Status.NotAuthorized);
+        if (!this.storageClasses.has(request.getAffectedSopClassUid())) return respond(Status.SopClassNotSupported);
         const raw = rawDataset(request.getDataset());
         if (!raw) return respond(0xa900);
         owner.listener.options.store.putDataset(raw, request.getAffectedSopClassUid(), request.getAffectedSopInstanceUid(), this.calling).then(
@@ -141,8 +229,24 @@ export class DicomListener {
             for (const s of owner.listener.subscribers) s(stored);
             respond(Status.Success);
           },
-          (e: unknown) => respond(e instanceof VoxaError && e.code === 'CORRUPT_INPUT' ? 0xa900 : 0xa700), // not what it said it was / could not write it
+          (e: unknown) => respond(e instanceof VoxaError && (e.code === 'CORRUPT_INPUT' || e.code === 'EXISTS') ? 0xa900 : 0xa700), // not what it said it was, or another instance's UID / could not write it
         );
+      }
+      // Voxa's listener serves storage only: queries and retrieves are refused (the library's defaults answer success).
+      cFindRequest(request: requests.CFindRequest, callback: (r: responses.CFindResponse[]) => void): void {
+        const r = responses.CFindResponse.fromRequest(request);
+        r.setStatus(Status.SopClassNotSupported);
+        callback([r]);
+      }
+      cMoveRequest(request: requests.CMoveRequest, callback: (r: responses.CMoveResponse[]) => void): void {
+        const r = responses.CMoveResponse.fromRequest(request);
+        r.setStatus(Status.SopClassNotSupported);
+        callback([r]);
+      }
+      cGetRequest(request: requests.CGetRequest, callback: (r: responses.CGetResponse[]) => void): void {
+        const r = responses.CGetResponse.fromRequest(request);
+        r.setStatus(Status.SopClassNotSupported);
+        callback([r]);
       }
       associationReleaseRequested(): void {
         this.sendAssociationReleaseResponse();
@@ -164,6 +268,17 @@ export class DicomListener {
       }
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
+      // PDU lengths are checked before the library buffers them (it would hold up to 4 GiB per PDU).
+      guardPduLengths(socket, MAX_PDU + 64 * 1024);
+      // The association request must come soon: a silent or dripping peer does not hold a place.
+      const deadline = setTimeout(() => {
+        if (!this.acceptedSockets.has(socket)) socket.destroy();
+      }, Math.min(10_000, this.options.timeoutMs ?? 30_000));
+      deadline.unref();
+      socket.on('close', () => {
+        clearTimeout(deadline);
+        this.acceptedSockets.delete(socket);
+      });
       const scp = new VoxaScp(socket, opts);
       scp.on('networkError', () => socket.destroy());
     });
