@@ -5,11 +5,11 @@
  * (0600). Where the OS offers no keychain, the host-mode 0600 file is used and
  * `where` says so.
  */
-import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as E from 'electron';
-import { writeFileAtomic } from '../services/io/dicom/part10';
-import { FileSecretStore, type SecretStore } from '../services/pacs/nodeStore';
+import { VoxaError } from '../../common/contract';
+import { FileSecretStore, writePrivate, type SecretStore } from '../services/pacs/nodeStore';
 
 export type SafeStorageLike = Pick<E.SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'>;
 
@@ -23,14 +23,20 @@ export class KeychainSecretStore implements SecretStore {
   }
   readonly where = 'the OS keychain (Electron safeStorage)';
   private async all(): Promise<Record<string, string>> {
-    const text = await readFile(this.file, 'utf8').catch(() => null);
+    const text = await readFile(this.file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return null;
+      throw e;
+    });
     if (!text) return {};
+    let json: unknown;
     try {
-      const json = JSON.parse(text) as unknown;
-      return json && typeof json === 'object' ? (json as Record<string, string>) : {};
+      json = JSON.parse(text);
     } catch {
-      return {};
+      json = null;
     }
+    // A damaged file is an error, not "no secrets" (the next change would erase every one).
+    if (!json || typeof json !== 'object' || Object.values(json).some((v) => typeof v !== 'string')) throw new VoxaError('CORRUPT_INPUT', `${path.basename(this.file)} does not hold credentials; fix or remove it (${this.file})`);
+    return json as Record<string, string>;
   }
   async get(name: string): Promise<string | null> {
     const cipher = (await this.all())[name];
@@ -40,9 +46,7 @@ export class KeychainSecretStore implements SecretStore {
     const all = await this.all();
     if (secret === null) delete all[name];
     else all[name] = this.safeStorage.encryptString(secret).toString('base64');
-    await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(this.file, JSON.stringify(all));
-    await chmod(this.file, 0o600);
+    await writePrivate(this.file, all);
   }
 }
 

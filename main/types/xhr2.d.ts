@@ -8,6 +8,8 @@ declare module 'xhr2' {
     readonly status: number;
     abort(): void;
     nodejsSet(options: { httpAgent?: HttpAgent; httpsAgent?: HttpsAgent }): void;
+    /** Internal: handles each HTTP response (redirects are followed here). */
+    protected _onHttpResponse(request: unknown, response: { statusCode?: number; headers: Record<string, string | string[] | undefined> }): void;
   }
   export default XMLHttpRequest;
 }

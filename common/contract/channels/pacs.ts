@@ -23,7 +23,9 @@ export const dicomWebNodeSchema = z.object({
   kind: z.literal('dicomweb'),
   name: nodeNameSchema,
   /** Base URL of the DICOMweb service (QIDO, WADO and STOW below it), http or https. */
-  url: z.url({ protocol: /^https?$/ }),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), 'the URL may not hold a user name or password: give the user with the node and the password as its secret'),
   auth: z.enum(['none', 'basic', 'bearer']).default('none'),
   /** Basic auth user name (the password, like a bearer token, lives in the credential store, never here). */
   username: z.string().max(200).optional(),

@@ -6,13 +6,15 @@
  * XMLHttpRequest, which is where the hospital CA, the timeout and
  * cancellation are set.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { Agent as HttpsAgent } from 'node:https';
 import path from 'node:path';
 import { api } from 'dicomweb-client';
 import XMLHttpRequest from 'xhr2';
 import { VoxaError } from '../../../common/contract';
 import { parseDataSet, str } from '../io/dicom/dicomFile';
+import { DEFAULT_IO_LIMITS } from '../io/limits';
+import { readWholeFile } from '../io/fileRange';
 import type { DicomWebNode, PacsQuery, PacsSeries, PacsStudy, RetrieveMethod } from '../../../common/contract/channels/pacs';
 import {
   instanceFromAttributes,
@@ -75,6 +77,25 @@ interface DicomWebApi {
   storeInstances(o: { datasets: ArrayBuffer[]; request: RequestOptions }): Promise<unknown>;
 }
 
+/** The largest answer accepted: an instance within the reader's limit, or a long QIDO list. */
+const MAX_ANSWER_BYTES = DEFAULT_IO_LIMITS.maxVoxelBytes + 64 * 1024 * 1024;
+
+/** xhr2 follows redirects to any origin with every header, the Authorization included: Voxa refuses them. */
+class NoRedirectXhr extends XMLHttpRequest {
+  constructor(private readonly onRedirect: (location: string) => void) {
+    super();
+  }
+  protected override _onHttpResponse(request: unknown, response: { statusCode?: number; headers: Record<string, string | string[] | undefined> }): void {
+    const code = response.statusCode ?? 0;
+    if ([301, 302, 303, 307, 308].includes(code)) {
+      this.abort();
+      this.onRedirect(String(response.headers.location ?? '?'));
+      return;
+    }
+    super._onHttpResponse(request, response);
+  }
+}
+
 /** Instances fetched at once during a retrieve (Orthanc and most archives serve a few parallel requests well). */
 const PARALLEL = 4;
 /** STOW-RS batch: this many files or this many bytes per request. */
@@ -104,34 +125,47 @@ export class DicomWebPeer implements PacsPeer {
   private async httpsAgent(): Promise<HttpsAgent | null> {
     if (this.agent !== undefined) return this.agent;
     if (!this.node.caFile || !this.node.url.startsWith('https:')) return (this.agent = null);
-    const ca = await readFile(this.node.caFile).catch((e: NodeJS.ErrnoException) => {
-      throw new VoxaError('NOT_FOUND', `${this.node.name}: the CA file ${this.node.caFile} cannot be read (${e.code ?? e.message})`);
-    });
+    // A regular file of at most 1 MB (a FIFO or device would block or fill memory).
+    const info = await stat(this.node.caFile).catch(() => null);
+    if (!info?.isFile()) throw new VoxaError('NOT_FOUND', `${this.node.name}: the CA file is not a readable regular file`);
+    const ca = await readWholeFile(this.node.caFile, 1024 * 1024);
     return (this.agent = new HttpsAgent({ ca, keepAlive: true }));
   }
 
-  /** Runs one dicomweb-client call on a fresh XMLHttpRequest that honours the node's timeout, CA and the signal. */
-  private async call<T>(operation: string, signal: AbortSignal, run: (request: RequestOptions) => Promise<T>, onProgress?: (loaded: number) => void): Promise<T> {
+  /**
+   * Runs one dicomweb-client call on a fresh XMLHttpRequest that honours the node's timeout, CA and
+   * the signal. The call settles on timeout, cancel, a redirect or an oversized answer even though
+   * xhr2's abort leaves dicomweb-client's promise pending (it waits for a readyState that never comes).
+   */
+  private async call<T>(operation: string, signal: AbortSignal, run: (request: RequestOptions) => Promise<T>, maxBytes = MAX_ANSWER_BYTES): Promise<T> {
     if (signal.aborted) throw new VoxaError('CANCELLED', `${operation} on ${this.node.name} was cancelled`);
-    const xhr = new XMLHttpRequest();
+    let stop!: (e: VoxaError) => void;
+    const stopped = new Promise<never>((_, reject) => (stop = reject));
+    const xhr = new NoRedirectXhr((location) => stop(peerError(this.node.name, operation, `${this.node.url} redirected to ${location.slice(0, 200)}; Voxa does not follow redirects (the credentials would go along): configure the final URL`)));
     const agent = await this.httpsAgent();
     if (agent) xhr.nodejsSet({ httpsAgent: agent });
     xhr.timeout = this.node.timeoutMs;
-    let timedOut = false;
     const timer = setTimeout(() => {
-      timedOut = true;
       xhr.abort();
+      stop(new VoxaError('TIMEOUT', `${this.node.name}: ${operation}: no answer within ${Math.round(this.node.timeoutMs / 1000)} s from ${this.node.url}`));
     }, this.node.timeoutMs + 1000);
-    const onAbort = () => xhr.abort();
+    const onAbort = () => {
+      xhr.abort();
+      stop(new VoxaError('CANCELLED', `${operation} on ${this.node.name} was cancelled`));
+    };
     signal.addEventListener('abort', onAbort, { once: true });
+    const progressCallback = (e: { loaded: number }) => {
+      if (e.loaded <= maxBytes) return;
+      xhr.abort();
+      stop(new VoxaError('TOO_LARGE', `${this.node.name}: ${operation}: the answer exceeds ${Math.round(maxBytes / 1e6)} MB`));
+    };
+    stopped.catch(() => undefined);
     try {
-      return await run({ instance: xhr, ...(onProgress ? { progressCallback: (e) => onProgress(e.loaded) } : {}) });
+      return await Promise.race([run({ instance: xhr, progressCallback }), stopped]);
     } catch (e) {
+      if (e instanceof VoxaError) throw e;
       if (signal.aborted) throw new VoxaError('CANCELLED', `${operation} on ${this.node.name} was cancelled`);
       const status = (e as { status?: number }).status ?? 0;
-      if (timedOut || (status === 0 && xhr.readyState === 4 && /timeout/i.test(String((e as Error).message)))) {
-        throw new VoxaError('TIMEOUT', `${this.node.name}: ${operation}: no answer within ${Math.round(this.node.timeoutMs / 1000)} s from ${this.node.url}`);
-      }
       throw peerError(this.node.name, operation, status === 0 ? `no connection to ${this.node.url} (refused, unreachable, or TLS failed)` : `HTTP ${status}${describeBody((e as { response?: unknown }).response)}`);
     } finally {
       clearTimeout(timer);

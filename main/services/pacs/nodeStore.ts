@@ -33,10 +33,11 @@ async function readJson(file: string): Promise<unknown> {
   }
 }
 
-async function writePrivate(file: string, value: unknown): Promise<void> {
+export async function writePrivate(file: string, value: unknown): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-  await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
-  await chmod(file, 0o600);
+  await chmod(path.dirname(file), 0o700);
+  // Created 0600 (the temporary file too): never readable by others, not even for a moment.
+  await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`, 0o600);
 }
 
 /** Secrets in a JSON file readable by its owner only; a file others can read is tightened before use. */
@@ -49,7 +50,10 @@ export class FileSecretStore implements SecretStore {
     const s = await stat(this.file).catch(() => null);
     if (s && (s.mode & 0o077) !== 0) await chmod(this.file, 0o600);
     const json = await readJson(this.file);
-    return z.record(z.string(), z.string()).catch({}).parse(json ?? {});
+    // A damaged file is an error, not "no secrets" (the next change would erase every one).
+    const parsed = z.record(z.string(), z.string()).safeParse(json ?? {});
+    if (!parsed.success) throw new VoxaError('CORRUPT_INPUT', `${path.basename(this.file)} does not hold credentials; fix or remove it (${this.file})`);
+    return parsed.data;
   }
   async get(name: string): Promise<string | null> {
     return (await this.all())[name] ?? null;
@@ -100,25 +104,42 @@ export class PacsNodeStore {
     return node;
   }
 
-  /** Adds or replaces a node; a given secret replaces the stored one, a node without auth drops it. */
+  /**
+   * Adds or replaces a node. A given secret replaces the stored one; without one, the stored secret
+   * is kept only when the node still points where it pointed (same URL, auth and user): re-adding a
+   * node with another URL must not send the old password there.
+   */
   async put(node: PacsNode, secret?: string): Promise<{ replaced: boolean }> {
-    const nodes = await this.list();
-    const replaced = nodes.some((n) => n.name === node.name);
-    const next = [...nodes.filter((n) => n.name !== node.name), node].sort((a, b) => a.name.localeCompare(b.name));
-    if (this.file) await writePrivate(this.file, { version: 1, nodes: next });
-    else this.memory = next;
-    if (secret !== undefined) await this.secrets.set(node.name, secret);
-    else if (node.kind === 'dimse' || node.auth === 'none') await this.secrets.set(node.name, null);
-    return { replaced };
+    return this.serial(async () => {
+      const nodes = await this.list();
+      const before = nodes.find((n) => n.name === node.name);
+      const next = [...nodes.filter((n) => n.name !== node.name), node].sort((a, b) => a.name.localeCompare(b.name));
+      if (this.file) await writePrivate(this.file, { version: 1, nodes: next });
+      else this.memory = next;
+      const samePlace = before?.kind === 'dicomweb' && node.kind === 'dicomweb' && before.url === node.url && before.auth === node.auth && before.username === node.username;
+      if (secret !== undefined) await this.secrets.set(node.name, secret);
+      else if (node.kind === 'dimse' || node.auth === 'none' || !samePlace) await this.secrets.set(node.name, null);
+      return { replaced: before !== undefined };
+    });
   }
 
   async remove(name: string): Promise<boolean> {
-    const nodes = await this.list();
-    if (!nodes.some((n) => n.name === name)) return false;
-    const next = nodes.filter((n) => n.name !== name);
-    if (this.file) await writePrivate(this.file, { version: 1, nodes: next });
-    else this.memory = next;
-    await this.secrets.set(name, null);
-    return true;
+    return this.serial(async () => {
+      const nodes = await this.list();
+      if (!nodes.some((n) => n.name === name)) return false;
+      const next = nodes.filter((n) => n.name !== name);
+      if (this.file) await writePrivate(this.file, { version: 1, nodes: next });
+      else this.memory = next;
+      await this.secrets.set(name, null);
+      return true;
+    });
+  }
+
+  /** One change at a time: two read-modify-writes in parallel lost nodes and secrets. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private serial<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(f, f);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 }

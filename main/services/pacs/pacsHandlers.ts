@@ -35,7 +35,11 @@ export function createPacsHandlers(deps: ServiceDeps, pacs: PacsService): Domain
       for (const n of nodes) views.push(n.kind === 'dicomweb' ? { ...n, hasSecret: (await pacs.nodes.secrets.get(n.name)) !== null } : n);
       return { nodes: views };
     },
-    'pacs:addNode': ({ node, secret }) => pacs.addNode(node, secret),
+    'pacs:addNode': async ({ node, secret }) => {
+      // A CA file named by the renderer must be one this session may read (the CLI may name any).
+      if (node.kind === 'dicomweb' && node.caFile) node = { ...node, caFile: await deps.grants.file(node.caFile) };
+      return pacs.addNode(node, secret);
+    },
     'pacs:removeNode': async ({ name }) => ({ removed: await pacs.removeNode(name) }),
     'pacs:echo': async ({ name }, ctx) => ({ ms: await pacs.echo(name, ctx.signal) }),
     'pacs:findStudies': async ({ name, query }, ctx) => ({ studies: await pacs.findStudies(name, query, ctx.signal) }),

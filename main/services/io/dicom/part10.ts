@@ -118,11 +118,11 @@ export function naturalize(dict: DicomDict): NaturalDataset {
   return api.DicomMetaDictionary.naturalizeDataset(dict);
 }
 
-/** Writes a file atomically: a temporary sibling, then rename (removed again on failure). */
-export async function writeFileAtomic(file: string, bytes: Uint8Array | string): Promise<void> {
+/** Writes a file atomically: a temporary sibling (created with `mode`, new, never an existing file), then rename (removed again on failure). */
+export async function writeFileAtomic(file: string, bytes: Uint8Array | string, mode?: number): Promise<void> {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await writeFile(tmp, bytes);
+    await writeFile(tmp, bytes, mode !== undefined ? { mode, flag: 'wx' } : {});
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });
