@@ -108,11 +108,20 @@ async function main() {
   // The roots the user configured (the demo study is said on its own line above, not as a "root").
   const shown = ctx.grants.roots().filter((r) => !demoPath || (r.path !== demoPath && r.label !== 'Demo study'));
   process.stdout.write(`  file browser roots: ${shown.map((r) => r.path).join(', ') || '(none)'}\n`);
-  const listen = args.dicomListen !== null ? listenerConfig(args.dicomListen, args.dicomAet, args.dicomAllow) : await ctx.pacs.savedListenerConfig();
+  // Command-line settings that are wrong stop the start (said at once); a listener that cannot start is
+  // reported and the workstation still serves (a busy port or a bad listener.json must not take the host down).
+  const listen = args.dicomListen !== null ? listenerConfig(args.dicomListen, args.dicomAet, args.dicomAllow) : await ctx.pacs.savedListenerConfig().catch((e: unknown) => {
+    process.stderr.write(`[voxa host] DICOM listener not started: ${e instanceof Error ? e.message : String(e)}\n`);
+    return null;
+  });
   if (listen) {
-    const l = await ctx.pacs.startListener(listen);
-    const st = l.status();
-    process.stdout.write(`  DICOM listener: ${st.aet}@${st.host}:${st.port}, accepting ${st.allowedCallers.join(', ') || 'no calling AE title yet (add a DIMSE node or --dicom-allow)'}\n`);
+    try {
+      const l = await ctx.pacs.startListener(listen);
+      const st = l.status();
+      process.stdout.write(`  DICOM listener: ${st.aet}@${st.host}:${st.port}, accepting ${st.allowedCallers.join(', ') || 'no calling AE title yet (add a DIMSE node or --dicom-allow)'}\n`);
+    } catch (e) {
+      process.stderr.write(`[voxa host] DICOM listener not started: ${e instanceof Error ? e.message : String(e)}\n`);
+    }
   }
   const stop = () => void Promise.all([server.close(), ctx.pacs.stopListener()]).then(() => process.exit(0));
   process.on('SIGINT', stop);

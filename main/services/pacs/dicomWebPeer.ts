@@ -211,7 +211,7 @@ export class DicomWebPeer implements PacsPeer {
           this.client.retrieveInstance({ studyInstanceUID: target.studyUid, seriesInstanceUID: target.seriesUid, sopInstanceUID: sop, request }),
         );
         if (!bytes || bytes.byteLength === 0) throw peerError(this.node.name, 'WADO-RS instance', `empty answer for instance ${sop}`);
-        ctx.onStored(await ctx.store.putPart10(new Uint8Array(bytes), this.node.name));
+        ctx.onStored(await ctx.store.putPart10(new Uint8Array(bytes), this.node.name, { studyUid: target.studyUid, seriesUid: target.seriesUid, sopUid: sop }));
       }
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL, sops.length) }, worker));

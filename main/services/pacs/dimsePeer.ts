@@ -4,6 +4,7 @@ import path from 'node:path';
 import { requests } from 'dcmjs-dimse';
 import type { DimseNode, PacsQuery, PacsSeries, PacsStudy, RetrieveMethod } from '../../../common/contract/channels/pacs';
 import { VoxaError } from '../../../common/contract';
+import { parseDataSet, str } from '../io/dicom/dicomFile';
 import { failedStatus, runAssociation, Status, statusText, type RawDataset } from './dimse';
 import type { StoredInstance } from './instanceStore';
 import {
@@ -28,6 +29,9 @@ export interface MoveDestination {
 
 type Attributes = Record<string, unknown>;
 
+/** Most C-FIND results read (series and instances of one study; studies are capped by the query's limit). */
+const MAX_FIND_RESULTS = 100_000;
+
 export class DimsePeer implements PacsPeer {
   readonly methods: RetrieveMethod[] = ['c-move', 'c-get'];
   constructor(
@@ -49,16 +53,29 @@ export class DimsePeer implements PacsPeer {
     if (err) throw err;
   }
 
-  private async find(level: string, req: requests.CFindRequest, signal: AbortSignal, limit = Infinity): Promise<Attributes[]> {
+  /** C-FIND; at `limit` results the query is cancelled (C-CANCEL, then abort): a peer cannot send results forever. */
+  private async find(level: string, req: requests.CFindRequest, signal: AbortSignal, limit = MAX_FIND_RESULTS): Promise<Attributes[]> {
     const found: Attributes[] = [];
     let final: { status: number; comment?: string } | null = null;
+    const enough = new AbortController();
+    const onAbort = () => enough.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
     req.on('response', (r) => {
       const status = r.getStatus();
       if ((status === Status.Pending || status === 0xff01) && r.hasDataset()) {
         if (found.length < limit) found.push(r.getDataset()!.getElements());
+        if (found.length >= limit) enough.abort();
       } else if (status !== Status.Pending && status !== 0xff01) final = { status, comment: text(r.getErrorComment()) };
     });
-    await runAssociation(this.node, `C-FIND (${level})`, [req], { signal });
+    try {
+      await runAssociation(this.node, `C-FIND (${level})`, [req], { signal: enough.signal });
+    } catch (e) {
+      // Stopped at the limit (not by the caller): what came is the answer.
+      if (!(e instanceof VoxaError && e.code === 'CANCELLED' && !signal.aborted && found.length >= limit)) throw e;
+      return found;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+    }
     const f = final as { status: number; comment?: string } | null;
     if (f) {
       const err = failedStatus(this.node, `C-FIND (${level})`, f.status, f.comment);
@@ -143,7 +160,7 @@ export class DimsePeer implements PacsPeer {
     // The library proposes every storage SOP class so the peer can send back on this association.
     for (const r of reqs) r.setAddStorageSopClassesToAssociation(true);
     await this.subOperations('C-GET', reqs, ctx, async (raw, sopClassUid, sopUid) => {
-      ctx.onStored(await ctx.store.putDataset(raw, sopClassUid, sopUid, this.node.calledAet));
+      ctx.onStored(await ctx.store.putDataset(raw, sopClassUid, sopUid, this.node.calledAet, { studyUid: target.studyUid, seriesUid: target.seriesUid }));
     });
   }
 
@@ -153,9 +170,23 @@ export class DimsePeer implements PacsPeer {
     let bytes = 0;
     const reqs: requests.CStoreRequest[] = [];
     for (const f of files) {
-      // The library reads the file itself; a file it cannot parse is reported, not sent.
-      const size = (await readFile(f)).byteLength;
-      const req = new requests.CStoreRequest(f);
+      // Checked with Voxa's reader first: a file that is not DICOM is reported, not handed to the library (which throws).
+      const content = await readFile(f);
+      const size = content.byteLength;
+      try {
+        const ds = parseDataSet(content, path.basename(f), { headerOnly: true, maxInflatedBytes: 256 * 1024 * 1024 });
+        if (!str(ds, 'x00080018') || !str(ds, 'x00080016')) throw new VoxaError('CORRUPT_INPUT', 'no SOP class or instance UID');
+      } catch (e) {
+        failed.push({ file: path.basename(f), reason: `not sent: ${e instanceof Error ? e.message.replace(`${path.basename(f)}: `, '') : 'not DICOM'}` });
+        continue;
+      }
+      let req: requests.CStoreRequest;
+      try {
+        req = new requests.CStoreRequest(f);
+      } catch (e) {
+        failed.push({ file: path.basename(f), reason: `not sent: ${e instanceof Error ? e.message.slice(0, 120) : 'unreadable'}` });
+        continue;
+      }
       req.on('response', (r) => {
         const status = r.getStatus();
         const err = failedStatus(this.node, 'C-STORE', status, text(r.getErrorComment()));
@@ -168,10 +199,7 @@ export class DimsePeer implements PacsPeer {
       });
       reqs.push(req);
     }
-    await runAssociation(this.node, 'C-STORE', reqs, { signal });
-    for (const [n, f] of files.entries()) {
-      if (n >= sent + failed.length) failed.push({ file: path.basename(f), reason: `${this.node.name}: C-STORE: no response` });
-    }
+    if (reqs.length > 0) await runAssociation(this.node, 'C-STORE', reqs, { signal });
     return { sent, failed, bytes };
   }
 }

@@ -18,6 +18,16 @@ export function uidFileName(uid: string): string {
   return UID.test(uid) && uid.length <= 64 ? uid : `x${createHash('sha256').update(uid).digest('hex').slice(0, 32)}`;
 }
 
+/** What a retrieve asked for: an answer with other UIDs is refused. */
+export interface ExpectedUids {
+  studyUid: string;
+  seriesUid: string;
+  sopUid?: string;
+}
+
+/** The most a deflated data set may inflate to while its header is read (a deflate bomb is refused, not inflated to 2 GB). */
+const MAX_INFLATED_HEADER = 256 * 1024 * 1024;
+
 export interface StoredInstance {
   studyUid: string;
   seriesUid: string;
@@ -39,10 +49,13 @@ export class InstanceStore {
     return new Set(names.filter((n) => n.endsWith('.dcm')).map((n) => n.slice(0, -4)));
   }
 
-  /** Stores a whole Part 10 file (WADO-RS, C-GET): its UIDs are read from it. */
-  async putPart10(bytes: Uint8Array, from: string): Promise<StoredInstance> {
-    const ds = parseDataSet(bytes, from, { headerOnly: true });
-    return this.write(str(ds, 'x0020000d'), str(ds, 'x0020000e'), str(ds, 'x00080018'), [bytes], from);
+  /**
+   * Stores a whole Part 10 file (WADO-RS): its UIDs are read from it, and must be those asked for
+   * when `expect` is given (a PACS that answers with another instance is refused).
+   */
+  async putPart10(bytes: Uint8Array, from: string, expect?: ExpectedUids): Promise<StoredInstance> {
+    const ds = parseDataSet(bytes, from, { headerOnly: true, maxInflatedBytes: MAX_INFLATED_HEADER });
+    return this.write(str(ds, 'x0020000d'), str(ds, 'x0020000e'), str(ds, 'x00080018'), [bytes], from, expect);
   }
 
   /**
@@ -50,19 +63,25 @@ export class InstanceStore {
    * file is a File Meta written here followed by the received bytes, unchanged; its UIDs are read
    * from the result, and an instance whose SOP Instance UID differs from the one announced is refused.
    */
-  async putDataset(raw: { bytes: Uint8Array; transferSyntaxUid: string }, sopClassUid: string, sopUid: string, from: string): Promise<StoredInstance> {
+  async putDataset(raw: { bytes: Uint8Array; transferSyntaxUid: string }, sopClassUid: string, sopUid: string, from: string, expect?: ExpectedUids): Promise<StoredInstance> {
     const bytes = Buffer.concat([part10Header(sopClassUid, sopUid, raw.transferSyntaxUid, from), raw.bytes]);
-    const ds = parseDataSet(bytes, from, { headerOnly: true });
+    const ds = parseDataSet(bytes, from, { headerOnly: true, maxInflatedBytes: MAX_INFLATED_HEADER });
     if (str(ds, 'x00080018') !== sopUid) throw new VoxaError('CORRUPT_INPUT', `an instance from ${from} carries another SOP Instance UID than the one it was sent as`);
-    return this.write(str(ds, 'x0020000d'), str(ds, 'x0020000e'), sopUid, [bytes], from);
+    return this.write(str(ds, 'x0020000d'), str(ds, 'x0020000e'), sopUid, [bytes], from, expect);
   }
 
-  private async write(studyUid: string, seriesUid: string, sopUid: string, parts: Uint8Array[], from: string): Promise<StoredInstance> {
+  private async write(studyUid: string, seriesUid: string, sopUid: string, parts: Uint8Array[], from: string, expect?: ExpectedUids): Promise<StoredInstance> {
     if (!studyUid || !seriesUid || !sopUid) throw new VoxaError('CORRUPT_INPUT', `an instance from ${from} has no study, series or SOP instance UID`);
+    if (expect && (expect.studyUid !== studyUid || expect.seriesUid !== seriesUid || (expect.sopUid !== undefined && expect.sopUid !== sopUid))) {
+      throw new VoxaError('CORRUPT_INPUT', `${from} sent an instance of another study or series than the one asked for (refused)`);
+    }
     const folder = this.seriesFolder(studyUid, seriesUid);
     await mkdir(folder, { recursive: true, mode: 0o700 });
     const file = path.join(folder, `${uidFileName(sopUid)}.dcm`);
     const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+    // An instance already stored is kept: a PACS cannot swap what was retrieved before (a resume re-sends identical ones).
+    const existing = await stat(file).catch(() => null);
+    if (existing?.isFile()) return { studyUid, seriesUid, sopUid, file, bytes: existing.size };
     await writeFileAtomic(file, bytes);
     return { studyUid, seriesUid, sopUid, file, bytes: bytes.byteLength };
   }
