@@ -11,11 +11,12 @@ afterAll(async () => {
 });
 
 /** A stand-in keychain: XOR with a key it keeps to itself (what matters is that the file never holds the plain text). */
-function fakeKeychain(available: boolean): SafeStorageLike & { calls: number } {
+function fakeKeychain(available: boolean, backend = 'gnome_libsecret'): SafeStorageLike & { calls: number } {
   const k = 0x5a;
   const fake = {
     calls: 0,
     isEncryptionAvailable: () => available,
+    getSelectedStorageBackend: () => backend as ReturnType<NonNullable<SafeStorageLike['getSelectedStorageBackend']>>,
     encryptString: (s: string) => {
       fake.calls++;
       return Buffer.from(Buffer.from(s, 'utf8').map((b) => b ^ k));
@@ -40,6 +41,14 @@ describe('electronSecretStore', () => {
     expect(await store.get('archive')).toBe('hunter2-password');
     await store.set('archive', null);
     expect(await store.get('archive')).toBeNull();
+  });
+
+  it.skipIf(process.platform !== 'linux')('Linux basic_text (a key built into Electron, not a keychain): the 0600 file', async () => {
+    const userData = await mkdtemp(path.join(os.tmpdir(), 'voxa-keychain-'));
+    dirs.push(userData);
+    const store = electronSecretStore(fakeKeychain(true, 'basic_text'), userData);
+    await store.set('archive', 'pw');
+    expect(store.where).toMatch(/credentials\.json \(mode 0600\)/);
   });
 
   it('without a keychain (no libsecret on Linux): the 0600 file, and where says so', async () => {

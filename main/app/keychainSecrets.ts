@@ -11,7 +11,13 @@ import type * as E from 'electron';
 import { VoxaError } from '../../common/contract';
 import { FileSecretStore, writePrivate, type SecretStore } from '../services/pacs/nodeStore';
 
-export type SafeStorageLike = Pick<E.SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'>;
+export type SafeStorageLike = Pick<E.SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> & Partial<Pick<E.SafeStorage, 'getSelectedStorageBackend'>>;
+
+/** A real OS keychain: on Linux, safeStorage's `basic_text` backend is a key built into Electron, not a keychain. */
+function hasKeychain(s: SafeStorageLike | undefined): s is SafeStorageLike {
+  if (!s?.isEncryptionAvailable()) return false;
+  return !(process.platform === 'linux' && s.getSelectedStorageBackend?.() === 'basic_text');
+}
 
 export class KeychainSecretStore implements SecretStore {
   private readonly file: string;
@@ -57,7 +63,7 @@ export class KeychainSecretStore implements SecretStore {
 export function electronSecretStore(safeStorage: SafeStorageLike | undefined, userData: string): SecretStore {
   let chosen: SecretStore | null = null;
   const store = (): SecretStore =>
-    (chosen ??= safeStorage?.isEncryptionAvailable() ? new KeychainSecretStore(safeStorage, userData) : new FileSecretStore(path.join(userData, 'pacs', 'credentials.json')));
+    (chosen ??= hasKeychain(safeStorage) ? new KeychainSecretStore(safeStorage, userData) : new FileSecretStore(path.join(userData, 'pacs', 'credentials.json')));
   return {
     get: (name) => store().get(name),
     set: (name, secret) => store().set(name, secret),

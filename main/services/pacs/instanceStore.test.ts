@@ -27,7 +27,7 @@ describe('instance store', () => {
     const s1 = await store.putPart10(first, 'pacs', { ...expectA, sopUid: a!.sopInstanceUids[0]! });
     // The same SOP Instance UID with other pixels: the stored file stays as it was.
     const tampered = Buffer.from(first);
-    tampered[tampered.length - 1] ^= 0xff;
+    tampered[tampered.length - 1] = tampered[tampered.length - 1]! ^ 0xff;
     const s2 = await store.putPart10(tampered, 'pacs', expectA);
     expect(s2.file).toBe(s1.file);
     expect(readFileSync(s1.file).equals(first)).toBe(true);
