@@ -82,6 +82,17 @@ test('import a DICOM series through the UI, find it, search, open it, remove it 
   // Open from the list.
   await series.click();
   await expect(page.getByTestId('study-info')).toContainText(dims.join(' × '));
+  // The DICOM person name as a name (PN "PHANTOM^DEMO"), as the study list shows it; the export field offers a readable
+  // file name in the Exports folder (a database series has only its key series:<uid>, no folder of its own).
+  expect(reference.volume.meta.patientName).toBe('PHANTOM^DEMO');
+  await expect(page.getByTestId('study-patient')).toHaveText('PHANTOM DEMO');
+  await expect(page.getByTestId('db-study')).toContainText('PHANTOM DEMO');
+  await expect(page.getByTestId('export-path')).toHaveValue(/[\\/]exports[\\/]PHANTOM DEMO – Voxa synthetic torso phantom \(seed 5\) seg\.dcm$/);
+  await expect(page.getByTestId('export-path')).not.toHaveValue(/series:/);
+  await page.screenshot({ path: path.join(artifacts, 'study-db-open-series.png') });
+  await page.getByTestId('toggle-anonymise').click();
+  await expect(page.getByTestId('export-path')).toHaveValue(/[\\/]Patient – Voxa synthetic torso phantom \(seed 5\) seg\.dcm$/);
+  await page.getByTestId('toggle-anonymise').click();
   await page.getByTestId('layout-1x3').click();
   // Axial slice k = 12, crosshairs hidden.
   const v = reference.volume;

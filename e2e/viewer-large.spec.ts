@@ -169,6 +169,19 @@ test('the 512² CT streams: first axial image before the last chunk, unloaded sl
   await open(page, 'ct-512x512x400.nii', '512 × 512 × 400');
   // Mid-stream: the progress indicator shows on the views, and the coronal image is blank on every slice not yet arrived.
   await expect(page.getByTestId('axial-streaming')).toBeVisible();
+  // Mid-stream the labelmap tools are refused, and look it: disabled, with a title that says why (the store and the
+  // DOM read in one task, so a stream that ended meanwhile is told apart from an enabled button).
+  const toolsMid = await page.evaluate(() => {
+    const w = window as unknown as { __voxaStore: { getState(): { streaming: unknown } } };
+    return {
+      streaming: w.__voxaStore.getState().streaming !== null,
+      tools: ['point', 'box', 'brush', 'eraser'].map((id) => {
+        const b = document.querySelector<HTMLButtonElement>(`[data-testid="tool-${id}"]`);
+        return { id, disabled: b?.disabled ?? null, title: b?.title ?? null };
+      }),
+    };
+  });
+  if (toolsMid.streaming) for (const t of toolsMid.tools) expect(t, t.id).toMatchObject({ disabled: true, title: expect.stringContaining('Wait until the volume has finished loading') });
   const mid = await page.evaluate(() => {
     const w = window as unknown as PageHooks;
     const st = w.__voxaStore.getState();
@@ -178,6 +191,7 @@ test('the 512² CT streams: first axial image before the last chunk, unloaded sl
   await page.screenshot({ path: path.join(artifacts, 'e2e-viewer-streaming-mid.png') });
   await waitForVoxels(page);
   await expect(page.getByTestId('axial-streaming')).toHaveCount(0);
+  for (const id of ['point', 'box', 'brush', 'eraser']) await expect(page.getByTestId(`tool-${id}`)).toBeEnabled();
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(artifacts, 'e2e-viewer-streaming-done.png') });
   const done = await page.evaluate(() => {

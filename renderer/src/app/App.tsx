@@ -18,8 +18,10 @@ import { createStudyListStore, type StudyListStore } from '../state/studyListSto
 import { handleViewerKey } from '../state/viewerKeys';
 import type { ViewerStore } from '../state/viewerStore';
 import { axialThumbnail } from '../viewport/thumbnail';
+import { exportFileName, exportFolder } from './exportName';
 import { openLabelmap } from './openLabelmap';
 import { cancelOpen, openVolume } from './openVolume';
+import { createSaveAs } from './saveAs';
 import { importIntoDatabase } from './studyDb';
 import { SegmentEditor } from './segmentEditing';
 import { segmentToolHandler } from './segmentTools';
@@ -64,6 +66,9 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
   const streaming = useStore(store, (s) => s.streaming !== null);
   const error = useStore(store, (s) => s.error);
   const helpOpen = useStore(store, (s) => s.helpOpen);
+  const anonymise = useStore(store, (s) => s.anonymise);
+  // The Exports folder the services always grant (<data-dir>/exports): where a database series' exports go.
+  const [exportsRoot, setExportsRoot] = useState<string | null>(null);
   const targets = { store, segStore, studies };
 
   useEffect(() => {
@@ -95,6 +100,12 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
     if (volumeId) void editor.open(volumeId);
   }, [editor, volumeId]);
   useEffect(() => {
+    client.invoke('fs:roots', {}).then(
+      (r) => setExportsRoot(r.roots.find((x) => x.name === 'Exports')?.path ?? null),
+      () => undefined,
+    );
+  }, [client]);
+  useEffect(() => {
     client.invoke('segment:models', {}).then(
       (r) => {
         const ok = r.models.filter((m) => m.status === 'ok');
@@ -108,9 +119,19 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
     );
   }, [client, editor]);
 
-  const path = studies.getState().open[0]?.path;
-  /** Exports (segmentation, RECIST report) are offered beside the open study. */
-  const exportDir = path ? path.replace(/[\\/][^\\/]*[\\/]?$/, '') || null : null;
+  const openStudies = studies.getState().open;
+  const path = (openStudies.find((e) => e.volumeId === volumeId) ?? openStudies[0])?.path;
+  /** Exports (segmentation, RECIST report) are offered beside the open study, or in the Exports folder for a database series. */
+  const exportDir = exportFolder(path, exportsRoot);
+  const saveAs = createSaveAs(
+    client,
+    info?.nativeDialogs ?? false,
+    (name, onPicked) => {
+      setSaving({ name, onPicked });
+      setBrowsing('save');
+    },
+    (m) => store.getState().setError(`Save as: ${m}`),
+  );
   // Thumbnail of each newly opened study.
   useEffect(() => {
     if (!volume || !path || streaming) return;
@@ -186,15 +207,10 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
               segStore={segStore}
               models={models}
               defaultExportDir={exportDir}
+              exportName={(format) => exportFileName(volume.header, path ?? '', format, anonymise)}
               sourceIsDicom={volume?.header.sourceFormat === 'dicom'}
-              onBrowseSave={
-                info?.nativeDialogs
-                  ? undefined
-                  : (name, onPicked) => {
-                      setSaving({ name, onPicked });
-                      setBrowsing('save');
-                    }
-              }
+              saveAs={saveAs}
+              streaming={streaming}
               onBrowseImport={() =>
                 info?.nativeDialogs
                   ? void client.invoke('dialog:open', { kind: 'niftiFile' }).then((r) => r.path && void editor.importFrom(r.path), () => undefined)
@@ -212,7 +228,7 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
           </button>
         </div>
       )}
-      <RecistTools client={client} store={store} segStore={segStore} exportDir={exportDir} />
+      <RecistTools client={client} store={store} segStore={segStore} exportDir={exportDir} {...(info?.nativeDialogs ? { saveAs } : {})} />
       <VqaPanel client={client} store={store} tools={tools} />
       <StatusBar store={store} onCancelLoad={() => cancelOpen(store)} />
       {browsing && <FileBrowser client={client} title={BROWSE_TITLES[browsing]} {...(browsing === 'save' ? { saveName: saving?.name ?? '' } : {})} onOpen={open} onClose={() => setBrowsing(null)} />}

@@ -18,6 +18,7 @@ import type { ViewerStore } from '../state/viewerStore';
 import { RecistPlot } from './RecistPlot';
 import { useEscape } from './useEscape';
 import { exportAsking } from '../app/exportAsking';
+import type { SaveAs } from '../app/saveAs';
 
 interface Props {
   client: VoxaClient;
@@ -26,12 +27,14 @@ interface Props {
   lesions: LesionTableStore;
   /** Folder offered for the report (beside the open study); the report goes into a new folder in it. */
   exportDir: string | null;
+  /** Electron: Save as… through the native Save dialog; the chosen name becomes the report's folder and the report is written at once. */
+  saveAs?: SaveAs;
 }
 
 const f1 = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(1));
 const isoDate = (dicomDate: string) => (/^\d{8}$/.test(dicomDate) ? `${dicomDate.slice(0, 4)}-${dicomDate.slice(4, 6)}-${dicomDate.slice(6, 8)}` : new Date().toISOString().slice(0, 10));
 
-export function LesionTable({ client, store, segStore, lesions, exportDir }: Props) {
+export function LesionTable({ client, store, segStore, lesions, exportDir, saveAs }: Props) {
   const volume = useStore(store, (s) => s.volume);
   const segmentation = useStore(segStore, (s) => s.segmentation);
   const rows = useStore(lesions, (s) => s.lesions);
@@ -80,11 +83,11 @@ export function LesionTable({ client, store, segStore, lesions, exportDir }: Pro
   };
   const sep = exportDir?.includes('\\') ? '\\' : '/';
   const reportDir = reportPath ?? (exportDir ? `${exportDir}${sep}recist-report` : '');
-  const exportReport = async () => {
-    if (!patientKey || !reportDir) return;
+  const exportReport = async (dir = reportDir) => {
+    if (!patientKey || !dir) return;
     try {
-      const r = await exportAsking((overwrite) => client.invoke('recist:export', { patientKey, dir: reportDir, pdf: true, title: `RECIST 1.1 — ${patientKey}`, overwrite }));
-      setMessage(`Report: ${r.files.length} files in ${reportDir} (${r.files.map((f) => f.split(/[\\/]/).pop()).join(', ')}).`);
+      const r = await exportAsking((overwrite) => client.invoke('recist:export', { patientKey, dir, pdf: true, title: `RECIST 1.1 — ${patientKey}`, overwrite }));
+      setMessage(`Report: ${r.files.length} files in ${dir} (${r.files.map((f) => f.split(/[\\/]/).pop()).join(', ')}).`);
     } catch (e) {
       setMessage(e instanceof Error ? e.message : String(e));
     }
@@ -232,6 +235,20 @@ export function LesionTable({ client, store, segStore, lesions, exportDir }: Pro
                 <button disabled={!reportDir} onClick={() => void exportReport()} data-testid="recist-export">
                   Export report
                 </button>
+                {saveAs && (
+                  <button
+                    onClick={() =>
+                      saveAs(reportDir.split(/[\\/]/).pop() || 'recist-report', [], (picked) => {
+                        setReportPath(picked);
+                        void exportReport(picked);
+                      })
+                    }
+                    title="Choose the report's folder name and place in the system's Save dialog"
+                    data-testid="recist-save-as"
+                  >
+                    Save as…
+                  </button>
+                )}
               </div>
             </div>
           )}

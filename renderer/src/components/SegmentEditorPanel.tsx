@@ -3,8 +3,9 @@
  * segment list (name, colour, visibility, lock, opacity, live volume and
  * slice span, jump to, delete), the named history, export and import.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
+import { exportFilters, type SaveAs } from '../app/saveAs';
 import type { SegmentEditor } from '../app/segmentEditing';
 import type { EditTool } from '../state/editToolStore';
 import type { Segment, SegmentationStore } from '../state/segmentationStore';
@@ -13,6 +14,10 @@ const hex = (c: [number, number, number]) => `#${c.map((v) => v.toString(16).pad
 const rgb = (h: string): [number, number, number] => [1, 3, 5].map((n) => parseInt(h.slice(n, n + 2), 16)) as [number, number, number];
 
 const NO_SEGMENTS: Segment[] = [];
+
+/** The tools that edit the labelmap: refused while the volume streams in (they act on what the views show, which is incomplete). */
+const NEEDS_ALL_VOXELS = new Set<EditTool>(['point', 'box', 'brush', 'eraser']);
+const WAIT_TITLE = 'Wait until the volume has finished loading';
 
 const TOOLS: { id: EditTool; label: string; key: string }[] = [
   { id: 'navigate', label: '✛', key: 'Esc' },
@@ -27,21 +32,27 @@ export function SegmentEditorPanel({
   segStore,
   models,
   defaultExportDir,
+  exportName,
   onBrowseImport,
   sourceIsDicom,
-  onBrowseSave,
+  saveAs,
+  streaming = false,
 }: {
   editor: SegmentEditor;
   segStore: SegmentationStore;
   models: { id: string; name: string }[];
   /** Folder offered for exports (beside the open study). */
   defaultExportDir: string | null;
+  /** The default file name for a format (patient and series, exportName.ts). */
+  exportName: (format: 'dicom-seg' | 'nifti') => string;
   /** Opens the file browser (host mode) or a dialog to pick a mask file to import. */
   onBrowseImport: () => void;
   /** The open study is a DICOM series (DICOM SEG can reference it). */
   sourceIsDicom: boolean;
-  /** Host mode's save-as: a folder inside the roots (or the Exports folder) and a file name. */
-  onBrowseSave?: (suggestedName: string, onPicked: (path: string) => void) => void;
+  /** Save as…: Electron's native Save dialog (the export runs at once), or host mode's file browser (fills the field). */
+  saveAs?: SaveAs;
+  /** The volume's voxels are still arriving: Point, Box, Brush and Eraser wait. */
+  streaming?: boolean;
 }) {
   const t = useStore(editor.tools);
   const segments = useStore(segStore, (s) => s.segmentation?.segments ?? NO_SEGMENTS);
@@ -52,18 +63,35 @@ export function SegmentEditorPanel({
   const [exportPath, setExportPath] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const sep = defaultExportDir?.includes('\\') ? '\\' : '/';
-  const suggested = defaultExportDir ? `${defaultExportDir}${sep}segmentation${format === 'nifti' ? '.nii.gz' : '.seg.dcm'}` : '';
+  const suggested = defaultExportDir ? `${defaultExportDir}${sep}${exportName(format)}` : '';
   const path = exportPath ?? suggested;
   const statOf = (label: number) => t.stats.find((s) => s.label === label);
+  // The field is narrower than a path: keep its end (the file name) in sight, and the whole path in the tooltip.
+  const pathField = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    const el = pathField.current;
+    if (el && document.activeElement !== el) el.scrollLeft = el.scrollWidth;
+  }, [path]);
+  const exportTo = (p: string) => editor.exportTo(p, format, deid).then((m) => m && setMessage(m));
 
   return (
     <section className="segment-editor" data-testid="segment-editor" data-volume-id={t.volumeId ?? ""}>
       <div className="tool-row" role="toolbar" aria-label="Segmentation tools">
-        {TOOLS.map((tool) => (
-          <button key={tool.id} className={t.tool === tool.id ? 'on' : ''} onClick={() => t.setTool(tool.id)} title={`${tool.label} (${tool.key})`} data-testid={`tool-${tool.id}`}>
-            {tool.label}
-          </button>
-        ))}
+        {TOOLS.map((tool) => {
+          const waiting = streaming && NEEDS_ALL_VOXELS.has(tool.id);
+          return (
+            <button
+              key={tool.id}
+              className={t.tool === tool.id && !waiting ? 'on' : ''}
+              onClick={() => t.setTool(tool.id)}
+              disabled={waiting}
+              title={waiting ? `${WAIT_TITLE} (${tool.label})` : `${tool.label} (${tool.key})`}
+              data-testid={`tool-${tool.id}`}
+            >
+              {tool.label}
+            </button>
+          );
+        })}
       </div>
       <div className="tool-row">
         <label title="What a point or box does">
@@ -195,16 +223,24 @@ export function SegmentEditorPanel({
           <input type="checkbox" checked={deid} onChange={(e) => setDeid(e.target.checked)} data-testid="export-deid" /> De-identify
         </label>
       </div>
-      <input className="export-path" value={path} onChange={(e) => setExportPath(e.target.value)} aria-label="Export to" data-testid="export-path" />
-      {onBrowseSave && (
+      <input ref={pathField} className="export-path" value={path} title={path} onChange={(e) => setExportPath(e.target.value)} aria-label="Export to" data-testid="export-path" />
+      {saveAs && (
         <div className="tool-row">
-          <button onClick={() => onBrowseSave(path.split(/[\\/]/).pop() || `segmentation${format === 'nifti' ? '.nii.gz' : '.seg.dcm'}`, setExportPath)} data-testid="export-save-as">
+          <button
+            onClick={() =>
+              saveAs(path.split(/[\\/]/).pop() || exportName(format), exportFilters(format), (picked, native) => {
+                setExportPath(picked);
+                if (native) void exportTo(picked);
+              })
+            }
+            data-testid="export-save-as"
+          >
             Save as…
           </button>
         </div>
       )}
       <div className="tool-row">
-        <button disabled={!path} onClick={() => void editor.exportTo(path, format, deid).then((m) => m && setMessage(m))} data-testid="export-button">
+        <button disabled={!path} onClick={() => void exportTo(path)} data-testid="export-button">
           Export
         </button>
         <button onClick={onBrowseImport} data-testid="import-button">

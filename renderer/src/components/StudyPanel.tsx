@@ -176,7 +176,7 @@ export function StudyPanel({ client, store, studies, segStore, appLine, onOpenPa
       {h ? (
         <dl data-testid="study-info">
           <dt>Patient</dt>
-          <dd data-testid="study-patient">{anonymise ? '(hidden)' : h.patientName || '—'}</dd>
+          <dd data-testid="study-patient">{anonymise ? '(hidden)' : h.patientName.replace(/\^/g, '').trim() ? patientLabel({ patientName: h.patientName }) : '—'}</dd>
           <dt>Modality</dt>
           <dd>{h.modality}</dd>
           <dt>Description</dt>

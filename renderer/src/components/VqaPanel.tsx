@@ -125,7 +125,8 @@ export function VqaPanel({ client, store, tools }: { client: VoxaClient; store: 
   );
 }
 
-function AnswerView({ answer }: { answer: Answer }) {
+/** One answer: its source badge, the answer, and for a model its confidence ("uncertain" when a calibrated pack says so). */
+export function AnswerView({ answer }: { answer: Answer }) {
   if (answer.source === 'header') {
     return (
       <div className="vqa-answer" data-testid="vqa-answer" data-source="header" data-answer={answer.answer ?? ''}>
@@ -149,11 +150,19 @@ function AnswerView({ answer }: { answer: Answer }) {
     );
   }
   return (
-    <div className="vqa-answer" data-testid="vqa-answer" data-source="model" data-answer={answer.answer} data-slice={answer.slice}>
+    <div className="vqa-answer" data-testid="vqa-answer" data-source="model" data-answer={answer.answer} data-uncertain={answer.uncertain ? 'true' : 'false'} data-slice={answer.slice}>
       <span className="badge model" title={`${answer.modelId} on ${answer.provider}`}>
         model
       </span>{' '}
       <strong data-testid="vqa-answer-text">{answer.answer}</strong> <span data-testid="vqa-confidence">{pct(answer.confidence)}</span>
+      {answer.uncertain && (
+        <>
+          {' '}
+          <span className="badge uncertain" data-testid="vqa-uncertain" title="The calibrated confidence is below the pack's threshold: treat this answer as a guess">
+            uncertain
+          </span>
+        </>
+      )}
       <span className="vqa-note">
         {' '}
         · {answer.answerType}

@@ -2,7 +2,13 @@
  * The vtk.js objects behind the 3D view: GPU ray-cast volume rendering with
  * transfer-function presets, box clipping (six planes along the volume's
  * axes), segment surfaces (built from worker results), trackball camera
- * (rotate, zoom, pan). Owns every vtk object and deletes them in `dispose()`.
+ * (rotate, zoom, pan), and an orientation cube (R/L, A/P, S/I; with a volume) in the
+ * lower-right corner. Owns every vtk object and deletes them in `dispose()`.
+ *
+ * Segment surfaces are drawn in a second renderer layer on top of the volume
+ * rendering, sharing its camera: a lesion inside the body stays visible under
+ * any preset (the ray caster would otherwise composite skin or bone in front
+ * of it). Surfaces still hide one another by depth among themselves.
  */
 import '@kitware/vtk.js/Rendering/Profiles/Volume';
 import '@kitware/vtk.js/Rendering/Profiles/Geometry';
@@ -14,7 +20,9 @@ import vtkPiecewiseFunction from '@kitware/vtk.js/Common/DataModel/PiecewiseFunc
 import vtkPlane from '@kitware/vtk.js/Common/DataModel/Plane';
 import vtkPolyData from '@kitware/vtk.js/Common/DataModel/PolyData';
 import vtkInteractorStyleTrackballCamera from '@kitware/vtk.js/Interaction/Style/InteractorStyleTrackballCamera';
+import vtkOrientationMarkerWidget from '@kitware/vtk.js/Interaction/Widgets/OrientationMarkerWidget';
 import vtkActor from '@kitware/vtk.js/Rendering/Core/Actor';
+import vtkAnnotatedCubeActor from '@kitware/vtk.js/Rendering/Core/AnnotatedCubeActor';
 import vtkColorTransferFunction from '@kitware/vtk.js/Rendering/Core/ColorTransferFunction';
 import vtkMapper from '@kitware/vtk.js/Rendering/Core/Mapper';
 import vtkRenderer from '@kitware/vtk.js/Rendering/Core/Renderer';
@@ -27,6 +35,7 @@ import { ijkToLps } from '../../../common/geometry/affine';
 import type { Vec3, VolumeGeometry, VoxelArray } from '../../../common/volume';
 import type { ClipBox } from '../state/viewerStore';
 import type { VrPreset } from '../state/volumePresets';
+import { ORIENTATION_CUBE_STYLE, ORIENTATION_FACES } from './orientationCube';
 import type { SurfaceResult } from './surfaceMessages';
 
 type Actor = ReturnType<typeof vtkActor.newInstance>;
@@ -36,6 +45,10 @@ type Poly = ReturnType<typeof vtkPolyData.newInstance>;
 export class VtkVolumeView {
   private readonly renderWindow = vtkRenderWindow.newInstance();
   private readonly renderer = vtkRenderer.newInstance({ background: [0.05, 0.06, 0.08] });
+  /** Layer 1: the segment surfaces, over the volume rendering, with the volume's camera. */
+  private readonly surfaceRenderer = vtkRenderer.newInstance();
+  private readonly cube = vtkAnnotatedCubeActor.newInstance();
+  private readonly marker = vtkOrientationMarkerWidget.newInstance();
   private readonly glWindow = vtkOpenGLRenderWindow.newInstance();
   private readonly interactor = vtkRenderWindowInteractor.newInstance();
   private readonly style = vtkInteractorStyleTrackballCamera.newInstance();
@@ -51,7 +64,13 @@ export class VtkVolumeView {
   private visible = false;
 
   constructor(container: HTMLElement) {
+    this.renderWindow.setNumberOfLayers(2);
     this.renderWindow.addRenderer(this.renderer);
+    this.surfaceRenderer.setLayer(1);
+    // Not interactive: the trackball style acts on (and resets the clipping range of) the volume's renderer.
+    this.surfaceRenderer.setInteractive(false);
+    this.surfaceRenderer.setActiveCamera(this.renderer.getActiveCamera());
+    this.renderWindow.addRenderer(this.surfaceRenderer);
     this.renderWindow.addView(this.glWindow);
     this.glWindow.setContainer(container);
     this.interactor.setView(this.glWindow);
@@ -65,6 +84,15 @@ export class VtkVolumeView {
     this.mapper.setSampleDistance(1.0);
     this.mapper.setAutoAdjustSampleDistances(true);
     for (const p of this.planes) this.mapper.addClippingPlane(p);
+    this.cube.setDefaultStyle(ORIENTATION_CUBE_STYLE);
+    for (const [face, { text, faceRotation, faceColor }] of Object.entries(ORIENTATION_FACES)) this.cube.set({ [face]: { text, faceRotation, faceColor } });
+    this.marker.setActor(this.cube);
+    this.marker.setInteractor(this.interactor);
+    this.marker.setParentRenderer(this.renderer);
+    this.marker.setViewportCorner(vtkOrientationMarkerWidget.Corners.BOTTOM_RIGHT);
+    this.marker.setViewportSize(0.14);
+    this.marker.setMinPixelSize(56);
+    this.marker.setMaxPixelSize(96);
   }
 
   setVolume(geometry: VolumeGeometry, voxels: VoxelArray): void {
@@ -79,6 +107,8 @@ export class VtkVolumeView {
     this.image = image;
     this.geometry = geometry;
     if (!this.renderer.getVolumes().includes(this.volume)) this.renderer.addVolume(this.volume);
+    // The orientation cube only with a volume to orient (none while one streams in).
+    this.marker.setEnabled(true);
     this.resetCamera();
   }
 
@@ -86,6 +116,7 @@ export class VtkVolumeView {
   clearVolume(): void {
     if (!this.image) return;
     this.renderer.removeVolume(this.volume);
+    this.marker.setEnabled(false);
     this.mapper.setInputData(null);
     this.image.delete();
     this.image = null;
@@ -150,7 +181,7 @@ export class VtkVolumeView {
       const actor = vtkActor.newInstance();
       mapper.setInputData(poly);
       actor.setMapper(mapper);
-      this.renderer.addActor(actor);
+      this.surfaceRenderer.addActor(actor);
       s = { actor, mapper, poly };
       this.surfaces.set(result.label, s);
     }
@@ -175,7 +206,7 @@ export class VtkVolumeView {
   removeSurfacesExcept(labels: Set<number>): void {
     for (const [label, s] of this.surfaces) {
       if (labels.has(label)) continue;
-      this.renderer.removeActor(s.actor);
+      this.surfaceRenderer.removeActor(s.actor);
       s.actor.delete();
       s.mapper.delete();
       s.poly.delete();
@@ -203,6 +234,9 @@ export class VtkVolumeView {
   dispose(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.removeSurfacesExcept(new Set());
+    this.marker.setEnabled(false);
+    this.marker.delete();
+    this.cube.delete();
     this.interactor.unbindEvents();
     this.interactor.delete();
     this.style.delete();
@@ -212,6 +246,7 @@ export class VtkVolumeView {
     this.otf.delete();
     for (const p of this.planes) p.delete();
     this.image?.delete();
+    this.surfaceRenderer.delete();
     this.renderer.delete();
     this.glWindow.delete();
     this.renderWindow.delete();

@@ -5,6 +5,8 @@
  * turns the caliper manual and its length follows the endpoints in mm.
  * Rendered through a portal into the viewport element, positioned with the
  * same view mapping as the image (mprGeometry computeView / lpsToDisplay).
+ * Over a lesion short on screen the handles are smaller and the labels sit
+ * outside it with a leader line (caliperLabels.ts).
  */
 import { useEffect, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { createPortal } from 'react-dom';
@@ -13,6 +15,7 @@ import { dot } from '../../../../common/geometry/affine';
 import type { Vec3 } from '../../../../common/volume';
 import { shownCaliper, type LesionTableStore } from '../../state/lesionTableStore';
 import type { ViewerStore } from '../../state/viewerStore';
+import { caliperLayout, LINE_PX, type CaliperLayout } from './caliperLabels';
 import { computeView, displayToLps, lpsToDisplay, PLANE_AXES, stepAlong, type MprView, type Size } from '../../viewport/mprGeometry';
 
 interface Props {
@@ -70,6 +73,10 @@ export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
     }
   }
 
+  // One layout per lesion, from its long axis on screen (else the short one): both calipers share handles' size and label place.
+  const layouts = new Map<string, CaliperLayout>();
+  for (const s of [...shapes].sort((x, y) => (x.which === 'long' ? -1 : 1) - (y.which === 'long' ? -1 : 1))) if (!layouts.has(s.id)) layouts.set(s.id, caliperLayout(s.a, s.b, host.size));
+
   const toLps = (e: ReactPointerEvent | PointerEvent): Vec3 => {
     const rect = (host.el.querySelector('.viewport-canvas') ?? host.el).getBoundingClientRect();
     return displayToLps(vs, host.size, e.clientX - rect.left, e.clientY - rect.top, crosshair);
@@ -107,9 +114,13 @@ export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
       })()}
       {shapes.map((s) => {
         const key = `${s.id}-${s.which}`;
-        const cls = `caliper ${s.which}${s.manual ? ' manual' : ''}${selected === s.id ? ' selected' : ''}`;
+        const layout = layouts.get(s.id) ?? caliperLayout(s.a, s.b, host.size);
+        const cls = `caliper ${s.which}${s.manual ? ' manual' : ''}${selected === s.id ? ' selected' : ''}${layout.small ? ' small' : ''}`;
+        // The long axis's label takes the first line; the short axis's the second (beside the axis, or beside the leader).
+        const labelY = layout.small ? layout.label[1] + (s.which === 'short' ? LINE_PX : 0) : (s.a[1] + s.b[1]) / 2 + (s.which === 'short' ? LINE_PX : 0);
+        const labelX = layout.small ? layout.label[0] : Math.max(s.a[0], s.b[0]) + 6;
         return (
-          <g key={key} className={cls} data-testid={`caliper-${key}`} data-x1={s.a[0].toFixed(2)} data-y1={s.a[1].toFixed(2)} data-x2={s.b[0].toFixed(2)} data-y2={s.b[1].toFixed(2)} data-length-mm={s.lengthMm.toFixed(2)} data-manual={s.manual}>
+          <g key={key} className={cls} data-testid={`caliper-${key}`} data-small={layout.small} data-x1={s.a[0].toFixed(2)} data-y1={s.a[1].toFixed(2)} data-x2={s.b[0].toFixed(2)} data-y2={s.b[1].toFixed(2)} data-length-mm={s.lengthMm.toFixed(2)} data-manual={s.manual}>
             <line x1={s.a[0]} y1={s.a[1]} x2={s.b[0]} y2={s.b[1]} />
             {(['start', 'end'] as const).map((end) => {
               const p = end === 'start' ? s.a : s.b;
@@ -118,7 +129,7 @@ export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
                   key={end}
                   cx={p[0]}
                   cy={p[1]}
-                  r={4}
+                  r={layout.handleR}
                   style={{ pointerEvents: 'all', cursor: 'move' }}
                   data-testid={`caliper-${key}-${end}`}
                   onPointerDown={(e) => {
@@ -130,8 +141,11 @@ export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
                 />
               );
             })}
+            {layout.leader && (s.which === 'long' || !shapes.some((x) => x.id === s.id && x.which === 'long')) && (
+              <line className="caliper-leader" x1={layout.leader.from[0]} y1={layout.leader.from[1]} x2={layout.leader.to[0]} y2={layout.leader.to[1]} data-testid={`caliper-${key}-leader`} />
+            )}
             {/* the long and short axes cross at the lesion's centre: their labels sit on two lines */}
-            <text x={Math.max(s.a[0], s.b[0]) + 6} y={(s.a[1] + s.b[1]) / 2 + (s.which === 'short' ? 14 : 0)}>
+            <text x={labelX} y={labelY} textAnchor={layout.anchor} data-testid={`caliper-${key}-label`}>
               {`${s.which === 'short' ? 'short' : s.id} ${s.lengthMm.toFixed(1)} mm${s.manual ? ' (manual)' : ''}`}
             </text>
           </g>

@@ -1,0 +1,203 @@
+/**
+ * Issue 17, "a radiologist's first hour", in host mode:
+ * - 3D view: the orientation cube is drawn (lower right), and the smallest
+ *   lesion of the torso phantom, coloured magenta, shows through the opaque
+ *   soft-tissue rendering (segment surfaces on a layer above the volume);
+ * - screenshots on real data (skipped without the data folder): the 3D view and
+ *   the RECIST calipers over the stroke lesion of brain_mri_stroke_lesion_cstar.
+ * Needs `node scripts/build.mjs --only host --only renderer --only cli`.
+ */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { dataPath, HAS_DATA } from '../main/testing/dataDir';
+import { connectHostApi } from './helpers/hostApi';
+import { REPO_ROOT, startHost } from './helpers/hostProcess';
+import { startTorsoHost, type TorsoHost } from './helpers/torsoHost';
+
+const artifacts = path.join(REPO_ROOT, 'e2e-artifacts');
+let fixture: TorsoHost;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  test.setTimeout(240_000);
+  fixture = await startTorsoHost('first-hour');
+});
+
+test.afterAll(async () => {
+  await fixture?.stop();
+});
+
+interface StoreWindow {
+  __voxaStore: { getState(): { toggleMaximised(v: string): void; setVrPreset(id: string): void; maximised: string | null } };
+}
+
+/** Pixels of a screenshot of `el` for which `test` holds (decoded in the page). */
+async function countPixels(page: Page, el: Locator, kind: 'magenta' | 'cube'): Promise<{ count: number; width: number; height: number }> {
+  const png = await el.screenshot();
+  return page.evaluate(
+    async ({ b64, kind }) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      // The cube is searched for in the lower-right quarter only (where the widget is placed).
+      const x0 = kind === 'cube' ? Math.floor(img.width / 2) : 0;
+      const y0 = kind === 'cube' ? Math.floor(img.height / 2) : 0;
+      const w = img.width - x0;
+      const d = ctx.getImageData(x0, y0, w, img.height - y0).data;
+      let count = 0;
+      for (let n = 0; n < d.length; n += 4) {
+        const r = d[n]!;
+        const g = d[n + 1]!;
+        const b = d[n + 2]!;
+        // Shaded magenta: red and blue alike, green far below; the cube's faces: muted red/green/blue tints of grey.
+        if (kind === 'magenta' ? r > 70 && b > 70 && g < 0.45 * Math.min(r, b) && Math.abs(r - b) < 0.3 * Math.max(r, b) : Math.max(r, g, b) - Math.min(r, g, b) > 18 && Math.max(r, g, b) > 60 && Math.max(r, g, b) < 200)
+          count++;
+      }
+      return { count, width: img.width, height: img.height };
+    },
+    { b64: png.toString('base64'), kind },
+  );
+}
+
+async function openWithMask(page: Page, dirs: string[], image: string, mask: string) {
+  await page.getByTestId('open-button').click();
+  for (const d of dirs) await page.getByTestId(`fb-entry-${d}`).click();
+  await page.getByTestId(`fb-entry-${image}`).click();
+  await expect(page.getByTestId('segment-editor')).toBeVisible();
+  await expect(page.getByTestId('status-busy')).toHaveCount(0, { timeout: 60_000 });
+  await page.getByTestId('segment-editor').getByTestId('import-button').click();
+  const maskEntry = page.getByTestId(`fb-entry-${mask}`);
+  // The browser opens at the roots or at the last folder.
+  for (const d of dirs) {
+    const entry = page.getByTestId(`fb-entry-${d}`);
+    await expect(entry.or(maskEntry).first()).toBeVisible();
+    if (await entry.isVisible()) await entry.click();
+  }
+  await maskEntry.click();
+  await expect(page.getByTestId('segment-stats-1')).toBeVisible({ timeout: 60_000 });
+}
+
+test('3D view: orientation cube, and the smallest lesion inside the opaque soft-tissue rendering is visible', async ({ page }) => {
+  test.setTimeout(300_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(fixture.host.url);
+  await openWithMask(page, ['data-first-hour', 'torso'], 'ct.nii.gz', 'lesions.nii.gz');
+  // Only the smallest lesion is shown, magenta: the others hidden.
+  await expect(page.getByTestId('segment-stats-3')).toBeVisible();
+  const voxels = await Promise.all([1, 2, 3].map(async (l) => Number(await page.getByTestId(`segment-stats-${l}`).getAttribute('data-voxels'))));
+  const smallest = voxels.indexOf(Math.min(...voxels)) + 1;
+  expect(Math.min(...voxels), 'a small lesion: under 1% of the body').toBeLessThan(0.01 * fixture.geometry.dimensions.reduce((a, b) => a * b, 1));
+  for (const label of [1, 2, 3].filter((l) => l !== smallest)) {
+    // The visibility goes through the services: the box follows their answer.
+    const box = page.getByTestId(`segment-${label}`).getByRole('checkbox');
+    await box.click();
+    await expect(box).not.toBeChecked();
+  }
+  await page.getByTestId(`segment-${smallest}`).locator('input[type="color"]').fill('#ff00ff');
+  await page.evaluate(() => {
+    const s = (window as unknown as StoreWindow).__voxaStore.getState();
+    s.setVrPreset('ct-soft');
+    s.toggleMaximised('3d');
+  });
+  const view = page.getByTestId('3d-viewport');
+  await expect(view).toBeVisible();
+  // Software WebGL: the first frames of the ray caster take a while.
+  await expect.poll(async () => (await countPixels(page, view, 'magenta')).count, { timeout: 90_000, message: 'magenta nodule pixels in the 3D view' }).toBeGreaterThan(30);
+  expect((await countPixels(page, view, 'cube')).count, 'orientation cube in the lower left').toBeGreaterThan(400);
+  await page.screenshot({ path: path.join(artifacts, 'first-hour-3d-torso.png') });
+
+  // RECIST on the 2×2 layout: the smallest lesion is short on screen, so its handles are small and its labels sit outside it.
+  await page.evaluate(() => (window as unknown as StoreWindow).__voxaStore.getState().toggleMaximised('3d'));
+  await page.getByTestId('recist-toggle').click();
+  await page.getByTestId('recist-measure').click();
+  const id = `Segment ${smallest}`;
+  await page.getByTestId(`lesion-jump-${id}`).click();
+  await page.getByTestId('recist-toggle').click();
+  const caliper = page.getByTestId(`caliper-${id}-long`);
+  await expect(caliper).toBeVisible();
+  const end = async (k: string) => Number(await caliper.getAttribute(k));
+  const lengthPx = Math.hypot((await end('data-x2')) - (await end('data-x1')), (await end('data-y2')) - (await end('data-y1')));
+  expect(lengthPx, 'the lesion is short on screen').toBeLessThan(40);
+  await expect(caliper).toHaveAttribute('data-small', 'true');
+  expect(Number(await page.getByTestId(`caliper-${id}-long-start`).getAttribute('r'))).toBeLessThan(4);
+  await expect(page.getByTestId(`caliper-${id}-long-leader`)).toHaveCount(1);
+  // Both labels lie outside the lesion's circle (its long axis as diameter) on screen.
+  const cx = ((await end('data-x1')) + (await end('data-x2'))) / 2;
+  const cy = ((await end('data-y1')) + (await end('data-y2'))) / 2;
+  const svgBox = (await page.getByTestId('axial-calipers').boundingBox())!;
+  for (const which of ['long', 'short']) {
+    const label = page.getByTestId(`caliper-${id}-${which}-label`);
+    if (!(await label.count())) continue;
+    const b = (await label.boundingBox())!;
+    const nearest = { x: Math.min(Math.max(cx, b.x - svgBox.x), b.x - svgBox.x + b.width), y: Math.min(Math.max(cy, b.y - svgBox.y), b.y - svgBox.y + b.height) };
+    expect(Math.hypot(nearest.x - cx, nearest.y - cy), `${which} label clear of the lesion`).toBeGreaterThan(lengthPx / 2);
+  }
+  await page.getByTestId('axial-viewport').screenshot({ path: path.join(artifacts, 'first-hour-recist-small-torso.png') });
+  expect(errors).toEqual([]);
+});
+
+test('screenshots on real data: 3D and RECIST calipers over a stroke lesion', async ({ page }) => {
+  test.skip(!HAS_DATA, 'no data folder');
+  test.setTimeout(300_000);
+  const userData = path.join(artifacts, 'userdata-first-hour-real');
+  rmSync(userData, { recursive: true, force: true });
+  const host = await startHost(['--root', dataPath('brain_mri_stroke_lesion_cstar'), '--data-dir', userData]);
+  try {
+    await page.goto(host.url);
+    await openWithMask(page, ['brain_mri_stroke_lesion_cstar'], 'T1.nii.gz', 'lesion.nii.gz');
+    await page.getByTestId('recist-toggle').click();
+    await page.getByTestId('recist-measure').click();
+    await page.getByTestId('lesion-jump-Segment 1').click();
+    await page.getByTestId('recist-toggle').click();
+    await page.waitForTimeout(2000);
+    await page.screenshot({ path: path.join(artifacts, 'first-hour-recist-stroke.png') });
+    const c = page.getByTestId('caliper-Segment 1-long');
+    console.log(`stroke lesion on the axial view: caliper shown ${await c.count()}, small=${(await c.count()) ? await c.getAttribute('data-small') : '-'}`);
+    await page.evaluate(() => (window as unknown as StoreWindow).__voxaStore.getState().toggleMaximised('axial'));
+    await page.screenshot({ path: path.join(artifacts, 'first-hour-recist-stroke-axial.png') });
+    await page.evaluate(() => {
+      const s = (window as unknown as StoreWindow).__voxaStore.getState();
+      s.toggleMaximised('axial');
+      s.toggleMaximised('3d');
+    });
+    await page.waitForTimeout(8000);
+    await page.screenshot({ path: path.join(artifacts, 'first-hour-3d-stroke.png') });
+    await page.evaluate(() => (window as unknown as StoreWindow).__voxaStore.getState().toggleMaximised('3d'));
+
+    // VQA: the first suggested question the calibrated pack is unsure about on this slice, asked through the panel.
+    const api = await connectHostApi(host.url);
+    try {
+      const { questions } = await api.invoke('task:questions', {});
+      const opened = await api.invoke('volume:open', { path: dataPath('brain_mri_stroke_lesion_cstar', 'T1.nii.gz') });
+      let unsure: string | null = null;
+      for (const q of questions.filter((x) => x.kind === 'model')) {
+        const a = await api.invoke('task:vqa', { volumeId: opened.volumeId, question: q.text, scope: { kind: 'series' } });
+        if (a.source === 'model' && a.uncertain) {
+          unsure = q.text;
+          break;
+        }
+      }
+      await api.invoke('volume:close', { volumeId: opened.volumeId });
+      console.log(`VQA on the stroke T1 (series): first uncertain answer for ${JSON.stringify(unsure)}`);
+      if (unsure) {
+        await page.getByTestId('vqa-toggle').click();
+        await page.getByTestId('vqa-scope').selectOption('series');
+        await page.getByTestId('vqa-chip').filter({ hasText: unsure }).click();
+        await expect(page.getByTestId('vqa-uncertain')).toBeVisible({ timeout: 60_000 });
+        await page.getByTestId('vqa-panel').screenshot({ path: path.join(artifacts, 'first-hour-vqa-uncertain.png') });
+      }
+    } finally {
+      api.close();
+    }
+  } finally {
+    await host.stop();
+  }
+});
