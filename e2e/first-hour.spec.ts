@@ -201,3 +201,18 @@ test('screenshots on real data: 3D and RECIST calipers over a stroke lesion', as
     await host.stop();
   }
 });
+
+test('About (in the help overlay): the built-in models with their licences, the demo data with its CC BY 3.0 attribution, the packages', async ({ page }) => {
+  await page.goto(fixture.host.url);
+  await page.keyboard.press('Shift+?');
+  const about = page.getByTestId('about');
+  await expect(about).toContainText('About Voxa');
+  await expect(about).toContainText('RadSAM-lite');
+  await expect(about).toContainText('CC BY 3.0');
+  await expect(about).toContainText('10.7937/K9/TCIA.2015.7GO2GSKS');
+  await about.getByText('Show the list with licences').click();
+  await expect(about.locator('.about-packages li').filter({ hasText: /^dcmjs-dimse / })).toContainText('MIT');
+  await page.screenshot({ path: path.join(artifacts, 'first-hour-about.png') });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('help-overlay')).toBeHidden();
+});

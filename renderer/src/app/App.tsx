@@ -232,7 +232,7 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
       <VqaPanel client={client} store={store} tools={tools} />
       <StatusBar store={store} onCancelLoad={() => cancelOpen(store)} />
       {browsing && <FileBrowser client={client} title={BROWSE_TITLES[browsing]} {...(browsing === 'save' ? { saveName: saving?.name ?? '' } : {})} onOpen={open} onClose={() => setBrowsing(null)} />}
-      {helpOpen && <HelpOverlay onClose={() => store.getState().setHelpOpen(false)} />}
+      {helpOpen && <HelpOverlay client={client} onClose={() => store.getState().setHelpOpen(false)} />}
     </div>
   );
 }

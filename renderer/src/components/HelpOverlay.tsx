@@ -1,14 +1,16 @@
-/** Keyboard and mouse conventions (`?`), from the same table the key handler uses. */
+/** Keyboard and mouse conventions (`?`), from the same table the key handler uses, and About (versions and licences). */
+import type { VoxaClient } from '../client/voxaClient';
 import { KEYBOARD_SHORTCUTS, MOUSE_CONVENTIONS } from '../state/viewerKeys';
+import { AboutSection } from './AboutSection';
 import { useEscape } from './useEscape';
 
-export function HelpOverlay({ onClose }: { onClose: () => void }) {
+export function HelpOverlay({ onClose, client }: { onClose: () => void; client?: VoxaClient }) {
   useEscape(true, onClose);
   return (
     <div className="modal-backdrop" role="dialog" aria-label="Keyboard and mouse" data-testid="help-overlay" onClick={onClose}>
       <div className="modal help" onClick={(e) => e.stopPropagation()}>
         <header>
-          <strong>Keyboard and mouse</strong>
+          <strong>Keyboard and mouse · About</strong>
           <span className="sep" />
           <button onClick={onClose} aria-label="Close">✕</button>
         </header>
@@ -31,6 +33,11 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
               </table>
             </section>
           ))}
+          {client && (
+            <div className="help-about">
+              <AboutSection client={client} />
+            </div>
+          )}
         </div>
       </div>
     </div>
