@@ -13,6 +13,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { dataPath, HAS_DATA } from '../main/testing/dataDir';
 import { connectHostApi } from './helpers/hostApi';
 import { REPO_ROOT, startHost } from './helpers/hostProcess';
+import { decodePng } from './helpers/screenPixels';
 import { startTorsoHost, type TorsoHost } from './helpers/torsoHost';
 
 const artifacts = path.join(REPO_ROOT, 'e2e-artifacts');
@@ -33,37 +34,25 @@ interface StoreWindow {
   __voxaStore: { getState(): { toggleMaximised(v: string): void; setVrPreset(id: string): void; maximised: string | null } };
 }
 
-/** Pixels of a screenshot of `el` for which `test` holds (decoded in the page). */
+/** Pixels of a screenshot of `el` that look magenta (the lesion) or like the orientation cube's faces. */
 async function countPixels(page: Page, el: Locator, kind: 'magenta' | 'cube'): Promise<{ count: number; width: number; height: number }> {
-  const png = await el.screenshot();
-  return page.evaluate(
-    async ({ b64, kind }) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.width;
-      c.height = img.height;
-      const ctx = c.getContext('2d')!;
-      ctx.drawImage(img, 0, 0);
-      // The cube is searched for in the lower-right quarter only (where the widget is placed).
-      const x0 = kind === 'cube' ? Math.floor(img.width / 2) : 0;
-      const y0 = kind === 'cube' ? Math.floor(img.height / 2) : 0;
-      const w = img.width - x0;
-      const d = ctx.getImageData(x0, y0, w, img.height - y0).data;
-      let count = 0;
-      for (let n = 0; n < d.length; n += 4) {
-        const r = d[n]!;
-        const g = d[n + 1]!;
-        const b = d[n + 2]!;
-        // Shaded magenta: red and blue alike, green far below; the cube's faces: muted red/green/blue tints of grey.
-        if (kind === 'magenta' ? r > 70 && b > 70 && g < 0.45 * Math.min(r, b) && Math.abs(r - b) < 0.3 * Math.max(r, b) : Math.max(r, g, b) - Math.min(r, g, b) > 18 && Math.max(r, g, b) > 60 && Math.max(r, g, b) < 200)
-          count++;
-      }
-      return { count, width: img.width, height: img.height };
-    },
-    { b64: png.toString('base64'), kind },
-  );
+  const { width, height, data } = await decodePng(page, await el.screenshot());
+  // The cube is searched for in the lower-right quarter only (where the widget is placed).
+  const x0 = kind === 'cube' ? Math.floor(width / 2) : 0;
+  const y0 = kind === 'cube' ? Math.floor(height / 2) : 0;
+  let count = 0;
+  for (let y = y0; y < height; y++) {
+    for (let x = x0; x < width; x++) {
+      const n = (y * width + x) * 4;
+      const r = data[n]!;
+      const g = data[n + 1]!;
+      const b = data[n + 2]!;
+      // Shaded magenta: red and blue alike, green far below; the cube's faces: muted red/green/blue tints of grey.
+      if (kind === 'magenta' ? r > 70 && b > 70 && g < 0.45 * Math.min(r, b) && Math.abs(r - b) < 0.3 * Math.max(r, b) : Math.max(r, g, b) - Math.min(r, g, b) > 18 && Math.max(r, g, b) > 60 && Math.max(r, g, b) < 200)
+        count++;
+    }
+  }
+  return { count, width, height };
 }
 
 async function openWithMask(page: Page, dirs: string[], image: string, mask: string) {

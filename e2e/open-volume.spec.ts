@@ -8,6 +8,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { REPO_ROOT, startHost, type HostProcess } from './helpers/hostProcess';
 import { PHANTOM, voxelToLps, writePhantomNifti } from './helpers/niftiPhantom';
+import { rgbAt } from './helpers/screenPixels';
 
 const artifacts = path.join(REPO_ROOT, 'e2e-artifacts');
 const dataDir = path.join(artifacts, 'data-open-volume');
@@ -75,23 +76,10 @@ test('opens a NIfTI phantom through the UI; the sphere appears on its slice, in 
   mkdirSync(artifacts, { recursive: true });
   await page.screenshot({ path: path.join(artifacts, 'e2e-open-volume.png') });
 
-  const grey = async (p: { x: number; y: number }) =>
-    page.evaluate(
-      async ({ png, x, y }) => {
-        const img = new Image();
-        img.src = `data:image/png;base64,${png}`;
-        await img.decode();
-        const c = document.createElement('canvas');
-        c.width = img.width;
-        c.height = img.height;
-        const ctx = c.getContext('2d');
-        if (!ctx) throw new Error('no 2d context');
-        ctx.drawImage(img, 0, 0);
-        const d = ctx.getImageData(Math.round(x), Math.round(y), 1, 1).data;
-        return ((d[0] ?? 0) + (d[1] ?? 0) + (d[2] ?? 0)) / 3;
-      },
-      { png: shot.toString('base64'), x: p.x, y: p.y },
-    );
+  const grey = async (p: { x: number; y: number }) => {
+    const [rgb] = await rgbAt(page, shot, [p]);
+    return (rgb![0] + rgb![1] + rgb![2]) / 3;
+  };
 
   // Default CT window 400/40: 1000 HU is white, 0 HU is mid-grey (≈ 102), air outside is black.
   expect(await grey(centre)).toBeGreaterThan(240);

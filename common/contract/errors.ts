@@ -25,6 +25,11 @@ export const errorSchema = z.object({
 });
 export type VoxaErrorShape = z.infer<typeof errorSchema>;
 
+/** Schema failures as readable lines: "path.to.field: message" (`root` names a failure of the value as a whole). */
+export function issueLines(error: z.ZodError, root = ''): string[] {
+  return error.issues.map((i) => `${i.path.join('.') || root}: ${i.message}`);
+}
+
 /** A typed error: services throw it, the router passes it to the caller unchanged. */
 export class VoxaError extends Error {
   readonly code: ErrorCode;

@@ -9,6 +9,7 @@
  * until their engines exist.
  */
 import { z } from 'zod';
+import { issueLines } from '../contract/errors';
 import { intensityRuleSchema } from './intensityRule';
 import { checkSamPack, samPreprocessingSchema, type SamPreprocessing } from './samPreprocessing';
 
@@ -168,7 +169,7 @@ export type ManifestResult = { ok: true; manifest: ModelManifest } | { ok: false
 export function parseManifest(json: unknown): ManifestResult {
   const r = manifestSchema.safeParse(json);
   if (r.success) return { ok: true, manifest: r.data };
-  return { ok: false, errors: r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`) };
+  return { ok: false, errors: issueLines(r.error, '(root)') };
 }
 
 export interface Prompt2dConfig {

@@ -19,7 +19,7 @@
  * Comparisons allow 1e-9 mm of floating-point slack, so "exactly −30 %" is PR
  * and "exactly +20 % and +5 mm" is PD.
  */
-import { VoxaError } from '../contract/errors';
+import { issueLines, VoxaError } from '../contract/errors';
 import { assessMeasurability, type Measurability } from './measurability';
 import { checkTargetSelection } from './targetSelection';
 import { timepointsFileSchema, type LesionObservation, type Timepoint, type TimepointsFileInput } from './timepoints';
@@ -101,7 +101,7 @@ export function parseTimepoints(input: unknown): { baseline: Timepoint; followUp
   if (!parsed.success) {
     bad(
       'invalid timepoints document',
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+      issueLines(parsed.error, '(root)'),
     );
   }
   const doc = parsed.data;

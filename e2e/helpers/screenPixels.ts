@@ -35,59 +35,50 @@ export function expectedPixel(g: GridInfo, view: View, lps: V3, size: { width: n
   return { x: size.width / 2 + dot(d, right) / mmPerPx, y: size.height / 2 - dot(d, up) / mmPerPx, mmPerPx };
 }
 
-/** RGB at pixel positions of a PNG (decoded in the page). */
+/** A PNG's RGBA pixels, decoded by the browser (the one PNG decoder the e2e tests use). */
+export async function decodePng(page: Page, png: Buffer): Promise<{ width: number; height: number; data: Uint8Array }> {
+  const r = await page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext('2d');
+    if (!ctx) throw new Error('no 2d context');
+    ctx.drawImage(img, 0, 0);
+    const d = ctx.getImageData(0, 0, img.width, img.height).data;
+    let bin = '';
+    for (let n = 0; n < d.length; n += 0x8000) bin += String.fromCharCode(...d.subarray(n, n + 0x8000));
+    return { width: img.width, height: img.height, rgba: btoa(bin) };
+  }, png.toString('base64'));
+  return { width: r.width, height: r.height, data: new Uint8Array(Buffer.from(r.rgba, 'base64')) };
+}
+
+/** RGB at pixel positions of a PNG. */
 export async function rgbAt(page: Page, png: Buffer, points: { x: number; y: number }[]): Promise<[number, number, number][]> {
-  return page.evaluate(
-    async ({ b64, pts }) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.width;
-      c.height = img.height;
-      const ctx = c.getContext('2d');
-      if (!ctx) throw new Error('no 2d context');
-      ctx.drawImage(img, 0, 0);
-      return pts.map((p) => {
-        const d = ctx.getImageData(Math.round(p.x), Math.round(p.y), 1, 1).data;
-        return [d[0] ?? 0, d[1] ?? 0, d[2] ?? 0] as [number, number, number];
-      });
-    },
-    { b64: png.toString('base64'), pts: points },
-  );
+  const { width, data } = await decodePng(page, png);
+  return points.map((p) => {
+    const at = (Math.round(p.y) * width + Math.round(p.x)) * 4;
+    return [data[at] ?? 0, data[at + 1] ?? 0, data[at + 2] ?? 0] as [number, number, number];
+  });
 }
 
 /** Difference of two same-size PNGs: mean absolute grey difference and the fraction of pixels differing by more than `tol`. */
 export async function pngDifference(page: Page, a: Buffer, b: Buffer, tol = 8): Promise<{ meanAbs: number; fractionOver: number; width: number; height: number }> {
-  return page.evaluate(
-    async ({ a64, b64, tol }) => {
-      const load = async (s: string) => {
-        const img = new Image();
-        img.src = `data:image/png;base64,${s}`;
-        await img.decode();
-        const c = document.createElement('canvas');
-        c.width = img.width;
-        c.height = img.height;
-        const ctx = c.getContext('2d');
-        if (!ctx) throw new Error('no 2d context');
-        ctx.drawImage(img, 0, 0);
-        return ctx.getImageData(0, 0, img.width, img.height);
-      };
-      const x = await load(a64);
-      const y = await load(b64);
-      if (x.width !== y.width || x.height !== y.height) return { meanAbs: 255, fractionOver: 1, width: x.width, height: x.height };
-      let sum = 0;
-      let over = 0;
-      const n = x.width * x.height;
-      for (let p = 0; p < n; p++) {
-        const gx = (x.data[p * 4]! + x.data[p * 4 + 1]! + x.data[p * 4 + 2]!) / 3;
-        const gy = (y.data[p * 4]! + y.data[p * 4 + 1]! + y.data[p * 4 + 2]!) / 3;
-        const d = Math.abs(gx - gy);
-        sum += d;
-        if (d > tol) over++;
-      }
-      return { meanAbs: sum / n, fractionOver: over / n, width: x.width, height: x.height };
-    },
-    { a64: a.toString('base64'), b64: b.toString('base64'), tol },
-  );
+  const x = await decodePng(page, a);
+  const y = await decodePng(page, b);
+  if (x.width !== y.width || x.height !== y.height) return { meanAbs: 255, fractionOver: 1, width: x.width, height: x.height };
+  let sum = 0;
+  let over = 0;
+  const n = x.width * x.height;
+  for (let p = 0; p < n; p++) {
+    const gx = (x.data[p * 4]! + x.data[p * 4 + 1]! + x.data[p * 4 + 2]!) / 3;
+    const gy = (y.data[p * 4]! + y.data[p * 4 + 1]! + y.data[p * 4 + 2]!) / 3;
+    const d = Math.abs(gx - gy);
+    sum += d;
+    if (d > tol) over++;
+  }
+  return { meanAbs: sum / n, fractionOver: over / n, width: x.width, height: x.height };
 }
+

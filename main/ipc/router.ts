@@ -12,6 +12,7 @@
 import {
   contract,
   isChannelName,
+  issueLines,
   VoxaError,
   type ChannelName,
   type ChannelParsedRequest,
@@ -78,7 +79,7 @@ export class Router {
       throw new VoxaError(
         'BAD_REQUEST',
         `request for "${channel}" does not match its schema`,
-        parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+        issueLines(parsed.error, '(root)'),
       );
     }
     const handler = this.handlers[channel] as Handler<C>;

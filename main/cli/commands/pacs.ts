@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { VoxaError } from '../../../common/contract';
+import { issueLines, VoxaError } from '../../../common/contract';
 import { pacsNodeSchema, pacsQuerySchema, type PacsNodeInput, type RetrieveMethod } from '../../../common/contract/channels/pacs';
 import { listFiles } from '../../services/access/listFiles';
 import { defaultDatabasePath, StudyDatabase } from '../../services/db/studyDatabase';
@@ -107,7 +107,7 @@ export const pacsCommand: CliCommand = {
     if (!name) throw new UsageError(`pacs ${sub ?? ''} needs a node name`.trim());
     if (sub === 'add') {
       const parsed = pacsNodeSchema.safeParse(nodeFromFlags(name, flags));
-      if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'node'}: ${i.message}`).join('; '));
+      if (!parsed.success) throw new UsageError(issueLines(parsed.error, 'node').join('; '));
       const secret = await readSecret(flags);
       if (parsed.data.kind === 'dicomweb' && parsed.data.auth !== 'none' && secret === undefined) throw new UsageError(`${parsed.data.auth} auth needs the secret: --secret-file F or VOXA_PACS_SECRET`);
       const svc = service(flags);
@@ -172,7 +172,7 @@ async function find(name: string, flags: Map<string, string[]>, json: boolean, s
     ...(flagOne(flags, 'limit') ? { limit: Number(flagOne(flags, 'limit')) } : {}),
     ...studyDates(flagOne(flags, 'study-date')),
   });
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success) throw new UsageError(issueLines(parsed.error).join('; '));
   const studies = await svc.findStudies(name, parsed.data, signal);
   const seconds = (performance.now() - t0) / 1000;
   if (json) io.out(`${JSON.stringify({ node: name, count: studies.length, seconds, studies }, null, 2)}\n`);

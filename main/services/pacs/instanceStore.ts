@@ -85,12 +85,4 @@ export class InstanceStore {
     await writeFileAtomic(file, bytes);
     return { studyUid, seriesUid, sopUid, file, bytes: bytes.byteLength };
   }
-
-  /** Total size of a series folder's files (for reports). */
-  async seriesBytes(studyUid: string, seriesUid: string): Promise<number> {
-    const folder = this.seriesFolder(studyUid, seriesUid);
-    let total = 0;
-    for (const n of await readdir(folder).catch(() => [] as string[])) if (n.endsWith('.dcm')) total += (await stat(path.join(folder, n))).size;
-    return total;
-  }
 }

@@ -20,7 +20,8 @@ export interface SecretStore {
   readonly where: string;
 }
 
-async function readJson(file: string): Promise<unknown> {
+/** A JSON file's value; null when it does not exist; CORRUPT_INPUT when it is not JSON. */
+export async function readJson(file: string): Promise<unknown> {
   const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return null;
     throw e;

@@ -4,18 +4,18 @@
  * retrieve into the instance store with study-database indexing of each
  * complete series, send back, and the optional listener.
  */
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { VoxaError } from '../../../common/contract';
+import { issueLines, VoxaError } from '../../../common/contract';
 import { aeTitleSchema, type PacsNode, type PacsQuery, type RetrieveMethod, type RetrieveReport } from '../../../common/contract/channels/pacs';
 import { deidentifyPath, projectDeidKey } from '../deid/deidentify';
 import { DicomWebPeer } from './dicomWebPeer';
 import { DimsePeer } from './dimsePeer';
 import { InstanceStore } from './instanceStore';
 import { DicomListener } from './listener';
-import { FileSecretStore, MemorySecretStore, PacsNodeStore, type SecretStore } from './nodeStore';
+import { FileSecretStore, MemorySecretStore, PacsNodeStore, readJson, type SecretStore } from './nodeStore';
 import type { PacsPeer, SendReport } from './peer';
 import { retrieveStudy, type RetrieveProgress } from './retrieve';
 
@@ -34,7 +34,7 @@ export function listenerConfig(address: string, aet: string | null, allow: strin
   const m = /^(?:(.+):)?(\d{1,5})$/.exec(address.trim());
   if (!m) throw new VoxaError('BAD_REQUEST', `--listen / --dicom-listen takes [HOST:]PORT, not "${address}"`);
   const parsed = listenerConfigSchema.safeParse({ ...(m[1] ? { host: m[1] } : {}), port: Number(m[2]), ...(aet ? { aet } : {}), allow });
-  if (!parsed.success) throw new VoxaError('BAD_REQUEST', `listener settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new VoxaError('BAD_REQUEST', `listener settings: ${issueLines(parsed.error).join('; ')}`);
   return parsed.data;
 }
 
@@ -70,16 +70,10 @@ export class PacsService {
   async savedListenerConfig(): Promise<ListenerConfig | null> {
     if (!this.options.dataDir) return null;
     const file = path.join(this.options.dataDir, 'pacs', 'listener.json');
-    const text = await readFile(file, 'utf8').catch(() => null);
-    if (text === null) return null;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new VoxaError('CORRUPT_INPUT', `${file} is not valid JSON`);
-    }
+    const json = await readJson(file);
+    if (json === null) return null;
     const parsed = listenerConfigSchema.extend({ enabled: z.boolean().default(false) }).safeParse(json);
-    if (!parsed.success) throw new VoxaError('BAD_REQUEST', `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success) throw new VoxaError('BAD_REQUEST', `${file}: ${issueLines(parsed.error).join('; ')}`);
     return parsed.data.enabled ? parsed.data : null;
   }
 
@@ -202,7 +196,7 @@ export class PacsService {
       host: config.host,
       port: config.port,
       aet: config.aet.trim(),
-      allowedCallers: () => [...new Set([...this.listenerAllow, ...this.dimseAets])],
+      allowedCallers: () => this.allowedCallers(),
       store,
       onSeriesReceived: (studyUid, seriesUid) => {
         void this.indexFolder(store.seriesFolder(studyUid, seriesUid)).catch(() => 0);
@@ -219,8 +213,11 @@ export class PacsService {
   }
 
   listenerStatus() {
-    return (
-      this.listener?.status() ?? { listening: false, host: null, port: null, aet: null, allowedCallers: [...new Set([...this.listenerAllow, ...this.dimseAets])], received: 0, refused: 0 }
-    );
+    return this.listener?.status() ?? { listening: false, host: null, port: null, aet: null, allowedCallers: this.allowedCallers(), received: 0, refused: 0 };
+  }
+
+  /** The listener's calling AE titles: those allowed in its settings and the configured DIMSE nodes'. */
+  private allowedCallers(): string[] {
+    return [...new Set([...this.listenerAllow, ...this.dimseAets])];
   }
 }

@@ -6,7 +6,7 @@
  * damaged row is reported, never passed on.
  */
 import type Database from 'better-sqlite3';
-import { VoxaError } from '../../../common/contract';
+import { issueLines, VoxaError } from '../../../common/contract';
 import { checkLesionTable, effectiveTimepoint, lesionRecordSchema, timepointRecordSchema, type TimepointRecord } from '../../../common/recist/lesionTable';
 import type { TimepointsFileInput } from '../../../common/recist/timepoints';
 import { openStudyDatabaseFile } from '../db/openDatabase';
@@ -36,7 +36,7 @@ export class RecistStore {
   /** Replaces a timepoint's table; refuses target-limit violations; returns measurability warnings per lesion. */
   save(patientKey: string, input: unknown, baseline?: boolean): Record<string, string[]> {
     const parsed = timepointRecordSchema.safeParse(input);
-    if (!parsed.success) throw new VoxaError('BAD_REQUEST', 'invalid lesion table', parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+    if (!parsed.success) throw new VoxaError('BAD_REQUEST', 'invalid lesion table', issueLines(parsed.error, '(root)'));
     const tp = parsed.data;
     const ids = new Set<string>();
     for (const l of tp.lesions) {

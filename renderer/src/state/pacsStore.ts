@@ -66,6 +66,14 @@ export interface PacsState {
 
 export type PacsStore = StoreApi<PacsState>;
 
+/** A copy of `record` with `key` set to `value`, or without it for null. */
+function withEntry<R extends Partial<Record<string, unknown>>, K extends keyof R & string>(record: R, key: K, value: R[K] | null): R {
+  const next = { ...record };
+  if (value === null) delete next[key];
+  else next[key] = value;
+  return next;
+}
+
 export function createPacsStore(): PacsStore {
   return createStore<PacsState>()((set) => ({
     nodes: null,
@@ -86,23 +94,11 @@ export function createPacsStore(): PacsStore {
     // Another node: its echo, results and series are not this one's.
     selectNode: (node) => set((s) => (s.node === node ? {} : { node, echo: null, results: null, expanded: null, series: {}, errors: {} })),
     setEcho: (echo) => set({ echo }),
-    setError: (control, message) =>
-      set((s) => {
-        const errors = { ...s.errors };
-        if (message === null) delete errors[control];
-        else errors[control] = message;
-        return { errors };
-      }),
+    setError: (control, message) => set((s) => ({ errors: withEntry(s.errors, control, message) })),
     setSearching: (searching) => set({ searching }),
     setResults: (results) => set({ results, expanded: null, series: {} }),
     setExpanded: (expanded) => set({ expanded }),
-    setSeries: (studyUid, list) =>
-      set((s) => {
-        const series = { ...s.series };
-        if (list === null) delete series[studyUid];
-        else series[studyUid] = list;
-        return { series };
-      }),
+    setSeries: (studyUid, list) => set((s) => ({ series: withEntry(s.series, studyUid, list) })),
     setRetrieve: (retrieve) => set({ retrieve }),
     patchRetrieve: (patch) => set((s) => (s.retrieve ? { retrieve: { ...s.retrieve, ...patch } } : {})),
     setOutcome: (outcome) => set({ outcome }),

@@ -88,11 +88,8 @@ export function encodePart10(dataset: NaturalDataset, transferSyntaxUid = EXPLIC
  * (as received over DIMSE): the Part 10 file is these bytes followed by the data set's, unchanged.
  */
 export function part10Header(sopClassUid: string, sopInstanceUid: string, transferSyntaxUid: string, sourceAet?: string): Uint8Array {
-  const meta = fileMeta(sopClassUid, sopInstanceUid, transferSyntaxUid, sourceAet);
   // An empty data set writes nothing after the File Meta, in every transfer syntax (deflated included).
-  const file = new api.DicomDict(meta);
-  file.dict = {};
-  return new Uint8Array(file.write());
+  return encodeDict(fileMeta(sopClassUid, sopInstanceUid, transferSyntaxUid, sourceAet), {});
 }
 
 function fileMeta(sopClassUid: string, sopInstanceUid: string, transferSyntaxUid: string, sourceAet?: string): DicomDict {
