@@ -5,12 +5,13 @@
  * `manifest.json` and every file's sha256 has been checked
  * (main/services/inference/packVerify.ts). Task-specific sections
  * (`preprocessing`, `postprocessing`) are validated here too for the tasks the
- * engine runs (`segment.prompt2d`); other tasks keep them as free objects
+ * engine runs (`segment.prompt2d`, `segment.prompt3d`); other tasks keep them as free objects
  * until their engines exist.
  */
 import { z } from 'zod';
 import { issueLines } from '../contract/errors';
 import { intensityRuleSchema } from './intensityRule';
+import { checkPrompt3d, prompt3dPostprocessingSchema, prompt3dPreprocessingSchema, type Prompt3dConfig } from './prompt3dManifest';
 import { checkSamPack, samPreprocessingSchema, type SamPreprocessing } from './samPreprocessing';
 
 export const MODEL_TASKS = ['segment.prompt2d', 'segment.prompt3d', 'segment.auto', 'classify', 'regress', 'vqa', 'embed'] as const;
@@ -86,6 +87,8 @@ export type Prompt2dPostprocessing = z.infer<typeof prompt2dPostprocessingSchema
 export const PROMPT2D_INPUTS = ['point_coords', 'point_labels', 'mask_input', 'has_mask_input'] as const;
 export const PROMPT2D_OUTPUTS = ['masks', 'iou_predictions'] as const;
 
+export { prompt3dPreprocessingSchema, prompt3dPostprocessingSchema, type Prompt3dConfig, type Prompt3dPreprocessing, type Prompt3dPostprocessing } from './prompt3dManifest';
+
 export const manifestSchema = z
   .object({
     schemaVersion: z.literal(1),
@@ -120,6 +123,9 @@ export const manifestSchema = z
       for (const f of onnxFiles) {
         if (!f.io) ctx.addIssue({ code: 'custom', path: ['files'], message: `${f.path}: encoder/decoder files must describe their own inputs and outputs ("io")` });
       }
+    }
+    if (m.task === 'segment.prompt3d') {
+      for (const issue of checkPrompt3d(m.preprocessing, m.postprocessing, m.onnx.inputs, m.onnx.outputs)) ctx.addIssue({ code: 'custom', ...issue });
     }
     if (m.task === 'segment.prompt2d') {
       const sam = m.preprocessing.layout === 'sam';
@@ -190,6 +196,11 @@ export function isSamLayout(m: ModelManifest): boolean {
 /** The typed prompt2d sections of a (crop-layout) manifest already accepted by {@link manifestSchema}. */
 export function prompt2dConfig(m: ModelManifest): Prompt2dConfig {
   return { pre: prompt2dPreprocessingSchema.parse(m.preprocessing), post: prompt2dPostprocessingSchema.parse(m.postprocessing) };
+}
+
+/** The typed prompt3d sections of a manifest already accepted by {@link manifestSchema}. */
+export function prompt3dConfig(m: ModelManifest): Prompt3dConfig {
+  return { pre: prompt3dPreprocessingSchema.parse(m.preprocessing), post: prompt3dPostprocessingSchema.parse(m.postprocessing) };
 }
 
 /** The typed sections of a SAM-layout manifest already accepted by {@link manifestSchema}. */

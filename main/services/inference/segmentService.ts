@@ -11,13 +11,14 @@
  */
 import { lpsToIjk } from '../../../common/geometry/affine';
 import { VoxaError } from '../../../common/contract';
-import { isSamLayout, prompt2dConfig, samConfig } from '../../../common/models/manifest';
+import { isSamLayout, prompt2dConfig, prompt3dConfig, samConfig } from '../../../common/models/manifest';
 import type { LabelmapDelta } from '../../../common/segmentation/labelmapDelta';
 import type { StopReason } from '../../../common/segmentation/propagation';
 import type { PlaneName, SliceMask } from '../../../common/segmentation/slicePlane';
 import type { Vec3, Volume } from '../../../common/volume';
 import { classicalSegment } from './classical';
 import { runPrompt2d, type Prompt2dProgress, type Prompt2dResult, type SliceStep } from './prompt2d';
+import { runPrompt3d, type Prompt3dRun } from './prompt3d';
 import { CLASSICAL_MODEL_ID, ModelRegistry } from './registry';
 import { EmbeddingCache, SamEngine } from './sam/samEngine';
 import { runSam2d } from './sam/samPropagate';
@@ -36,6 +37,8 @@ export interface SegmentRequest {
   label?: number;
   /** At most this many slices (1: the prompted slice alone, no propagation; local corrections step slice by slice). */
   maxSlices?: number;
+  /** The segment being corrected (1 inside, the volume's grid): the prior of segment.prompt3d packs. */
+  prior?: Uint8Array;
 }
 
 export interface SegmentResult {
@@ -53,6 +56,8 @@ export interface SegmentResult {
   perSliceModelMs: number;
   steps: SliceStep[];
   stops: { minus: StopReason | null; plus: StopReason | null };
+  /** segment.prompt3d packs: one entry per crop the model ran on (the field-of-view ladder). */
+  crops?: Prompt3dRun[];
 }
 
 export interface SegmentOptions {
@@ -117,6 +122,15 @@ export class SegmentationService {
     }
   }
 
+  /** The plane's normal grid axis: the axis whose direction is most along the plane normal. */
+  private normalAxis(volume: Volume, plane: PlaneName): 0 | 1 | 2 {
+    const normal = plane === 'axial' ? 2 : plane === 'coronal' ? 1 : 0;
+    const d = volume.geometry.direction;
+    let axis: 0 | 1 | 2 = 0;
+    for (const a of [1, 2] as const) if (Math.abs(d[a * 3 + normal]!) > Math.abs(d[axis * 3 + normal]!)) axis = a;
+    return axis;
+  }
+
   private async run(volume: Volume, req: SegmentRequest, signal: AbortSignal, onProgress?: (p: Prompt2dProgress) => void): Promise<SegmentResult> {
     const t0 = performance.now();
     const plane = req.plane ?? 'axial';
@@ -131,11 +145,7 @@ export class SegmentationService {
     const sp = volume.geometry.spacingMm;
     const voxelMl = (sp[0] * sp[1] * sp[2]) / 1000;
     const finish = (base: Omit<SegmentResult, 'voxelCount' | 'volumeMl' | 'slicesSpanned' | 'timings'> & { timings: Omit<SegmentResult['timings'], 'totalMs'> }): SegmentResult => {
-      const normal = plane === 'axial' ? 2 : plane === 'coronal' ? 1 : 0;
-      // The plane's normal grid axis: the axis whose direction is most along the plane normal.
-      const d = volume.geometry.direction;
-      let axis = 0;
-      for (let a = 1; a < 3; a++) if (Math.abs(d[a * 3 + normal]!) > Math.abs(d[axis * 3 + normal]!)) axis = a;
+      const axis = this.normalAxis(volume, plane);
       const delta = base.delta;
       return {
         ...base,
@@ -164,7 +174,27 @@ export class SegmentationService {
     }
 
     const pack = await this.registry.resolve(req.modelId);
-    if (pack.manifest.task !== 'segment.prompt2d') throw new VoxaError('UNSUPPORTED', `model ${req.modelId} is a ${pack.manifest.task} model; segment needs segment.prompt2d`);
+    if (pack.manifest.task === 'segment.prompt3d') {
+      if (req.mask) throw new VoxaError('UNSUPPORTED', `model ${req.modelId} is a 3D model: it corrects a segment from its whole mask (prior), not a slice mask`);
+      const loaded = await this.client.load(pack.dir, pack.onnxFiles.map((f) => f.path));
+      const loadMs = performance.now() - t0;
+      const r = await runPrompt3d(volume, prompt3dConfig(pack.manifest), { points, ...(box ? { box, boxAxis: this.normalAxis(volume, plane) } : {}), ...(req.prior ? { prior: req.prior } : {}) }, (feeds, sig) => this.client.run(pack.dir, feeds, sig), {
+        signal,
+        ...(req.label ? { label: req.label } : {}),
+      });
+      return finish({
+        modelId: req.modelId,
+        delta: r.delta,
+        provider: loaded.provider,
+        warm: loaded.cached,
+        timings: { loadMs, ...r.timings },
+        perSliceModelMs: 0,
+        steps: [],
+        stops: { minus: null, plus: null },
+        crops: r.runs,
+      });
+    }
+    if (pack.manifest.task !== 'segment.prompt2d') throw new VoxaError('UNSUPPORTED', `model ${req.modelId} is a ${pack.manifest.task} model; segment needs segment.prompt2d or segment.prompt3d`);
     const input = { plane, points, box, ...(req.mask ? { mask: req.mask } : {}) };
     const runOpts = { signal, onProgress, label: req.label, ...(req.maxSlices ? { maxSlices: req.maxSlices } : {}) };
     // The same propagation over either layout: a SAM encoder + decoder pack on whole slices, or a crop-layout pack.

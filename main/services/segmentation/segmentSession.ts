@@ -24,13 +24,14 @@ import { editFromMask } from '../../../common/editing/maskEdit';
 import { smoothSegment } from '../../../common/editing/smooth';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import { applyNegativeClicks } from '../../../common/segmentation/negativeClicks';
-import { deltaFromMask, forEachDeltaVoxel, maskBounds } from '../../../common/segmentation/labelmapDelta';
+import { deltaFromMask, forEachDeltaVoxel, maskBounds, maskFromDelta } from '../../../common/segmentation/labelmapDelta';
 import { unionDeltas } from '../../../common/segmentation/unionDeltas';
 import { ijkToPlane, planeSize, planeToIjk, slicePlaneFor, type PlaneName, type SliceMask } from '../../../common/segmentation/slicePlane';
 import type { Vec3, Volume } from '../../../common/volume';
 import { CLASSICAL_MODEL_ID } from '../inference/registry';
 import type { SegmentationService } from '../inference/segmentService';
 import type { Prompt2dProgress } from '../inference/prompt2d';
+import { mergeCorrection3d } from './correction3d';
 import { localCorrection } from './localCorrection';
 import type { EditJournal } from '../journal/editJournal';
 import { DEFAULT_COLOURS } from '../masks/segmentCodes';
@@ -209,10 +210,11 @@ export class SegmentSession {
         maskPrompt = undefined;
       }
     } else if (!points.some((p) => p.positive) && !box) throw new VoxaError('BAD_REQUEST', 'a prompt needs a positive point or a box');
-    // A click that corrects a model's segment acts where it is placed (localCorrection.ts).
+    // A click that corrects a model's segment acts where it is placed (localCorrection.ts; correction3d.ts for 3D packs).
     const addedClick = added[0];
-    if (this.localCorrections && !isNew && addedClick && added.length === 1 && !input.useMask && !input.box && input.modelId !== CLASSICAL_MODEL_ID && this.hasVoxels(label)) {
-      return this.correctLocally(label, input, addedClick, earlier, book, opts);
+    if (!isNew && addedClick && added.length === 1 && !input.useMask && !input.box && input.modelId !== CLASSICAL_MODEL_ID && this.hasVoxels(label)) {
+      if ((await this.segmenter().registry.resolve(input.modelId)).manifest.task === 'segment.prompt3d') return this.correct3d(label, input, addedClick, earlier, book, opts);
+      if (this.localCorrections) return this.correctLocally(label, input, addedClick, earlier, book, opts);
     }
     const run = (pts: PromptRecord['points']) =>
       this.segmenter().segment(
@@ -325,6 +327,47 @@ export class SegmentSession {
     const record: PromptRecord = { modelId: input.modelId, plane: input.plane, points: [...(earlier?.points ?? []), click], ...(earlier?.box ? { box: earlier.box } : {}) };
     const change = this.step({ name: click.positive ? STEP_NAMES.clickPositive : STEP_NAMES.clickNegative, delta, prompts: { before: book, after: { ...book, [String(label)]: record } } });
     return { ...change, label, provider, totalMs: performance.now() - t0 };
+  }
+
+  /**
+   * A correction click with a native 3D pack: the model proposes a new mask from the segment (prior)
+   * and all its clicks; correction3d.ts takes only the change the click touches (or, with
+   * `localCorrections` off, for A/B benchmarks only, the whole proposal).
+   */
+  private async correct3d(
+    label: number,
+    input: PromptInput,
+    click: { ijk: Vec3; positive: boolean },
+    earlier: PromptRecord | undefined,
+    book: Record<string, PromptRecord>,
+    opts: { signal?: AbortSignal },
+  ): Promise<PromptOutcome> {
+    const t0 = performance.now();
+    const labels = this.state.labels;
+    const current = new Uint8Array(labels.length);
+    for (let q = 0; q < labels.length; q++) if (labels[q] === label) current[q] = 1;
+    const others = [...(earlier?.points ?? [])];
+    const box = earlier?.box;
+    if (box) others.push({ ijk: [0, 1, 2].map((a) => ((box.a[a] as number) + (box.b[a] as number)) / 2) as Vec3, positive: true });
+    const res = await this.segmenter().segment(
+      this.volume,
+      {
+        modelId: input.modelId,
+        plane: input.plane,
+        points: [...(earlier?.points ?? []), click].map((p) => ({ ijk: p.ijk, positive: p.positive })),
+        ...(box ? { box: { a: { ijk: box.a }, b: { ijk: box.b } } } : {}),
+        prior: current,
+        label,
+      },
+      { key: this.volumeId, ...(opts.signal ? { signal: opts.signal } : {}) },
+    );
+    const proposed = maskFromDelta(res.delta);
+    const mask = this.localCorrections ? mergeCorrection3d({ current, proposed, dims: this.dims, spacingMm: this.volume.geometry.spacingMm, click, others }).mask : proposed;
+    if (!this.segments().some((s) => s.label === label)) throw new VoxaError('NOT_FOUND', `segment ${label} was deleted while the model ran`);
+    const delta = editFromMask(this.target(), deltaFromMask(mask, this.dims, label), { label, mode: 'replace' });
+    const record: PromptRecord = { modelId: input.modelId, plane: input.plane, points: [...(earlier?.points ?? []), click], ...(box ? { box } : {}) };
+    const change = this.step({ name: click.positive ? STEP_NAMES.clickPositive : STEP_NAMES.clickNegative, delta, prompts: { before: book, after: { ...book, [String(label)]: record } } });
+    return { ...change, label, provider: res.provider, totalMs: performance.now() - t0 };
   }
 
   /** The segment's voxels on one slice of a plane: through `at`, else its largest slice. */

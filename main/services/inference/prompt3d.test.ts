@@ -1,0 +1,174 @@
+/**
+ * segment.prompt3d engine: the crop equals the training side's definition
+ * (native-models/training/lesion3d/crop.py, torch grid_sample) voxel for voxel;
+ * the field-of-view ladder climbs while the mask reaches the crop border; only
+ * the clicked object is kept; a box bounds the mask in its plane; the manifest
+ * check refuses a mismatched interface.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseManifest } from '../../../common/models/manifest';
+import { diceBy } from '../../../common/segmentation/dice';
+import { maskFromDelta } from '../../../common/segmentation/labelmapDelta';
+import type { Vec3, Volume } from '../../../common/volume';
+import { hasPythonModules, runPythonJson } from '../../testing/pythonReference';
+import { clickMap, cropFrame, insideCrop, sampleCrop, toCrop } from './prompt3d';
+import { ModelRegistry } from './registry';
+import { SegmentationService } from './segmentService';
+import { writePack3d } from './testing/testModel3d';
+import { HAS_ONNX_PYTHON } from './testing/testModels';
+import { InferenceClient } from './worker/inferenceClient';
+
+const TRAINING = path.resolve(__dirname, '..', '..', '..', 'native-models', 'training');
+const HAS_TORCH = hasPythonModules(['torch', 'numpy']);
+
+function ctVolume(dims: Vec3, spacing: Vec3, hu: (i: number, j: number, k: number) => number): Volume {
+  const voxels = new Int16Array(dims[0] * dims[1] * dims[2]);
+  for (let k = 0; k < dims[2]; k++) for (let j = 0; j < dims[1]; j++) for (let i = 0; i < dims[0]; i++) voxels[i + dims[0] * (j + dims[1] * k)] = hu(i, j, k);
+  return {
+    geometry: { dimensions: dims, spacingMm: spacing, originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] },
+    dtype: 'int16',
+    voxels,
+    meta: { modality: 'CT', sourceFormat: 'nifti', description: '', patientName: '', patientId: '', studyDate: '', seriesInstanceUid: '', warnings: [] },
+  };
+}
+
+describe.skipIf(!HAS_TORCH)('the crop equals lesion3d/crop.py', () => {
+  it('image (border-clamped), inside (zero outside) and click maps, off the image edge, anisotropic spacing', () => {
+    const dims: Vec3 = [23, 17, 11];
+    const spacing: Vec3 = [0.8, 1.1, 3.3];
+    const f = (i: number, j: number, k: number) => Math.round(100 * Math.sin(0.3 * i) + 60 * Math.cos(0.2 * j) * (k - 5) + i * j);
+    const v = ctVolume(dims, spacing, f);
+    const centre: Vec3 = [2.3, 15.6, 9.2];
+    const fov = 37;
+    const G = 16;
+    const frame = cropFrame(v, centre, fov, G);
+    const raw = sampleCrop(v.voxels, dims, frame, true);
+    const inside = insideCrop(dims, frame);
+    const clicks: Vec3[] = [[3, 14, 8], [10.5, 12.2, 6]];
+    const cm = clickMap(clicks.map((p) => toCrop(cropFrame(v, centre, fov, 48), p)), 48, 2);
+    const ref = runPythonJson<{ raw: number[]; inside: number[]; clicks: number[] }>(
+      `
+import sys, json, math, torch
+sys.path.insert(0, ${JSON.stringify(TRAINING)})
+from lesion3d import crop as C
+I, J, K = 23, 17, 11
+v = torch.zeros(1, 1, K, J, I)
+for k in range(K):
+    for j in range(J):
+        for i in range(I):
+            v[0, 0, k, j, i] = round(100 * math.sin(0.3 * i) + 60 * math.cos(0.2 * j) * (k - 5) + i * j)
+sp = (0.8, 1.1, 3.3)
+co = C.crop_coords(torch.tensor([2.3, 15.6, 9.2]), 37.0, sp, G=16)
+raw = C.sample(v, co, border=True)[0]
+ins = C.sample(torch.ones_like(v), co, border=False)[0]
+pts = [C.to_crop_voxel(p, [2.3, 15.6, 9.2], 37.0, sp) for p in ([3, 14, 8], [10.5, 12.2, 6])]
+cm = C.click_map(pts)
+print(json.dumps({"raw": raw.flatten().tolist(), "inside": ins.flatten().tolist(), "clicks": cm.flatten().tolist()}))
+`,
+    );
+    const maxDiff = (a: ArrayLike<number>, b: number[]) => b.reduce((m, x, n) => Math.max(m, Math.abs(x - (a[n] as number))), 0);
+    expect(ref.raw).toHaveLength(raw.length);
+    expect(maxDiff(raw, ref.raw)).toBeLessThan(1e-3);
+    expect(maxDiff(inside, ref.inside)).toBeLessThan(1e-5);
+    expect(maxDiff(cm, ref.clicks)).toBeLessThan(1e-5);
+    // The test is not trivial: the crop leaves the image, and the click maps are not empty.
+    expect(Math.min(...inside)).toBe(0);
+    expect(Math.max(...cm)).toBeGreaterThan(0.5);
+  }, 60_000);
+});
+
+describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold test model)', () => {
+  let tmp = '';
+  let client: InferenceClient;
+  let service: SegmentationService;
+  beforeAll(() => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'voxa-p3d-'));
+    writePack3d(path.join(tmp, 'builtin'));
+    client = new InferenceClient({ threads: 1 });
+    service = new SegmentationService({ registry: new ModelRegistry({ builtinDir: path.join(tmp, 'builtin') }), client });
+  });
+  afterAll(async () => {
+    await client?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+  // Two bright balls in soft tissue (100 HU → 0.65 on the [-160, 240] window; 0 HU → 0.4).
+  const dims: Vec3 = [120, 120, 40];
+  const sp: Vec3 = [1, 1, 2.5];
+  const big: Vec3 = [50, 60, 20];
+  const small: Vec3 = [100, 60, 20];
+  const inBall = (c: Vec3, rMm: number, i: number, j: number, k: number) => ((i - c[0]) * sp[0]) ** 2 + ((j - c[1]) * sp[1]) ** 2 + ((k - c[2]) * sp[2]) ** 2 <= rMm * rMm;
+  const volume = ctVolume(dims, sp, (i, j, k) => (inBall(big, 32, i, j, k) || inBall(small, 8, i, j, k) ? 100 : 0));
+  const truth = (c: Vec3, r: number) => (q: number) => inBall(c, r, q % dims[0], Math.floor(q / dims[0]) % dims[1], Math.floor(q / (dims[0] * dims[1])));
+
+  it('a click on a lesion larger than the first crop climbs the ladder until the mask is inside the crop', async () => {
+    const r = await service.segment(volume, { modelId: 'thresh3d', points: [{ ijk: big, positive: true }] });
+    expect(r.crops?.map((c) => c.fovMm)).toEqual([48, 96]);
+    expect(r.crops?.[0]?.touchesBorder).toBe(true);
+    expect(r.crops?.[1]?.touchesBorder).toBe(false);
+    const m = maskFromDelta(r.delta);
+    expect(diceBy(m.length, (q) => m[q] === 1, truth(big, 32))).toBeGreaterThan(0.95);
+  }, 60_000);
+
+  it('keeps only the clicked object: the small ball alone, at the first rung', async () => {
+    const r = await service.segment(volume, { modelId: 'thresh3d', points: [{ ijk: small, positive: true }] });
+    expect(r.crops?.map((c) => c.fovMm)).toEqual([48]);
+    const m = maskFromDelta(r.delta);
+    expect(diceBy(m.length, (q) => m[q] === 1, truth(small, 8))).toBeGreaterThan(0.9);
+  }, 60_000);
+
+  it('a box bounds the mask in its plane (box side + 10 % + 1 voxel)', async () => {
+    // A box over the left half of the big ball only.
+    const a: Vec3 = [18, 40, 20];
+    const b: Vec3 = [50, 80, 20];
+    const r = await service.segment(volume, { modelId: 'thresh3d', points: [], box: { a: { ijk: a }, b: { ijk: b } } });
+    expect(r.voxelCount).toBeGreaterThan(1000);
+    const iMax = r.delta.bboxMax[0];
+    expect(iMax).toBeLessThanOrEqual(50 + Math.ceil(0.1 * 33 + 1));
+    expect(iMax).toBeGreaterThan(45);
+  }, 60_000);
+});
+
+describe('segment.prompt3d manifests', () => {
+  const base = () => ({
+    schemaVersion: 1,
+    id: 'x3d',
+    name: 'x',
+    version: '1',
+    task: 'segment.prompt3d',
+    licence: 'l',
+    intendedUse: 'u',
+    files: [{ path: 'm.onnx', sha256: 'a'.repeat(64), role: 'model' }],
+    onnx: { opset: 17, inputs: [{ name: 'input', dtype: 'float32', shape: [1, 7, 48, 48, 48] }], outputs: [{ name: 'logits', dtype: 'float32', shape: [1, 1, 48, 48, 48] }] },
+    preprocessing: {
+      cropSizeVox: 48,
+      fovLadderMm: [24, 48, 96],
+      firstFovMm: 48,
+      boxFovFactor: 2,
+      correctionFovFactor: 1.6,
+      clickSigmaVox: 2,
+      imageChannels: { CT: [{ type: 'window', minHu: -160, maxHu: 240 }, { type: 'window', minHu: -1000, maxHu: 400 }], default: [{ type: 'percentile', low: 0.5, high: 99.5 }, { type: 'percentile', low: 0.5, high: 99.5 }] },
+    },
+    postprocessing: {},
+  });
+  it('accepts a sound one and refuses each broken one with its reason', () => {
+    expect(parseManifest(base()).ok).toBe(true);
+    const bad: [string, (m: ReturnType<typeof base>) => void][] = [
+      ['must be [1, 7, 48, 48, 48]', (m) => (m.onnx.inputs[0]!.shape = [1, 6, 48, 48, 48])],
+      ['needs output "logits"', (m) => (m.onnx.outputs[0]!.name = 'masks')],
+      ['fovLadderMm must ascend', (m) => (m.preprocessing.fovLadderMm = [48, 24, 96])],
+      ['firstFovMm must be a rung', (m) => (m.preprocessing.firstFovMm = 50)],
+      ['same number of image channels', (m) => (m.preprocessing.imageChannels.default = [{ type: 'percentile', low: 0.5, high: 99.5 }])],
+      ['multiple of 8', (m) => (m.preprocessing.cropSizeVox = 44)],
+    ];
+    for (const [why, edit] of bad) {
+      const m = base();
+      edit(m);
+      const r = parseManifest(m);
+      expect(r.ok, why).toBe(false);
+      if (!r.ok) expect(r.errors.join('\n')).toContain(why);
+    }
+  });
+});

@@ -1,0 +1,449 @@
+/**
+ * `segment.prompt3d`: one forward pass of a native 3D promptable model on a
+ * cubic crop around the prompt (DESIGN §5 "native 3D models take 3D prompts
+ * directly"; the crop as native-models/training/lesion3d/crop.py defines it).
+ *
+ * - The crop: G³ voxels of side fov/G mm along the image's own i, j, k axes,
+ *   centred on a continuous voxel index; the image is sampled trilinearly
+ *   with clamped indices, the "inside" channel is the trilinear sample of an
+ *   indicator that is 0 outside the image (separable: the product of the
+ *   three axes' in-range weights).
+ * - Channels: the image channels of the modality's rules, inside, positive
+ *   and negative click maps (Gaussian, sigma in crop voxels), the prior mask
+ *   (the segment being corrected, trilinear) and the box (its rectangle on
+ *   the crop slice nearest the box's slice).
+ * - A click climbs the field-of-view ladder from `firstFovMm` while the
+ *   mask reaches the crop's border (the lesion is larger than the crop) or
+ *   comes back empty; a box sets the field of view from its side and bounds
+ *   the mask in its plane; a correction (a prior) centres the crop on the
+ *   segment and its clicks.
+ * - Only the connected part of the mask that holds the seed (the first
+ *   positive click, else the box centre, else the prior's nearest part) is
+ *   kept; the crop's logits go back to the image grid trilinearly.
+ */
+import { VoxaError } from '../../../common/contract';
+import type { Prompt3dConfig } from '../../../common/models/manifest';
+import { intensityRange } from '../../../common/segmentation/intensity';
+import { deltaFromBoxMask, emptyDelta, type LabelmapDelta } from '../../../common/segmentation/labelmapDelta';
+import type { Vec3, Volume } from '../../../common/volume';
+import type { ModelRunner } from './prompt2d';
+
+export interface Prompt3dInput {
+  /** Clicks in continuous voxel indices. */
+  points: { ijk: Vec3; positive: boolean }[];
+  /** Box corners in continuous voxel indices, on one slice of `boxAxis`. */
+  box?: { a: Vec3; b: Vec3 };
+  /** The grid axis the box's slice is normal to (default: the axis where the corners agree, else k). */
+  boxAxis?: 0 | 1 | 2;
+  /** The segment being corrected (1 inside), on the volume's grid. */
+  prior?: Uint8Array;
+}
+
+export interface Prompt3dRun {
+  fovMm: number;
+  centre: Vec3;
+  voxels: number;
+  touchesBorder: boolean;
+  modelMs: number;
+}
+
+export interface Prompt3dResult {
+  delta: LabelmapDelta;
+  runs: Prompt3dRun[];
+  timings: { preprocessMs: number; modelMs: number; postprocessMs: number };
+}
+
+/**
+ * Per-axis trilinear taps of a crop: lower and upper index (clamped into the
+ * image) and their weights, either border-clamped or with a tap outside the
+ * image weighing 0.
+ */
+interface AxisTaps {
+  lo: Int32Array;
+  hi: Int32Array;
+  w0: Float32Array;
+  w1: Float32Array;
+}
+
+function axisTaps(centre: number, stepVox: number, n: number, G: number, clamp: boolean): AxisTaps {
+  const t: AxisTaps = { lo: new Int32Array(G), hi: new Int32Array(G), w0: new Float32Array(G), w1: new Float32Array(G) };
+  for (let g = 0; g < G; g++) {
+    const x = centre + (g + 0.5 - G / 2) * stepVox;
+    const f = Math.floor(x);
+    const w = x - f;
+    t.lo[g] = Math.min(n - 1, Math.max(0, f));
+    t.hi[g] = Math.min(n - 1, Math.max(0, f + 1));
+    t.w0[g] = clamp || (f >= 0 && f < n) ? 1 - w : 0;
+    t.w1[g] = clamp || (f + 1 >= 0 && f + 1 < n) ? w : 0;
+  }
+  return t;
+}
+
+export interface CropFrame {
+  G: number;
+  fovMm: number;
+  centre: Vec3;
+  /** Image voxels per crop voxel, per axis. */
+  step: Vec3;
+}
+
+export function cropFrame(volume: Volume, centre: Vec3, fovMm: number, G: number): CropFrame {
+  const sp = volume.geometry.spacingMm;
+  return { G, fovMm, centre, step: [fovMm / G / sp[0], fovMm / G / sp[1], fovMm / G / sp[2]] };
+}
+
+/** Continuous crop-voxel coordinate (x along i, y along j, z along k) of an image index. */
+export function toCrop(f: CropFrame, ijk: Vec3): Vec3 {
+  return [0, 1, 2].map((a) => ((ijk[a] as number) - (f.centre[a] as number)) / (f.step[a] as number) + f.G / 2 - 0.5) as Vec3;
+}
+
+/**
+ * Trilinear sample of `values` (the volume's grid) on the crop: border-clamped
+ * (`clamp`), or 0 outside the image. Output index z·G² + y·G + x (k, j, i).
+ */
+export function sampleCrop(values: ArrayLike<number>, dims: Vec3, f: CropFrame, clamp: boolean): Float32Array {
+  const G = f.G;
+  const [ti, tj, tk] = [0, 1, 2].map((a) => axisTaps(f.centre[a] as number, f.step[a] as number, dims[a] as number, G, clamp)) as [AxisTaps, AxisTaps, AxisTaps];
+  const out = new Float32Array(G * G * G);
+  const ni = dims[0];
+  const nij = dims[0] * dims[1];
+  let o = 0;
+  for (let z = 0; z < G; z++) {
+    const k0 = (tk.lo[z] as number) * nij, k1 = (tk.hi[z] as number) * nij;
+    const a0 = tk.w0[z] as number, a1 = tk.w1[z] as number;
+    for (let y = 0; y < G; y++) {
+      const j0 = (tj.lo[y] as number) * ni, j1 = (tj.hi[y] as number) * ni;
+      const b0 = tj.w0[y] as number, b1 = tj.w1[y] as number;
+      const r00 = k0 + j0, r01 = k0 + j1, r10 = k1 + j0, r11 = k1 + j1;
+      for (let x = 0; x < G; x++) {
+        const i0 = ti.lo[x] as number, i1 = ti.hi[x] as number;
+        const c0 = ti.w0[x] as number, c1 = ti.w1[x] as number;
+        out[o++] =
+          a0 * (b0 * (c0 * (values[r00 + i0] as number) + c1 * (values[r00 + i1] as number)) + b1 * (c0 * (values[r01 + i0] as number) + c1 * (values[r01 + i1] as number))) +
+          a1 * (b0 * (c0 * (values[r10 + i0] as number) + c1 * (values[r10 + i1] as number)) + b1 * (c0 * (values[r11 + i0] as number) + c1 * (values[r11 + i1] as number)));
+      }
+    }
+  }
+  return out;
+}
+
+/** The inside channel: the product of the three axes' in-range weights (the zero-padded sample of an all-ones image). */
+export function insideCrop(dims: Vec3, f: CropFrame): Float32Array {
+  const G = f.G;
+  const [ti, tj, tk] = [0, 1, 2].map((a) => axisTaps(f.centre[a] as number, f.step[a] as number, dims[a] as number, G, false)) as [AxisTaps, AxisTaps, AxisTaps];
+  const out = new Float32Array(G * G * G);
+  let o = 0;
+  for (let z = 0; z < G; z++) {
+    const a = (tk.w0[z] as number) + (tk.w1[z] as number);
+    for (let y = 0; y < G; y++) {
+      const b = a * ((tj.w0[y] as number) + (tj.w1[y] as number));
+      for (let x = 0; x < G; x++) out[o++] = b * ((ti.w0[x] as number) + (ti.w1[x] as number));
+    }
+  }
+  return out;
+}
+
+/** Max over points of exp(-d² / 2σ²), d in crop voxels. */
+export function clickMap(points: Vec3[], G: number, sigma: number, out = new Float32Array(G * G * G)): Float32Array {
+  const s2 = 2 * sigma * sigma;
+  const r = Math.ceil(sigma * 6);
+  for (const p of points) {
+    const [px, py, pz] = p;
+    for (let z = Math.max(0, Math.floor(pz - r)); z <= Math.min(G - 1, Math.ceil(pz + r)); z++) {
+      for (let y = Math.max(0, Math.floor(py - r)); y <= Math.min(G - 1, Math.ceil(py + r)); y++) {
+        for (let x = Math.max(0, Math.floor(px - r)); x <= Math.min(G - 1, Math.ceil(px + r)); x++) {
+          const v = Math.exp(-((x - px) ** 2 + (y - py) ** 2 + (z - pz) ** 2) / s2);
+          const q = (z * G + y) * G + x;
+          if (v > (out[q] as number)) out[q] = v;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The box's rectangle on the crop slice nearest its slice, along `axis`. */
+export function boxChannel(f: CropFrame, box: { a: Vec3; b: Vec3 }, axis: 0 | 1 | 2): Float32Array {
+  const G = f.G;
+  const out = new Float32Array(G * G * G);
+  const ca = toCrop(f, box.a);
+  const cb = toCrop(f, box.b);
+  const lo: number[] = [], hi: number[] = [];
+  for (let a = 0; a < 3; a++) {
+    if (a === axis) {
+      const s = Math.round(((ca[a] as number) + (cb[a] as number)) / 2);
+      lo.push(s);
+      hi.push(s);
+    } else {
+      // crop voxels whose centres fall within the box's voxels (their edges, ±0.5 image voxel)
+      const half = 0.5 / (f.step[a] as number);
+      lo.push(Math.ceil(Math.min(ca[a] as number, cb[a] as number) - half));
+      hi.push(Math.floor(Math.max(ca[a] as number, cb[a] as number) + half));
+    }
+  }
+  if ((lo[axis] as number) < 0 || (lo[axis] as number) >= G) return out;
+  for (let z = Math.max(0, lo[2] as number); z <= Math.min(G - 1, hi[2] as number); z++)
+    for (let y = Math.max(0, lo[1] as number); y <= Math.min(G - 1, hi[1] as number); y++) for (let x = Math.max(0, lo[0] as number); x <= Math.min(G - 1, hi[0] as number); x++) out[(z * G + y) * G + x] = 1;
+  return out;
+}
+
+/** 6-connected components of `bits` (G³): ids (0 outside) and sizes (index = id). */
+export function components3d(bits: Uint8Array, dims: Vec3): { ids: Int32Array; sizes: number[] } {
+  const [nx, ny, nz] = dims;
+  const ids = new Int32Array(bits.length);
+  const sizes = [0];
+  const stack: number[] = [];
+  for (let q0 = 0; q0 < bits.length; q0++) {
+    if (!bits[q0] || ids[q0]) continue;
+    const id = sizes.length;
+    let size = 0;
+    ids[q0] = id;
+    stack.push(q0);
+    while (stack.length) {
+      const q = stack.pop() as number;
+      size++;
+      const x = q % nx, y = Math.floor(q / nx) % ny, z = Math.floor(q / (nx * ny));
+      const visit = (r: number) => {
+        if (bits[r] && !ids[r]) {
+          ids[r] = id;
+          stack.push(r);
+        }
+      };
+      if (x > 0) visit(q - 1);
+      if (x < nx - 1) visit(q + 1);
+      if (y > 0) visit(q - nx);
+      if (y < ny - 1) visit(q + nx);
+      if (z > 0) visit(q - nx * ny);
+      if (z < nz - 1) visit(q + nx * ny);
+    }
+    sizes.push(size);
+  }
+  return { ids, sizes };
+}
+
+/** The component holding `seed` (crop voxel), else the one nearest to it; null when there is none. */
+function seedComponent(bits: Uint8Array, G: number, seed: Vec3): { keep: Uint8Array; count: number } | null {
+  const { ids, sizes } = components3d(bits, [G, G, G]);
+  if (sizes.length === 1) return null;
+  const s = seed.map((v) => Math.min(G - 1, Math.max(0, Math.round(v)))) as Vec3;
+  let id = ids[(s[2] * G + s[1]) * G + s[0]] as number;
+  if (!id) {
+    let best = Infinity;
+    for (let q = 0; q < ids.length; q++) {
+      if (!ids[q]) continue;
+      const d = (q % G - s[0]) ** 2 + (Math.floor(q / G) % G - s[1]) ** 2 + (Math.floor(q / (G * G)) - s[2]) ** 2;
+      if (d < best) {
+        best = d;
+        id = ids[q] as number;
+      }
+    }
+  }
+  const keep = new Uint8Array(bits.length);
+  for (let q = 0; q < ids.length; q++) if (ids[q] === id) keep[q] = 1;
+  return { keep, count: sizes[id] as number };
+}
+
+/** Mask voxels on the crop's outer shell where the crop lies inside the image. */
+function borderVoxels(keep: Uint8Array, inside: Float32Array, G: number): number {
+  let n = 0;
+  for (let z = 0; z < G; z++)
+    for (let y = 0; y < G; y++)
+      for (let x = 0; x < G; x++) {
+        if (x !== 0 && x !== G - 1 && y !== 0 && y !== G - 1 && z !== 0 && z !== G - 1) continue;
+        const q = (z * G + y) * G + x;
+        if (keep[q] && (inside[q] as number) > 0.5) n++;
+      }
+  return n;
+}
+
+function boxAxisOf(box: { a: Vec3; b: Vec3 }): 0 | 1 | 2 {
+  let best: 0 | 1 | 2 = 2;
+  let d = Infinity;
+  for (const a of [2, 1, 0] as const) {
+    const v = Math.abs((box.a[a] as number) - (box.b[a] as number));
+    if (v < d) {
+      d = v;
+      best = a;
+    }
+  }
+  return best;
+}
+
+/** Bounding box (voxel indices, inclusive) of a mask on the volume's grid. */
+function maskBox(mask: Uint8Array, dims: Vec3): { min: Vec3; max: Vec3; count: number } {
+  const min: Vec3 = [Infinity, Infinity, Infinity];
+  const max: Vec3 = [-1, -1, -1];
+  let count = 0;
+  const [ni, nj] = dims;
+  for (let q = 0; q < mask.length; q++) {
+    if (!mask[q]) continue;
+    count++;
+    const i = q % ni, j = Math.floor(q / ni) % nj, k = Math.floor(q / (ni * nj));
+    if (i < min[0]) min[0] = i;
+    if (j < min[1]) min[1] = j;
+    if (k < min[2]) min[2] = k;
+    if (i > max[0]) max[0] = i;
+    if (j > max[1]) max[1] = j;
+    if (k > max[2]) max[2] = k;
+  }
+  return { min, max, count };
+}
+
+export async function runPrompt3d(
+  volume: Volume,
+  config: Prompt3dConfig,
+  input: Prompt3dInput,
+  runner: ModelRunner,
+  opts: { signal?: AbortSignal; label?: number } = {},
+): Promise<Prompt3dResult> {
+  const { pre, post } = config;
+  const G = pre.cropSizeVox;
+  const g = volume.geometry;
+  const dims = g.dimensions;
+  const sp = g.spacingMm;
+  const rules = pre.imageChannels[volume.meta.modality] ?? pre.imageChannels.default;
+  if (!rules) throw new VoxaError('CORRUPT_INPUT', 'the pack has no image channel rules for this modality and no default');
+  const timings = { preprocessMs: 0, modelMs: 0, postprocessMs: 0 };
+  const runs: Prompt3dRun[] = [];
+  const positives = input.points.filter((p) => p.positive).map((p) => p.ijk);
+  const negatives = input.points.filter((p) => !p.positive).map((p) => p.ijk);
+  const ladder = pre.fovLadderMm;
+  const fovMin = ladder[0] as number;
+  const fovMax = ladder[ladder.length - 1] as number;
+  const clampFov = (f: number) => Math.min(fovMax, Math.max(fovMin, f));
+  const priorBox = input.prior ? maskBox(input.prior, dims) : null;
+  const hasPrior = !!priorBox && priorBox.count > 0;
+
+  // Where the crop goes and how large it starts; what seeds the kept component.
+  let centre: Vec3;
+  let fovs: number[];
+  let seedIjk: Vec3;
+  const box = input.box;
+  const boxAxis = box ? (input.boxAxis ?? boxAxisOf(box)) : 2;
+  if (hasPrior && priorBox) {
+    const lo = [...priorBox.min] as Vec3;
+    const hi = [...priorBox.max] as Vec3;
+    for (const p of input.points) for (let a = 0; a < 3; a++) {
+      lo[a] = Math.min(lo[a] as number, p.ijk[a] as number);
+      hi[a] = Math.max(hi[a] as number, p.ijk[a] as number);
+    }
+    centre = [0, 1, 2].map((a) => ((lo[a] as number) + (hi[a] as number)) / 2) as Vec3;
+    const extent = Math.max(...[0, 1, 2].map((a) => ((hi[a] as number) - (lo[a] as number) + 1) * (sp[a] as number)));
+    const f0 = clampFov(extent * pre.correctionFovFactor);
+    fovs = [f0, clampFov(f0 * 1.5)];
+    seedIjk = positives[0] ?? centre;
+  } else if (box) {
+    centre = [0, 1, 2].map((a) => ((box.a[a] as number) + (box.b[a] as number)) / 2) as Vec3;
+    const side = Math.max(...[0, 1, 2].filter((a) => a !== boxAxis).map((a) => (Math.abs((box.a[a] as number) - (box.b[a] as number)) + 1) * (sp[a] as number)));
+    const f0 = clampFov(side * pre.boxFovFactor);
+    fovs = [f0, clampFov(f0 * 2)];
+    seedIjk = positives[0] ?? centre;
+  } else {
+    const first = positives[0];
+    if (!first) throw new VoxaError('BAD_REQUEST', 'a prompt needs a positive point, a box or a mask to correct');
+    centre = first;
+    fovs = ladder.filter((f) => f >= pre.firstFovMm);
+    seedIjk = first;
+  }
+
+  let chosen: { frame: CropFrame; logits: Float32Array; keep: Uint8Array } | null = null;
+  for (let n = 0; n < fovs.length; n++) {
+    const fov = fovs[n] as number;
+    if (n > 0 && fov <= (fovs[n - 1] as number)) break;
+    if (opts.signal?.aborted) throw new VoxaError('CANCELLED', 'superseded by a newer prompt or cancelled');
+    const t0 = performance.now();
+    const frame = cropFrame(volume, centre, fov, G);
+    const raw = sampleCrop(volume.voxels as ArrayLike<number>, dims, frame, true);
+    const inside = insideCrop(dims, frame);
+    const nImg = rules.length;
+    const V = G * G * G;
+    const x = new Float32Array((nImg + 5) * V);
+    const insideValues: number[] = [];
+    for (let q = 0; q < V; q++) if ((inside[q] as number) > 0.5) insideValues.push(raw[q] as number);
+    const values = insideValues.length >= 16 ? insideValues : Array.from(raw);
+    rules.forEach((rule, c) => {
+      const [lo, hi] = intensityRange(values, rule);
+      const span = hi - lo;
+      const off = c * V;
+      for (let q = 0; q < V; q++) {
+        const t = span > 0 ? ((raw[q] as number) - lo) / span : 0;
+        x[off + q] = t < 0 || !Number.isFinite(t) ? 0 : t > 1 ? 1 : t;
+      }
+    });
+    x.set(inside, nImg * V);
+    clickMap(positives.map((p) => toCrop(frame, p)), G, pre.clickSigmaVox, x.subarray((nImg + 1) * V, (nImg + 2) * V));
+    clickMap(negatives.map((p) => toCrop(frame, p)), G, pre.clickSigmaVox, x.subarray((nImg + 2) * V, (nImg + 3) * V));
+    if (hasPrior && input.prior) x.set(sampleCrop(input.prior, dims, frame, false), (nImg + 3) * V);
+    if (box) x.set(boxChannel(frame, box, boxAxis), (nImg + 4) * V);
+    timings.preprocessMs += performance.now() - t0;
+    const out = await runner({ input: { dtype: 'float32', dims: [1, nImg + 5, G, G, G], data: x } }, opts.signal);
+    timings.modelMs += out.runMs;
+    const t1 = performance.now();
+    const logits = out.outputs.logits?.data as Float32Array | undefined;
+    if (!logits || logits.length !== V) throw new VoxaError('CORRUPT_INPUT', `the model returned no logits of ${G}³`);
+    const bits = new Uint8Array(V);
+    for (let q = 0; q < V; q++) if ((logits[q] as number) > post.maskThreshold) bits[q] = 1;
+    const comp = seedComponent(bits, G, toCrop(frame, seedIjk));
+    const touches = comp ? borderVoxels(comp.keep, inside, G) > post.borderVoxels : false;
+    runs.push({ fovMm: fov, centre, voxels: comp?.count ?? 0, touchesBorder: touches, modelMs: out.runMs });
+    timings.postprocessMs += performance.now() - t1;
+    if (comp) chosen = { frame, logits, keep: comp.keep };
+    if (comp && !touches) break;
+  }
+
+  const t2 = performance.now();
+  const label = opts.label ?? 1;
+  if (!chosen) {
+    timings.postprocessMs += performance.now() - t2;
+    return { delta: emptyDelta(dims, label), runs, timings };
+  }
+  // Back to the image grid: the kept component's logits (others forced below threshold), trilinear.
+  const { frame, logits, keep } = chosen;
+  const field = new Float32Array(logits.length);
+  for (let q = 0; q < field.length; q++) field[q] = keep[q] ? (logits[q] as number) : Math.min(logits[q] as number, post.maskThreshold) - 1;
+  const lo: number[] = [], hi: number[] = [];
+  for (let a = 0; a < 3; a++) {
+    const half = (G / 2) * (frame.step[a] as number);
+    lo.push(Math.max(0, Math.ceil((frame.centre[a] as number) - half)));
+    hi.push(Math.min((dims[a] as number) - 1, Math.floor((frame.centre[a] as number) + half)));
+  }
+  // A box bounds the mask in its plane.
+  if (box) {
+    for (let a = 0; a < 3; a++) {
+      if (a === boxAxis) continue;
+      const b0 = Math.min(box.a[a] as number, box.b[a] as number), b1 = Math.max(box.a[a] as number, box.b[a] as number);
+      const m = post.boxMarginFraction * (b1 - b0 + 1) + 1;
+      lo[a] = Math.max(lo[a] as number, Math.floor(b0 - m));
+      hi[a] = Math.min(hi[a] as number, Math.ceil(b1 + m));
+    }
+  }
+  const bmin = lo as unknown as Vec3;
+  const bmax = hi as unknown as Vec3;
+  const bx = (bmax[0] - bmin[0] + 1), by = (bmax[1] - bmin[1] + 1), bz = (bmax[2] - bmin[2] + 1);
+  if (bx <= 0 || by <= 0 || bz <= 0) return { delta: emptyDelta(dims, label), runs, timings };
+  const boxMask = new Uint8Array(bx * by * bz);
+  const G2 = G * G;
+  let o = 0;
+  for (let k = bmin[2]; k <= bmax[2]; k++) {
+    const z = (k - frame.centre[2]) / frame.step[2] + G / 2 - 0.5;
+    const z0 = Math.floor(z), wz = z - z0;
+    const zA = Math.min(G - 1, Math.max(0, z0)), zB = Math.min(G - 1, Math.max(0, z0 + 1));
+    for (let j = bmin[1]; j <= bmax[1]; j++) {
+      const y = (j - frame.centre[1]) / frame.step[1] + G / 2 - 0.5;
+      const y0 = Math.floor(y), wy = y - y0;
+      const yA = Math.min(G - 1, Math.max(0, y0)), yB = Math.min(G - 1, Math.max(0, y0 + 1));
+      for (let i = bmin[0]; i <= bmax[0]; i++) {
+        const xx = (i - frame.centre[0]) / frame.step[0] + G / 2 - 0.5;
+        const x0 = Math.floor(xx), wx = xx - x0;
+        const xA = Math.min(G - 1, Math.max(0, x0)), xB = Math.min(G - 1, Math.max(0, x0 + 1));
+        const v =
+          (1 - wz) * ((1 - wy) * ((1 - wx) * (field[zA * G2 + yA * G + xA] as number) + wx * (field[zA * G2 + yA * G + xB] as number)) + wy * ((1 - wx) * (field[zA * G2 + yB * G + xA] as number) + wx * (field[zA * G2 + yB * G + xB] as number))) +
+          wz * ((1 - wy) * ((1 - wx) * (field[zB * G2 + yA * G + xA] as number) + wx * (field[zB * G2 + yA * G + xB] as number)) + wy * ((1 - wx) * (field[zB * G2 + yB * G + xA] as number) + wx * (field[zB * G2 + yB * G + xB] as number)));
+        boxMask[o++] = v > post.maskThreshold ? 1 : 0;
+      }
+    }
+  }
+  const delta = deltaFromBoxMask(boxMask, bmin, bmax, dims, label);
+  timings.postprocessMs += performance.now() - t2;
+  return { delta, runs, timings };
+}

@@ -1,0 +1,107 @@
+/**
+ * Corrections with a native 3D model (segment.prompt3d), local and monotone
+ * (DESIGN §5, issue 14): the model proposes a whole new mask from the
+ * segment's current mask (the prior) and every click; only the part of the
+ * proposal's change that the new click touches is taken.
+ *
+ * - A positive click only adds: the 6-connected part of (proposed − current)
+ *   that holds the click, without the voxels nearer (in mm) to a negative
+ *   click than to this one.
+ * - A negative click only removes: the connected part of (current −
+ *   proposed) that holds the click, without the voxels nearer to a positive
+ *   click than to this one. When the model keeps the clicked voxel, what goes
+ *   is the connected part of the segment nearer to the click than to every
+ *   positive click (the reader said "not this").
+ *
+ * So a click never changes a part of the segment it does not touch, and a
+ * negative click can never empty a lesion that holds a positive click.
+ */
+import type { Vec3 } from '../../../common/volume';
+
+export interface Correction3dInput {
+  current: Uint8Array;
+  proposed: Uint8Array;
+  dims: Vec3;
+  spacingMm: Vec3;
+  click: { ijk: Vec3; positive: boolean };
+  /** The segment's other clicks (earlier ones). */
+  others: { ijk: Vec3; positive: boolean }[];
+}
+
+export interface Correction3dResult {
+  mask: Uint8Array;
+  added: number;
+  removed: number;
+  /** The model's own proposal held the change (false: the negative-click fallback acted). */
+  fromModel: boolean;
+}
+
+const index = (ijk: Vec3, dims: Vec3): number => {
+  const [i, j, k] = ijk.map((v, a) => Math.min((dims[a] as number) - 1, Math.max(0, Math.round(v)))) as Vec3;
+  return i + dims[0] * (j + dims[1] * k);
+};
+
+/** Voxel q is nearer (mm) to `p` than to every point of `rivals`. */
+function nearerTo(q: number, dims: Vec3, sp: Vec3, p: Vec3, rivals: Vec3[]): boolean {
+  if (rivals.length === 0) return true;
+  const i = q % dims[0], j = Math.floor(q / dims[0]) % dims[1], k = Math.floor(q / (dims[0] * dims[1]));
+  const d2 = (r: Vec3) => ((i - r[0]) * sp[0]) ** 2 + ((j - r[1]) * sp[1]) ** 2 + ((k - r[2]) * sp[2]) ** 2;
+  const own = d2(p);
+  return rivals.every((r) => own < d2(r));
+}
+
+/** The 6-connected part of `bits` holding voxel `seed`, restricted by `allowed`, as a list of voxel indices. */
+function partHolding(bits: Uint8Array, dims: Vec3, seed: number, allowed: (q: number) => boolean): number[] {
+  if (!bits[seed] || !allowed(seed)) return [];
+  const [ni, nj, nk] = dims;
+  const seen = new Uint8Array(bits.length);
+  const out: number[] = [];
+  const stack = [seed];
+  seen[seed] = 1;
+  while (stack.length) {
+    const q = stack.pop() as number;
+    out.push(q);
+    const i = q % ni, j = Math.floor(q / ni) % nj, k = Math.floor(q / (ni * nj));
+    const visit = (r: number) => {
+      if (!seen[r] && bits[r] && allowed(r)) {
+        seen[r] = 1;
+        stack.push(r);
+      }
+    };
+    if (i > 0) visit(q - 1);
+    if (i < ni - 1) visit(q + 1);
+    if (j > 0) visit(q - ni);
+    if (j < nj - 1) visit(q + ni);
+    if (k > 0) visit(q - ni * nj);
+    if (k < nk - 1) visit(q + ni * nj);
+  }
+  return out;
+}
+
+export function mergeCorrection3d(inp: Correction3dInput): Correction3dResult {
+  const { current, proposed, dims, spacingMm: sp, click } = inp;
+  const mask = current.slice();
+  const seed = index(click.ijk, dims);
+  const rivals = inp.others.filter((p) => p.positive !== click.positive).map((p) => p.ijk);
+  const allowed = (q: number) => nearerTo(q, dims, sp, click.ijk, rivals);
+  const diff = new Uint8Array(current.length);
+  if (click.positive) {
+    for (let q = 0; q < diff.length; q++) if (proposed[q] && !current[q]) diff[q] = 1;
+    const part = partHolding(diff, dims, seed, allowed);
+    for (const q of part) mask[q] = 1;
+    return { mask, added: part.length, removed: 0, fromModel: true };
+  }
+  for (let q = 0; q < diff.length; q++) if (current[q] && !proposed[q]) diff[q] = 1;
+  let part = partHolding(diff, dims, seed, allowed);
+  let fromModel = true;
+  if (part.length === 0 && current[seed]) {
+    // The model keeps the clicked voxel: the reader's "not this" removes the segment's part around the
+    // click that is nearer to it than to every positive click (with no positive click: within 10 mm).
+    const [ci, cj, ck] = click.ijk;
+    const near = rivals.length > 0 ? allowed : (q: number) => ((q % dims[0]) - ci) ** 2 * sp[0] ** 2 + ((Math.floor(q / dims[0]) % dims[1]) - cj) ** 2 * sp[1] ** 2 + (Math.floor(q / (dims[0] * dims[1])) - ck) ** 2 * sp[2] ** 2 <= 100;
+    part = partHolding(current, dims, seed, near);
+    fromModel = false;
+  }
+  for (const q of part) mask[q] = 0;
+  return { mask, added: 0, removed: part.length, fromModel };
+}
