@@ -8,6 +8,7 @@ import { sharedInferenceClient } from '../../services/inference/worker/inference
 import { loadVolume } from '../../services/io/volumeLoader';
 import { writeNifti } from '../../services/io/niftiWriter';
 import { parseFlags, UsageError, type CliCommand } from '../command';
+import { readPromptSequence, runPromptSequence } from './promptSequence';
 
 /** The built-in model used when --model is not given (falls back to classical when it is not installed). */
 export const DEFAULT_MODEL_ID = 'radsam-lite';
@@ -29,6 +30,7 @@ export const segmentCommand: CliCommand = {
   usage: [
     'segment <image> --point x,y,z [--point ...] [--negative x,y,z ...] [--box x1,y1,x2,y2,z] [--model <id>|classical] --out <mask.nii.gz> [--json]   one click → 3D mask (LPS mm)',
     'segment <image> --voxel i,j,k [--negative-voxel i,j,k ...] [--box-voxel i1,j1,i2,j2,k] [--plane axial|coronal|sagittal] [--user-data <dir>] ...   the same with voxel indices',
+    'segment <image> --prompts <sequence.json> [--model <id>] --out <mask.nii.gz> [--json]   a whole prompt sequence (clicks, negatives, a box, then corrections) replayed as the UI does; see main/cli/commands/promptSequence.ts',
   ],
   async run(args, io) {
     const t0 = performance.now();
@@ -38,7 +40,9 @@ export const segmentCommand: CliCommand = {
     const out = flags.get('out')?.[0];
     if (!out) throw new UsageError('missing --out <mask.nii.gz>');
     if (!/\.nii(\.gz)?$/i.test(out)) throw new UsageError('--out must end in .nii or .nii.gz');
-    const plane = (flags.get('plane')?.[0] ?? 'axial') as PlaneName;
+    const promptsFile = flags.get('prompts')?.[0];
+    const sequence = promptsFile ? await readPromptSequence(path.resolve(promptsFile)) : null;
+    const plane = (flags.get('plane')?.[0] ?? sequence?.plane ?? 'axial') as PlaneName;
     if (!['axial', 'coronal', 'sagittal'].includes(plane)) throw new UsageError('--plane takes axial, coronal or sagittal');
     const points: PromptPoint[] = [
       ...(flags.get('point') ?? []).map((v) => ({ lps: numbers('point', v, 3) as Vec3, positive: true })),
@@ -56,10 +60,11 @@ export const segmentCommand: CliCommand = {
       const [i1, j1, i2, j2, k] = numbers('box-voxel', boxVoxel, 5) as [number, number, number, number, number];
       box = { a: { ijk: [i1, j1, k] }, b: { ijk: [i2, j2, k] } };
     }
-    if (!points.some((p) => p.positive) && !box) throw new UsageError('give a positive prompt: --point, --voxel, --box or --box-voxel');
+    if (sequence && (points.length > 0 || box)) throw new UsageError('--prompts holds the whole sequence: give no --point, --voxel, --negative or --box with it');
+    if (!sequence && !points.some((p) => p.positive) && !box) throw new UsageError('give a positive prompt: --point, --voxel, --box or --box-voxel (or a sequence with --prompts)');
 
     const registry = new ModelRegistry({ userData: userDataDir(flags.get('user-data')?.[0]) });
-    let modelId = flags.get('model')?.[0];
+    let modelId = flags.get('model')?.[0] ?? sequence?.model;
     let note: string | undefined;
     if (!modelId) {
       const entry = (await registry.list()).find((e) => e.id === DEFAULT_MODEL_ID && e.status === 'ok');
@@ -72,6 +77,17 @@ export const segmentCommand: CliCommand = {
     const loadImageMs = performance.now() - tLoad;
     const service = new SegmentationService({ registry });
     try {
+      if (sequence) {
+        const r = await runPromptSequence(volume, sequence, modelId, service);
+        const mask: Volume = { geometry: volume.geometry, dtype: 'uint8', voxels: r.mask, meta: { ...volume.meta, description: `Voxa ${modelId} segmentation`, warnings: [] } };
+        await writeNifti(mask, path.resolve(out));
+        const sp = volume.geometry.spacingMm;
+        const voxels = r.mask.reduce((a, v) => a + v, 0);
+        const result = { image: input, out, model: modelId, ...(note ? { note } : {}), provider: r.provider, voxelCount: voxels, volumeMl: round((voxels * sp[0] * sp[1] * sp[2]) / 1000, 3), steps: r.steps.map((s) => ({ voxels: s.voxels, ms: round(s.ms) })), timingsMs: { loadImage: round(loadImageMs), total: round(performance.now() - t0) } };
+        if (has('json')) io.out(`${JSON.stringify(result, null, 2)}\n`);
+        else io.out(`${out}: ${voxels} voxels, ${result.volumeMl} mL after ${r.steps.length} prompt steps (${modelId} on ${r.provider}); voxels per step ${r.steps.map((s) => s.voxels).join(' → ')}\n`);
+        return 0;
+      }
       const r = await service.segment(volume, { modelId, plane, points, box });
       const tWrite = performance.now();
       const mask: Volume = {

@@ -32,7 +32,7 @@ export function createSegmentHandlers(deps: ServiceDeps, given?: SegmentSessions
     },
     'segment:models': async () => {
       const entries = await registry.list();
-      const prompts = entries.filter((e) => e.id === CLASSICAL_MODEL_ID || e.task === 'segment.prompt2d');
+      const prompts = entries.filter((e) => e.id === CLASSICAL_MODEL_ID || e.task === 'segment.prompt2d' || e.task === 'segment.prompt3d');
       return { models: prompts.map((e) => ({ id: e.id, name: e.name, status: e.status })) };
     },
     'segment:prompt': async (req, ctx) => {
