@@ -25,6 +25,13 @@ function forbid(layer, groups, exactNames = []) {
 const TESTING = { group: ['**/testing/**', './testing', '../testing'], what: 'test-only helpers (a testing/ folder)' };
 const TEST_FILES = ['**/*.test.ts', '**/*.test.tsx', '**/testing/**'];
 
+/** What main/ (outside the Electron shell) may never import. */
+const MAIN_GROUPS = [
+  { group: ['electron', 'electron/*'], what: 'electron (only main/app may)' },
+  { group: ['**/renderer/**', '**/preload/**'], what: 'renderer or preload' },
+];
+const SERVICES_TO_IPC = { group: ['**/ipc', '**/ipc/**'], what: 'the IPC layer (main/ipc: handlers depend on services, not the reverse)' };
+
 /**
  * One layer's import zone as two configs: the layer's rule for its tests and test helpers, then the
  * same rule plus "no testing/ imports" for everything else in it (the later config wins there).
@@ -62,10 +69,11 @@ export default tseslint.config(
     { group: ['**/main/**', '**/renderer/**', '**/preload/**'], what: 'main, renderer or preload' },
   ]),
   // main/ services and everything in main/ except the Electron shell: never electron.
-  ...zone(['main/**/*.ts'], ['main/app/**'], 'main/ services', [
-    { group: ['electron', 'electron/*'], what: 'electron (only main/app may)' },
-    { group: ['**/renderer/**', '**/preload/**'], what: 'renderer or preload' },
-  ]),
+  ...zone(['main/**/*.ts'], ['main/app/**', 'main/services/**'], 'main/', MAIN_GROUPS),
+  // main/services/: also never the IPC layer (handlers sit at the edge, services know nothing of IPC).
+  // Their tests may drive the handlers end to end.
+  { files: ['main/services/**/*.ts'], rules: forbid('main/services', MAIN_GROUPS) },
+  { files: ['main/services/**/*.ts'], ignores: TEST_FILES, rules: forbid('main/services', [...MAIN_GROUPS, SERVICES_TO_IPC, TESTING]) },
   ...zone(['main/app/**/*.ts'], [], 'main/app', [{ group: ['**/renderer/**', '**/preload/**'], what: 'renderer or preload' }]),
   // preload/: common/contract and electron only.
   ...zone(['preload/**/*.ts'], [], 'preload/', [

@@ -11,7 +11,7 @@ import { CHANNELS, DROPPED_PATHS_CHANNEL, EVENT_PREFIX, type EventName, type Eve
 import { Router, type CallSender } from '../ipc/router';
 import { contentSecurityPolicy } from '../security/csp';
 import { ensureDemoStudy, REAL_DEMO, realDemoSource } from '../services/phantom/demoStudy';
-import { createServiceContext, type ServiceContext } from '../services/serviceContext';
+import { createWorkstation, type Workstation } from '../ipc/workstation';
 import { electronSecretStore, type SafeStorageLike } from './keychainSecrets';
 
 export interface WindowLike {
@@ -87,7 +87,7 @@ export function menuTemplate(actions: { openDicomFolder: () => void; openNifti: 
 }
 
 export interface ShellHandle {
-  services: ServiceContext;
+  services: Workstation;
   router: Router;
 }
 
@@ -129,7 +129,7 @@ export function startShell(electron: ElectronModules, paths: ShellPaths, options
     lastSaveFolder = folder;
     return path.join(folder, path.basename(result.filePath));
   };
-  const services = createServiceContext({ mode: 'electron', demoPath: null, nativeDialogs: true, openDialog, saveDialog, dataDir: userData, secrets: electronSecretStore(electron.safeStorage, userData) });
+  const services = createWorkstation({ mode: 'electron', demoPath: null, nativeDialogs: true, openDialog, saveDialog, dataDir: userData, secrets: electronSecretStore(electron.safeStorage, userData) });
   // The DICOM listener runs only when <userData>/pacs/listener.json enables it.
   void services.pacs
     .savedListenerConfig()

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeWire, encodeWire } from '../../common/contract/wireCodec';
 import { mulberry32 } from '../../common/random';
-import { createServiceContext } from '../services/serviceContext';
+import { createWorkstation } from '../ipc/workstation';
 import { writeNifti } from '../services/io/niftiWriter';
 import { startHostServer, type HostServer } from './hostServer';
 
@@ -41,7 +41,7 @@ beforeAll(async () => {
     },
     niftiPath,
   );
-  const ctx = createServiceContext({ mode: 'host', demoPath: null, nativeDialogs: false });
+  const ctx = createWorkstation({ mode: 'host', demoPath: null, nativeDialogs: false });
   ctx.grants.grant(dir);
   server = await startHostServer({ handlers: ctx.handlers, rendererDir: dir, port: 0, maxFrameBytes: 256 * 1024, log: (l) => logged.push(l) });
 });

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createServiceContext } from '../services/serviceContext';
+import { createWorkstation } from '../ipc/workstation';
 import { redactPath } from '../services/access/pathGrants';
 import { startHostServer } from './hostServer';
 import { ensureDemoStudy, REAL_DEMO, realDemoSource } from '../services/phantom/demoStudy';
@@ -87,7 +87,7 @@ async function main() {
   // The real demo patient where this checkout or installation has it (../shared/data beside a checkout), else the phantom.
   const demoSource = realDemoSource([path.resolve(appRoot, '..', 'shared', 'data', 'training', 'ibsi_sts', REAL_DEMO.patient)]);
   const demoPath = args.demo ? await ensureDemoStudy(demoDir, { source: demoSource }) : null;
-  const ctx = createServiceContext({ mode: 'host', demoPath, nativeDialogs: false, dataDir: args.dataDir });
+  const ctx = createWorkstation({ mode: 'host', demoPath, nativeDialogs: false, dataDir: args.dataDir });
   // The client hears "no such file" for a refused path; the log says it was refused, without the names in it.
   ctx.grants.onRefused = (real) => process.stderr.write(`[voxa host] refused a path outside the roots: ${redactPath(real)}\n`);
   const roots = args.roots.length > 0 ? args.roots : [demoDir, path.resolve(appRoot, '..', 'shared', 'data')];

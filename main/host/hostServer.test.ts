@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeWire, encodeWire } from '../../common/contract/wireCodec';
-import { createServiceContext } from '../services/serviceContext';
+import { createWorkstation } from '../ipc/workstation';
 import { writeNifti } from '../services/io/niftiWriter';
 import { startHostServer, type HostServer } from './hostServer';
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
     },
     niftiPath,
   );
-  const ctx = createServiceContext({ mode: 'host', demoPath: null, nativeDialogs: false });
+  const ctx = createWorkstation({ mode: 'host', demoPath: null, nativeDialogs: false });
   ctx.grants.grant(dir);
   server = await startHostServer({ handlers: ctx.handlers, rendererDir: dir, port: 0 });
 });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeWire, encodeWire } from '../../common/contract/wireCodec';
-import { createHandlers } from '../services/handlers';
+import { createHandlers } from '../ipc/handlers';
 import { PathGrants } from '../services/access/pathGrants';
 import { writeNifti } from '../services/io/niftiWriter';
 import { VolumeStore } from '../services/volumeStore';

@@ -33,6 +33,10 @@ describe('layering (lint import zones)', () => {
     ['renderer/src/state/bad.ts', "import { useState } from 'react';"],
     ['renderer/src/state/bad.ts', "import vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData';"],
     ['renderer/src/state/bad.ts', "import { create } from 'zustand';"],
+    // Services know nothing of IPC: no handler, router or call context.
+    ['main/services/io/bad.ts', "import type { CallContext } from '../../ipc/router';"],
+    ['main/services/bad.ts', "import { createHandlers } from '../ipc/handlers';"],
+    ['main/services/segmentation/bad.ts', "import { electron } from 'electron';"],
     // Test-only helpers never reach what ships.
     ['main/services/io/bad.ts', "import { dciodvfyErrors } from '../../testing/dicomValidator';"],
     ['main/services/pacs/bad.ts', "import { startOrthanc } from './testing/orthanc';"],
@@ -53,6 +57,8 @@ describe('layering (lint import zones)', () => {
     ['common/geometry/ok.ts', "import { z } from 'zod';"],
     ['preload/ok.ts', "import { contextBridge } from 'electron';\nimport { CHANNELS } from '../common/contract';"],
     ['main/services/io/ok.test.ts', "import { dciodvfyErrors } from '../../testing/dicomValidator';"],
+    ['main/ipc/handlers/ok.ts', "import { SegmentSessions } from '../../services/segmentation/segmentSessions';"],
+    ['main/services/access/ok.test.ts', "import { createHandlers } from '../../ipc/handlers';"],
     ['main/services/pacs/testing/ok.ts', "import { writeTestStudy } from './fixtures';"],
     ['main/services/pacs/ok.test.ts', "import { startOrthanc } from './testing/orthanc';"],
   ])('%s: %s is allowed', async (file, code) => {

@@ -8,11 +8,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../testing/dataDir';
-import { createServiceContext } from './serviceContext';
+import { createWorkstation } from '../ipc/workstation';
 
 describe('About', () => {
   it('app:about: the built-in packs with their licences, the demo data, every production package', async () => {
-    const h = createServiceContext({ mode: 'host', demoPath: null, nativeDialogs: false }).handlers;
+    const h = createWorkstation({ mode: 'host', demoPath: null, nativeDialogs: false }).handlers;
     const a = await h['app:about']({}, { sender: { kind: 'internal' }, emit: () => {}, signal: new AbortController().signal });
     expect(a.name).toBe('Voxa');
     const ids = a.models.map((m) => m.id);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Volume } from '../../../common/volume';
 import type { CallContext, Handlers } from '../../ipc/router';
-import { createHandlers } from '../handlers';
+import { createHandlers } from '../../ipc/handlers';
 import { importPack } from '../inference/importPack';
 import { writeNifti } from '../io/niftiWriter';
 import { writeDicomSeries } from '../phantom/dicomSeriesWriter';

@@ -13,7 +13,7 @@ import type { Volume } from '../../../common/volume';
 import type { CallContext } from '../../ipc/router';
 import { cli } from '../../cli/testing/captureCli';
 import { PathGrants } from '../access/pathGrants';
-import { createHandlers } from '../handlers';
+import { createHandlers } from '../../ipc/handlers';
 import { listFiles } from '../access/listFiles';
 import { writeDicomSeries } from '../phantom/dicomSeriesWriter';
 import { VolumeStore } from '../volumeStore';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../../common/contract';
 import type { CallContext } from '../../ipc/router';
 import { cli } from '../../cli/testing/captureCli';
-import { createServiceContext } from '../serviceContext';
+import { createWorkstation } from '../../ipc/workstation';
 import type { WrittenSeries } from '../phantom/dicomSeriesWriter';
 import { writeTestStudy } from './testing/fixtures';
 import { hasOrthanc, makeTestCa, startOrthanc, startTlsProxy, type Orthanc } from './testing/orthanc';
@@ -39,7 +39,7 @@ describe.skipIf(!hasOrthanc)('PACS in the workstation and the CLI', () => {
 
   it('pacs:retrieve → progress events, each series in study:list as it completes, study:open loads it; the secret stays in a 0600 file', async () => {
     const dataDir = path.join(tmp, 'data');
-    const services = createServiceContext({ mode: 'host', demoPath: null, nativeDialogs: false, dataDir });
+    const services = createWorkstation({ mode: 'host', demoPath: null, nativeDialogs: false, dataDir });
     const h = services.handlers;
     await h['pacs:addNode']({ node: { kind: 'dicomweb', name: 'web', url: orthanc.dicomWebUrl, auth: 'basic', username: 'reader', timeoutMs: 10_000 }, secret: 's3cret-password' }, ctx());
     const { nodes } = await h['pacs:nodes']({}, ctx());
@@ -88,7 +88,7 @@ describe.skipIf(!hasOrthanc)('PACS in the workstation and the CLI', () => {
         const r = await fetch(`${secured.url}/instances`, { method: 'POST', body: await readFile(f), headers: { Authorization: `Basic ${Buffer.from('reader:right-password').toString('base64')}` } });
         expect(r.ok).toBe(true);
       }
-      const services = createServiceContext({ mode: 'host', demoPath: null, nativeDialogs: false, dataDir: path.join(tmp, 'auth') });
+      const services = createWorkstation({ mode: 'host', demoPath: null, nativeDialogs: false, dataDir: path.join(tmp, 'auth') });
       const h = services.handlers;
       const node = { kind: 'dicomweb' as const, name: 'secured', url: secured.dicomWebUrl, auth: 'basic' as const, username: 'reader', timeoutMs: 10_000 };
       await h['pacs:addNode']({ node, secret: 'wrong-password' }, ctx());

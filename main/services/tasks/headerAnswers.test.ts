@@ -13,7 +13,7 @@ import { dataPath, HAS_DATA } from '../../testing/dataDir';
 import { VolumeStore } from '../volumeStore';
 import { answerFromHeader, headerIntent } from './headerAnswers';
 import { measuredIntent } from './measuredAnswers';
-import { createTaskHandlers } from './taskHandlers';
+import { createTaskHandlers } from '../../ipc/handlers/tasks';
 
 const ctx = (): CallContext => ({ sender: { kind: 'internal' } as CallContext['sender'], emit: () => {}, signal: new AbortController().signal });
 

@@ -196,6 +196,8 @@ def make_sample(rng, pools):
     box = np.zeros(t.shape, dtype=np.float32)
     if mode == "click" and rng.rand() < 0.2:
         cand = np.argwhere(ndi.binary_erosion(t) if t.sum() > 50 else t)
+        if len(cand) == 0:
+            cand = np.argwhere(t)
         for _ in range(rng.randint(1, 3)):
             v = cand[rng.randint(len(cand))]
             pos.append([float(v[2]), float(v[1]), float(v[0])])

@@ -29,7 +29,11 @@ def loss_fn(logits, y):
 def batch(rng, pools, n):
     xs, ys, modes = [], [], []
     while len(xs) < n:
-        s = make_sample(rng, pools)
+        try:
+            s = make_sample(rng, pools)
+        except (ValueError, IndexError) as e:  # a degenerate crop (e.g. an object cut away): draw another
+            print("skipped a sample:", e, flush=True)
+            continue
         if s is None:
             continue
         xs.append(s[0]); ys.append(s[1]); modes.append(s[2])

@@ -6,9 +6,9 @@
  */
 import { VoxaError } from '../../../common/contract';
 import type { pacsChannels } from '../../../common/contract/channels/pacs';
-import type { DomainHandlers } from '../../ipc/router';
-import type { ServiceDeps } from '../handlers';
-import type { PacsService } from './pacsService';
+import type { DomainHandlers } from '../router';
+import type { ServiceDeps } from './deps';
+import type { PacsService } from '../../services/pacs/pacsService';
 
 export function createPacsHandlers(deps: ServiceDeps, pacs: PacsService): DomainHandlers<typeof pacsChannels> {
   const jobs = new Map<string, AbortController>();

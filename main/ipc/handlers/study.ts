@@ -8,12 +8,13 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VoxaError } from '../../../common/contract';
 import type { StudyListEntry, studyChannels } from '../../../common/contract/channels/study';
-import type { DomainHandlers } from '../../ipc/router';
-import { ownerOf, withinStore, type ServiceDeps } from '../handlers';
-import { jobProgress } from '../jobProgress';
-import { DEFAULT_IO_LIMITS } from '../io/limits';
-import { scanDicomFiles, seriesToVolume } from '../io/dicomSeriesReader';
-import { DATABASE_FILE_NAME, StudyDatabase } from './studyDatabase';
+import type { DomainHandlers } from '../router';
+import { jobOf, ownerOf, withinStore, type ServiceDeps } from './deps';
+import { jobProgress } from '../../services/jobs/jobProgress';
+import { DEFAULT_IO_LIMITS } from '../../services/io/limits';
+import { scanDicomFiles, seriesToVolume } from '../../services/io/dicomSeriesReader';
+import type { StudyDatabase } from '../../services/db/studyDatabase';
+import { lazyStudyDatabase } from '../../services/serviceContext';
 
 const SKIPPED_LISTED = 20;
 
@@ -23,12 +24,6 @@ export function studyMatches(s: StudyListEntry, query: string | undefined): bool
   if (words.length === 0) return true;
   const text = [s.patientName, s.patientId, s.description, ...s.series.map((x) => `${x.description} ${x.modality}`)].join(' ').toLowerCase();
   return words.every((w) => text.includes(w));
-}
-
-/** The process's study database, opened on first use (in the data folder, or in memory without one). */
-export function lazyStudyDatabase(dataDir: string | null | undefined): () => StudyDatabase {
-  let db: StudyDatabase | null = null;
-  return () => (db ??= StudyDatabase.open(dataDir ? path.join(dataDir, DATABASE_FILE_NAME) : ':memory:'));
 }
 
 export function createStudyHandlers(deps: ServiceDeps, database: () => StudyDatabase = lazyStudyDatabase(deps.dataDir)): DomainHandlers<typeof studyChannels> {
@@ -82,7 +77,7 @@ export function createStudyHandlers(deps: ServiceDeps, database: () => StudyData
       const onCallAbort = () => controller.abort();
       ctx.signal.addEventListener('abort', onCallAbort);
       imports.set(jobId, controller);
-      const progress = jobProgress(ctx, jobId, 'Importing');
+      const progress = jobProgress(jobOf(ctx), jobId, 'Importing');
       let lastAdded = 0;
       try {
         const r = await database().importPath(real, {
@@ -148,7 +143,7 @@ export function createStudyHandlers(deps: ServiceDeps, database: () => StudyData
       const folder = path.dirname(check.files[0]!);
       const owner = ownerOf(ctx);
       const limits = withinStore(deps.limits ?? DEFAULT_IO_LIMITS, deps.volumes, owner);
-      const progress = jobProgress(ctx, jobId ?? 'study:open', 'Loading');
+      const progress = jobProgress(jobOf(ctx), jobId ?? 'study:open', 'Loading');
       const scan = await scanDicomFiles(check.files, folder, { limits, signal: ctx.signal, onProgress: (done, total) => progress.update(done, 2 * total) });
       const series = scan.series.find((s) => s.seriesInstanceUid === seriesUid);
       if (!series) throw new VoxaError('NOT_FOUND', `the indexed files of this series hold no loadable image (${scan.skipped[0]?.reason ?? 'no frames'})`);

@@ -1,15 +1,15 @@
 /** Handlers of the segment channels: Promptable segmentation, editing, history and journal. */
 import path from 'node:path';
 import type { segmentChannels } from '../../../common/contract/channels/segment';
-import type { DomainHandlers } from '../../ipc/router';
-import type { ServiceDeps } from '../handlers';
-import { CLASSICAL_MODEL_ID, ModelRegistry } from '../inference/registry';
-import { SegmentationService } from '../inference/segmentService';
-import { exportSegmentation, importSegmentation } from './segmentFiles';
-import { checkExportFiles, exportTarget } from '../access/exportTarget';
-import { sidecarPath } from '../masks/niftiLabelmap';
-import { projectDeidKey } from '../deid/deidentify';
-import { SegmentSessions } from './segmentSessions';
+import type { DomainHandlers } from '../router';
+import type { ServiceDeps } from './deps';
+import { CLASSICAL_MODEL_ID, ModelRegistry } from '../../services/inference/registry';
+import { SegmentationService } from '../../services/inference/segmentService';
+import { exportSegmentation, importSegmentation } from '../../services/segmentation/segmentFiles';
+import { checkExportFiles, exportTarget } from '../../services/access/exportTarget';
+import { sidecarPath } from '../../services/masks/niftiLabelmap';
+import { projectDeidKey } from '../../services/deid/deidentify';
+import { SegmentSessions } from '../../services/segmentation/segmentSessions';
 
 export function createSegmentHandlers(deps: ServiceDeps, given?: SegmentSessions): DomainHandlers<typeof segmentChannels> {
   const registry = deps.registry ?? new ModelRegistry({ userData: deps.dataDir ?? null });

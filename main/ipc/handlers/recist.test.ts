@@ -12,10 +12,10 @@ import { isVoxaError, type EventName } from '../../../common/contract';
 import { measureLesion } from '../../../common/geometry/recistAxes';
 import { autoFromMeasurement, timepointRecordSchema, type LesionRecordInput } from '../../../common/recist/lesionTable';
 import type { Vec3 } from '../../../common/volume';
-import type { CallContext } from '../../ipc/router';
-import { PathGrants } from '../access/pathGrants';
-import { VolumeStore } from '../volumeStore';
-import { createRecistHandlers } from './recistHandlers';
+import type { CallContext } from '../router';
+import { PathGrants } from '../../services/access/pathGrants';
+import { VolumeStore } from '../../services/volumeStore';
+import { createRecistHandlers } from './recist';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'voxa-recisth-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

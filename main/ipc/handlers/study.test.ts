@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../../common/contract';
-import type { CallContext } from '../../ipc/router';
-import { PathGrants } from '../access/pathGrants';
-import { writePhantomStudy, type WrittenPhantomStudy } from '../phantom/phantomStudy';
-import { VolumeStore } from '../volumeStore';
-import { createStudyHandlers, studyMatches } from './studyHandlers';
+import type { CallContext } from '../router';
+import { PathGrants } from '../../services/access/pathGrants';
+import { writePhantomStudy, type WrittenPhantomStudy } from '../../services/phantom/phantomStudy';
+import { VolumeStore } from '../../services/volumeStore';
+import { createStudyHandlers, studyMatches } from './study';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'voxa-studyh-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -8,13 +8,13 @@ import { VoxaError } from '../../../common/contract';
 import type { recistChannels } from '../../../common/contract/channels/recist';
 import { lesionSeries } from '../../../common/recist/plots';
 import { evaluateResponse } from '../../../common/recist/response';
-import type { DomainHandlers } from '../../ipc/router';
-import { DATABASE_FILE_NAME } from '../db/studyDatabase';
-import type { PathGrants } from '../access/pathGrants';
-import type { ServiceDeps } from '../handlers';
-import { buildReportData, reportFileNames, writeReport } from './recistReport';
-import { checkExportFiles } from '../access/exportTarget';
-import { RecistStore } from './recistStore';
+import type { DomainHandlers } from '../router';
+import { DATABASE_FILE_NAME } from '../../services/db/studyDatabase';
+import type { PathGrants } from '../../services/access/pathGrants';
+import type { ServiceDeps } from './deps';
+import { buildReportData, reportFileNames, writeReport } from '../../services/recist/recistReport';
+import { checkExportFiles } from '../../services/access/exportTarget';
+import { RecistStore } from '../../services/recist/recistStore';
 
 /**
  * The report's folder: a granted folder, or a new folder directly inside one (the drawer offers

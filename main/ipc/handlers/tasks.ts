@@ -17,16 +17,16 @@ import type { TaskScope, tasksChannels, VqaAnswer } from '../../../common/contra
 import { lpsToIjk } from '../../../common/geometry/affine';
 import { slicePlaneFor } from '../../../common/segmentation/slicePlane';
 import type { Volume } from '../../../common/volume';
-import type { CallContext, DomainHandlers } from '../../ipc/router';
-import type { ServiceDeps } from '../handlers';
-import { ModelRegistry } from '../inference/registry';
-import { sharedInferenceClient, type InferenceClient } from '../inference/worker/inferenceClient';
-import { jobProgress } from '../jobProgress';
-import { fitAndSaveProbe } from './fewShotService';
-import { FewShotTags } from './fewShotTags';
-import { measurementsFromMask, measuredIntent, type LesionRecord, type MeasurementSource } from './measuredAnswers';
-import { answerFromHeader, headerIntent } from './headerAnswers';
-import { TaskService, type ImageTarget, type MaskInput, type ModelAnswer, type RunInfo } from './taskService';
+import type { CallContext, DomainHandlers } from '../router';
+import { jobOf, type ServiceDeps } from './deps';
+import { ModelRegistry } from '../../services/inference/registry';
+import { sharedInferenceClient, type InferenceClient } from '../../services/inference/worker/inferenceClient';
+import { jobProgress } from '../../services/jobs/jobProgress';
+import { fitAndSaveProbe } from '../../services/tasks/fewShotService';
+import { FewShotTags } from '../../services/tasks/fewShotTags';
+import { measurementsFromMask, measuredIntent, type LesionRecord, type MeasurementSource } from '../../services/tasks/measuredAnswers';
+import { answerFromHeader, headerIntent } from '../../services/tasks/headerAnswers';
+import { TaskService, type ImageTarget, type MaskInput, type ModelAnswer, type RunInfo } from '../../services/tasks/taskService';
 
 export const DEFAULT_VQA_MODEL = 'voxa-vqa';
 export const DEFAULT_ENCODER = 'voxa-encoder';
@@ -63,7 +63,7 @@ export function createTaskHandlers(deps: ServiceDeps, opts: TaskHandlerOptions =
     ctx.signal.addEventListener('abort', onCall, { once: true });
     if (ctx.signal.aborted) controller.abort();
     jobs.set(id, controller);
-    const progress = jobProgress(ctx, id, label);
+    const progress = jobProgress(jobOf(ctx), id, label);
     try {
       return await fn(controller.signal, progress.update);
     } finally {
