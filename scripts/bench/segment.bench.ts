@@ -1,194 +1,222 @@
 /**
- * Click → 3D mask (issue 5): latency with a cold and a warm session, model
- * time per slice step, and Dice against reference masks, for the built-in
- * model (native-models/radsam-lite, when it is there) and the classical
- * fallback, on phantom lesions and on the ../shared/data lesions
- * (pyradiomics brain1 and breast1 via NRRD, BraTS pat0005 whole tumour, stroke
- * label 2) and the IBSI sarcoma validation patients (VOXA_BENCH_IBSI=val, the
- * default; =train for the training patients, =none to skip). Clicks are at the reference mask's deepest voxel (the last voxels
- * left by repeated erosion, nearest the centroid): "a click at the centre".
+ * Click → 3D mask (issues 5 and 14): an evaluation of interactive
+ * segmentation, for the classical fallback and every built-in
+ * segment.prompt2d / segment.prompt3d pack, each called the same way through
+ * SegmentationService.segment and the segmentation session the UI uses.
  *
- * Then the box protocol (the tight box of the reference on its largest axial slice) and click + N
- * corrections (VOXA_BENCH_CORRECTIONS, default 3; 0 skips) through the segmentation session, with the
- * simulated reader of common/segmentation/readerClick.ts; per case Dice after each step and the worst step.
+ * Protocols, per case (scripts/bench/segment/cases.ts lists them):
+ * - click: one positive click at the reference's deepest voxel (phantoms: the lesion centre);
+ *   the first call of each method is cold and repeated warm, the warm one is measured;
+ * - box: the tight box of the reference on its largest axial slice;
+ * - click + N corrections through SegmentSessions, by the simulated reader of
+ *   common/segmentation/readerClick.ts (and, for the models, the same with the whole prompt
+ *   list re-run instead of local corrections, unless --no-rerun);
+ * - consistency: the masks of three interior clicks, mean pairwise Dice (segment/consistency.ts).
+ * Metrics: Dice; RECIST long- and short-axis error in % against the reference's axes, each mask
+ * measured by the app's RECIST code on its own slice (segment/recistError.ts); latency.
+ * Per case and protocol, then per group and over all cases (segment/summary.ts, segment/report.ts).
  *
- * Run: npm run bench:segment   (or npm run bench -- segment)
+ * Run: npm run bench:segment [-- --help]   (or npm run bench -- segment)
  * Under tsx the script bundles itself with esbuild next to the CLI bundle
  * (the NIfTI reader's package does not load through tsx) and runs that.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { diceBy as diceOf } from '../../common/segmentation/dice';
+import { diceBy } from '../../common/segmentation/dice';
+import { deepestVoxel, readerCorrection, toIjk } from '../../common/segmentation/readerClick';
 import type { Vec3, Volume } from '../../common/volume';
+import { parseBenchArgs, USAGE, UsageError, type BenchOptions } from './segment/args';
+import { largestSliceBox } from './segment/boxPrompt';
+import { consistencyClicks, pairwiseDice, seedOf } from './segment/consistency';
+import { recistAxesMm, recistAxisError } from './segment/recistError';
+import { caseTables, summaryTables } from './segment/report';
+import { summarise, type CaseInfo, type ClickResult, type CorrectionsResult, type CorrectionStep, type MethodResult } from './segment/summary';
 import { selfBundle } from './selfBundle';
 
-async function bench(): Promise<void> {
-  const { lpsToIjk } = await import('../../common/geometry/affine');
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/** Paths on the command line are relative to where npm was started, not the repository root it runs in. */
+const fromCaller = (p: string) => path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
+
+async function bench(opts: BenchOptions): Promise<void> {
+  const startedAt = new Date().toISOString();
   const { maskFromDelta } = await import('../../common/segmentation/labelmapDelta');
-  const { generatePhantomStudy } = await import('../../main/services/phantom/phantomStudy');
-  const { loadVolume } = await import('../../main/services/io/volumeLoader');
-  const { ModelRegistry } = await import('../../main/services/inference/registry');
+  const { CLASSICAL_MODEL_ID, ModelRegistry } = await import('../../main/services/inference/registry');
   const { SegmentationService } = await import('../../main/services/inference/segmentService');
   const { InferenceClient } = await import('../../main/services/inference/worker/inferenceClient');
+  const { VolumeStore } = await import('../../main/services/volumeStore');
+  const { SegmentSessions } = await import('../../main/services/segmentation/segmentSessions');
+  const { listCases } = await import('./segment/cases');
 
+  const notes: string[] = [];
+  const note = (line: string) => {
+    notes.push(line);
+    console.log(line);
+  };
+
+  // Methods: classical and every segmentation pack (or the --models ones), all alike.
   const registry = new ModelRegistry();
-  const models = (await registry.list()).filter((e) => e.status === 'ok' && e.task === 'segment.prompt2d').map((e) => e.id);
-  const modelId = models.includes('radsam-lite') ? 'radsam-lite' : models[0];
-  console.log(`model packs: ${models.join(', ') || 'none'}; benchmarking ${modelId ?? 'the classical fallback only'} against classical`);
+  const entries = (await registry.list()).filter((e) => e.id !== CLASSICAL_MODEL_ID && (e.task === 'segment.prompt2d' || e.task === 'segment.prompt3d'));
+  for (const e of entries.filter((x) => x.status !== 'ok')) note(`pack ${e.id} is invalid and not benchmarked: ${e.error ?? 'no reason given'}`);
+  const packs = entries.filter((e) => e.status === 'ok');
+  const unknown = (opts.models ?? []).filter((m) => !packs.some((e) => e.id === m));
+  if (unknown.length) throw new UsageError(`no usable segmentation pack ${unknown.join(', ')} (available: ${packs.map((e) => e.id).join(', ') || 'none'})`);
+  const models = opts.models ?? packs.map((e) => e.id);
+  const methods = [CLASSICAL_MODEL_ID, ...models];
+  note(`segmentation packs: ${packs.map((e) => `${e.id} (${e.task})`).join(', ') || 'none'}; benchmarking ${methods.join(', ')}`);
+
   const client = new InferenceClient();
   const service = new SegmentationService({ registry, client });
+  const roots = { repo: path.resolve(__dirname, '..', '..'), data: path.resolve(process.env.VOXA_DATA_DIR ?? path.join(__dirname, '..', '..', '..', 'shared', 'data')) };
+  const cases = await listCases({ ...opts, pairsDir: opts.pairsDir && fromCaller(opts.pairsDir) }, roots, note);
+  note(`${cases.length} cases; ${opts.corrections} corrections`);
 
-  const dice = (m: Uint8Array, ref: (q: number) => boolean) => diceOf(m.length, (q) => m[q] !== 0, ref);
-  const { deepestVoxel, readerCorrection, toIjk } = await import('../../common/segmentation/readerClick');
-  /** The deepest voxel of a mask (common/segmentation/readerClick.ts): "a click at the centre". */
-  const centreClick = (ref: Uint8Array, dims: Vec3): Vec3 => toIjk(deepestVoxel(ref, dims), dims);
-
-  /** `group`: the mean-Dice line the case counts in. */
-  interface Case { name: string; group: string; volume: Volume; ref: Uint8Array; click: Vec3 }
-  const cases: Case[] = [];
-  for (const seed of [1, 2]) {
-    const { phantom } = generatePhantomStudy({ seed });
-    phantom.lesions.forEach((l, n) => {
-      if (2 * Math.min(...l.radiiMm) < 10) return;
-      const ref = Uint8Array.from(phantom.labels, (v) => (v === n + 1 ? 1 : 0));
-      cases.push({ name: `phantom s${seed} ${l.name} (${l.hu} HU)`, group: 'phantom', volume: phantom.volume, ref, click: lpsToIjk(phantom.volume.geometry, l.centreLps) });
-    });
-  }
-  const dataDir = path.resolve(process.env.VOXA_DATA_DIR ?? path.join(__dirname, '..', '..', '..', 'shared', 'data'));
-  const real: [string, string, string, (v: number) => boolean][] = [
-    ['brain1 tumour (pyradiomics, MR)', 'lesion_mr_nrrd_pyradiomics/brain1_image.nrrd', 'lesion_mr_nrrd_pyradiomics/brain1_label.nrrd', (v) => v === 1],
-    ['breast1 lesion (pyradiomics, MR)', 'lesion_mr_nrrd_pyradiomics/breast1_image.nrrd', 'lesion_mr_nrrd_pyradiomics/breast1_label.nrrd', (v) => v === 1],
-    ['BraTS pat0005 whole tumour (FLAIR)', 'lesion_mr_brats2013_pat0005/Flair_subtrMeanDivStd.nii.gz', 'lesion_mr_brats2013_pat0005/OTMultiClass.nii.gz', (v) => v > 0],
-    ['stroke lesion label 2 (FLAIR)', 'brain_mri_stroke_lesion_cstar/FLAIR.nii.gz', 'brain_mri_stroke_lesion_cstar/lesion.nii.gz', (v) => Math.round(v) === 2],
-  ];
-  for (const [name, img, lab, sel] of real) {
-    if (!existsSync(path.join(dataDir, img))) {
-      console.log(`skip ${name}: ${img} not found under ${dataDir}`);
+  const caseInfos: CaseInfo[] = [];
+  const results: MethodResult[] = [];
+  const warmed = new Set<string>();
+  for (const [n, c] of cases.entries()) {
+    const t0 = performance.now();
+    let volume: Volume;
+    let ref: Uint8Array;
+    let known: Vec3 | undefined;
+    try {
+      ({ volume, ref, click: known } = await c.load());
+    } catch (e) {
+      note(`error: ${c.name} could not be loaded (${message(e)}); skipped`);
       continue;
     }
-    try {
-      const volume = await loadVolume(path.join(dataDir, img));
-      const labels = await loadVolume(path.join(dataDir, lab));
-      const ref = Uint8Array.from(labels.voxels as ArrayLike<number>, (v) => (sel(v) ? 1 : 0));
-      cases.push({ name, group: 'real', volume, ref, click: centreClick(ref, volume.geometry.dimensions) });
-    } catch (e) {
-      console.log(`skip ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    const g = volume.geometry;
+    const dims = g.dimensions;
+    const reference = recistAxesMm(g, ref);
+    if (!reference) {
+      note(`error: ${c.name} has an empty reference mask; skipped`);
+      continue;
     }
-  }
-
-  // IBSI soft-tissue sarcoma (training/ibsi_sts): the validation patients of native-models/training/split.json
-  // by default (never trained on); VOXA_BENCH_IBSI=train measures the training patients instead (for tuning
-  // engine rules without touching the validation set), =none skips them.
-  const ibsiSet = process.env.VOXA_BENCH_IBSI ?? 'val';
-  const splitFile = path.join(__dirname, '..', '..', 'native-models', 'training', 'split.json');
-  if (ibsiSet !== 'none' && existsSync(splitFile) && existsSync(path.join(dataDir, 'training', 'ibsi_sts'))) {
-    const split = JSON.parse(readFileSync(splitFile, 'utf8')) as Record<string, unknown>;
-    const patients = split[ibsiSet];
-    if (!Array.isArray(patients)) throw new Error(`VOXA_BENCH_IBSI=${ibsiSet}: split.json has no such list (val, train or none)`);
-    for (const patient of patients as string[]) {
-      for (const [mod, img, lab] of [['CT', 'CT_image.nii.gz', 'CT_mask.nii.gz'], ['MR', 'MR_T1_image.nii.gz', 'MR_T1_mask.nii.gz']] as const) {
-        const dir = path.join(dataDir, 'training', 'ibsi_sts', patient);
-        if (!existsSync(path.join(dir, img))) continue;
-        const volume = await loadVolume(path.join(dir, img));
-        const labels = await loadVolume(path.join(dir, lab));
-        const ref = Uint8Array.from(labels.voxels as ArrayLike<number>, (v) => (v > 0 ? 1 : 0));
-        cases.push({ name: `ibsi-${ibsiSet} ${patient} ${mod}`, group: `ibsi-${ibsiSet} ${mod}`, volume, ref, click: centreClick(ref, volume.geometry.dimensions) });
+    const click = known ?? toIjk(deepestVoxel(ref, dims), dims);
+    const clicks = consistencyClicks(ref, dims, g.spacingMm, click, seedOf(c.name));
+    const box = largestSliceBox(ref, dims)!;
+    const plane = dims[0] * dims[1];
+    const refSlices = new Set<number>();
+    let voxels = 0;
+    for (let q = 0; q < ref.length; q++)
+      if (ref[q]) {
+        voxels++;
+        refSlices.add(Math.floor(q / plane));
       }
-    }
-  }
+    caseInfos.push({ name: c.name, set: c.set, group: c.group, voxels, refSlices: refSlices.size, reference, clicks });
 
-  const rows: string[][] = [['case', 'method', 'Dice', 'slices', 'ref slices', 'ms total', 'ms model', 'ms/slice', 'session']];
-  /** Axial slices holding reference voxels. */
-  const refSlices = (c: Case) => {
-    const plane = c.volume.geometry.dimensions[0] * c.volume.geometry.dimensions[1];
-    const seen = new Set<number>();
-    for (let q = 0; q < c.ref.length; q++) if (c.ref[q]) seen.add(Math.floor(q / plane));
-    return seen.size;
-  };
-  const fmt = (v: number, d = 1) => v.toFixed(d);
-  let coldDone = false;
-  const diceBy: Record<string, number[]> = {};
-  for (const c of cases) {
-    const nRefSlices = refSlices(c);
-    const methods = ['classical', ...(modelId ? [modelId] : [])];
-    for (const m of methods) {
-      const runs = m !== 'classical' && !coldDone ? 2 : 1; // the first model call is cold; repeat it warm
-      for (let r = 0; r < runs; r++) {
-        const res = await service.segment(c.volume, { modelId: m, points: [{ ijk: c.click, positive: true }] });
-        const d = dice(maskFromDelta(res.delta), (q) => c.ref[q] === 1);
-        if (r === runs - 1) (diceBy[`${c.group} ${m}`] ??= []).push(d);
-        rows.push([c.name, m, fmt(d, 3), String(res.slicesSpanned), String(nRefSlices), fmt(res.timings.totalMs), fmt(res.timings.modelMs), m === 'classical' ? '-' : fmt(res.perSliceModelMs, 2), m === 'classical' ? '-' : res.warm ? `warm ${res.provider}` : `cold ${res.provider}`]);
-      }
-      if (m !== 'classical') coldDone = true;
-    }
-  }
-  const widths = rows[0]!.map((_, n) => Math.max(...rows.map((r) => r[n]!.length)));
-  for (const r of rows) console.log(r.map((v, n) => (n >= 2 ? v.padStart(widths[n]!) : v.padEnd(widths[n]!))).join('  '));
-  console.log('\nmean Dice (click):');
-  for (const [k, v] of Object.entries(diceBy)) console.log(`  ${k.padEnd(28)} ${fmt(v.reduce((a, b) => a + b, 0) / v.length, 3)} over ${v.length} cases`);
+    const dice = (m: Uint8Array) => diceBy(m.length, (q) => m[q] !== 0, (q) => ref[q] === 1);
+    const measure = (m: Uint8Array) => ({ dice: dice(m), recist: recistAxisError(g, m, reference) });
+    const clickMask = async (m: string, at: Vec3) => {
+      const res = await service.segment(volume, { modelId: m, points: [{ ijk: at, positive: true }] });
+      return { res, mask: maskFromDelta(res.delta) };
+    };
 
-  // Box and click + N corrections (issue 14), through the segmentation session the UI uses:
-  // box = the tight box of the reference on its largest axial slice; corrections = the simulated
-  // reader (deepest voxel of the largest 3D error component, positive where the mask misses).
-  const corrections = Number(process.env.VOXA_BENCH_CORRECTIONS ?? 3);
-  if (corrections > 0) {
-    const { VolumeStore } = await import('../../main/services/volumeStore');
-    const { SegmentSessions } = await import('../../main/services/segmentation/segmentSessions');
-    const crows: string[][] = [['case', 'method', 'box', `click → ${corrections} corrections`, 'worst step', 'ms / correction']];
-    const summary: Record<string, { box: number[]; final: number[]; worst: number }> = {};
-    for (const c of cases) {
-      const dims = c.volume.geometry.dimensions;
-      // The reference's largest axial slice and its tight box there.
-      const plane = dims[0] * dims[1];
-      const perSlice = new Map<number, number>();
-      for (let q = 0; q < c.ref.length; q++) if (c.ref[q]) perSlice.set(Math.floor(q / plane), (perSlice.get(Math.floor(q / plane)) ?? 0) + 1);
-      const kBox = [...perSlice.entries()].sort((x, y) => y[1] - x[1])[0]![0];
-      let i0 = Infinity, i1 = -1, j0 = Infinity, j1 = -1;
-      for (let q = kBox * plane; q < (kBox + 1) * plane; q++) if (c.ref[q]) { const i = q % dims[0]; const j = Math.floor(q / dims[0]) % dims[1]; i0 = Math.min(i0, i); i1 = Math.max(i1, i); j0 = Math.min(j0, j); j1 = Math.max(j1, j); }
-      // The model twice: local corrections (the product) and, for comparison, re-running the whole prompt list.
-      const variants: [string, string, boolean][] = [['classical', 'classical', true], ...(modelId ? ([[modelId, modelId, true], [modelId, `${modelId} (re-run)`, false]] as [string, string, boolean][]) : [])];
-      for (const [m, label, local] of variants) {
-        const boxRes = await service.segment(c.volume, { modelId: m, points: [], box: { a: { ijk: [i0, j0, kBox] }, b: { ijk: [i1, j1, kBox] } } });
-        const dBox = dice(maskFromDelta(boxRes.delta), (q) => c.ref[q] === 1);
-        const volumes = new VolumeStore();
-        const volumeId = volumes.add(c.volume, null).volumeId;
-        const sessions = new SegmentSessions({ volumes, dataDir: null, segmenter: service, localCorrections: local });
-        const s = sessions.open(volumeId);
-        const first = await s.prompt({ target: { kind: 'new' }, modelId: m, plane: 'axial', points: [{ ijk: c.click, positive: true }] });
+    /** Click + corrections in a fresh session; `local`: the product's local corrections, else the whole prompt list re-run. */
+    const corrected = async (m: string, local: boolean): Promise<CorrectionsResult> => {
+      const volumes = new VolumeStore();
+      const sessions = new SegmentSessions({ volumes, dataDir: null, segmenter: service, localCorrections: local });
+      try {
+        const s = sessions.open(volumes.add(volume, null).volumeId);
+        const first = await s.prompt({ target: { kind: 'new' }, modelId: m, plane: 'axial', points: [{ ijk: click, positive: true }] });
         const seg = () => Uint8Array.from(s.state.labels, (v) => (v === first.label ? 1 : 0));
-        const ds = [dice(seg(), (q) => c.ref[q] === 1)];
-        let ms = 0;
-        for (let n = 0; n < corrections; n++) {
-          const k = readerCorrection(seg(), c.ref, dims);
-          if (!k) break;
+        let mask = seg();
+        const steps: CorrectionStep[] = [{ ...measure(mask), click: null, ms: null }];
+        for (let k = 0; k < opts.corrections; k++) {
+          const next = readerCorrection(mask, ref, dims);
+          if (!next) break; // the mask is the reference
           const t = performance.now();
-          await s.prompt({ target: { kind: 'refine', label: first.label }, modelId: m, plane: 'axial', points: [{ ijk: k.ijk, positive: k.positive }] });
-          ms += performance.now() - t;
-          ds.push(dice(seg(), (q) => c.ref[q] === 1));
+          await s.prompt({ target: { kind: 'refine', label: first.label }, modelId: m, plane: 'axial', points: [{ ijk: next.ijk, positive: next.positive }] });
+          const ms = performance.now() - t;
+          mask = seg();
+          steps.push({ ...measure(mask), click: { ijk: next.ijk, positive: next.positive }, ms });
         }
+        const times = steps.slice(1).map((x) => x.ms!);
+        return {
+          steps,
+          worstStep: Math.min(0, ...steps.slice(1).map((x, i) => x.dice - steps[i]!.dice)),
+          msPerCorrection: times.length ? times.reduce((a, b) => a + b, 0) / times.length : null,
+        };
+      } finally {
         sessions.closeAll();
-        const worst = Math.min(0, ...ds.slice(1).map((d, n) => d - ds[n]!));
-        const key = `${c.group} ${label}`;
-        const e = (summary[key] ??= { box: [], final: [], worst: 0 });
-        e.box.push(dBox);
-        e.final.push(ds.at(-1)!);
-        e.worst = Math.min(e.worst, worst);
-        crows.push([c.name, label, fmt(dBox, 3), ds.map((d) => fmt(d, 3)).join(' → '), fmt(worst, 3), fmt(ms / Math.max(1, ds.length - 1))]);
+      }
+    };
+
+    for (const m of methods) {
+      const r: MethodResult = { case: c.name, group: c.group, method: m, errors: [] };
+      const attempt = async <T>(what: string, run: () => Promise<T>): Promise<T | undefined> => {
+        try {
+          return await run();
+        } catch (e) {
+          r.errors.push(`${what}: ${message(e)}`);
+          return undefined;
+        }
+      };
+      let firstMask: Uint8Array | undefined;
+      r.click = await attempt('click', async (): Promise<ClickResult> => {
+        const cold = warmed.has(m) ? null : (await clickMask(m, click)).res.timings.totalMs;
+        warmed.add(m);
+        const { res, mask } = await clickMask(m, click);
+        firstMask = mask;
+        return { ...measure(mask), totalMs: res.timings.totalMs, modelMs: res.timings.modelMs, perSliceModelMs: res.perSliceModelMs, slicesSpanned: res.slicesSpanned, provider: res.provider, coldTotalMs: cold };
+      });
+      r.box = await attempt('box', async () => {
+        const res = await service.segment(volume, { modelId: m, points: [], box: { a: { ijk: box.a }, b: { ijk: box.b } } });
+        return { ...measure(maskFromDelta(res.delta)), totalMs: res.timings.totalMs };
+      });
+      if (opts.corrections > 0) r.corrections = await attempt('corrections', () => corrected(m, true));
+      r.consistency = await attempt('consistency', async () => {
+        const masks = [firstMask ?? (await clickMask(m, clicks[0]!)).mask];
+        for (const at of clicks.slice(1)) masks.push((await clickMask(m, at)).mask);
+        const { pairs, mean } = pairwiseDice(masks);
+        return { clicks, pairs, meanDice: mean };
+      });
+      for (const e of r.errors) console.log(`error: ${c.name}, ${m}: ${e}`);
+      results.push(r);
+      if (m !== CLASSICAL_MODEL_ID && opts.rerun && opts.corrections > 0) {
+        const rr: MethodResult = { case: c.name, group: c.group, method: `${m} (re-run)`, errors: [] };
+        try {
+          rr.corrections = await corrected(m, false);
+        } catch (e) {
+          rr.errors.push(`corrections: ${message(e)}`);
+          console.log(`error: ${c.name}, ${rr.method}: ${rr.errors[0]}`);
+        }
+        results.push(rr);
       }
     }
-    console.log('');
-    const cw = crows[0]!.map((_, n) => Math.max(...crows.map((r) => r[n]!.length)));
-    for (const r of crows) console.log(r.map((v, n) => (n >= 2 ? v.padStart(cw[n]!) : v.padEnd(cw[n]!))).join('  '));
-    console.log(`\nmean Dice (box; click + ${corrections} corrections; worst single step):`);
-    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
-    for (const [k, v] of Object.entries(summary)) console.log(`  ${k.padEnd(28)} box ${fmt(mean(v.box), 3)}   final ${fmt(mean(v.final), 3)}   worst step ${fmt(v.worst, 3)}   over ${v.final.length} cases`);
+    process.stderr.write(`[${n + 1}/${cases.length}] ${c.name}: ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   }
   await client.close();
+
+  const summary = summarise(results, opts.corrections);
+  for (const line of [...caseTables(caseInfos, results, opts.corrections), ...summaryTables(summary, opts.corrections)]) console.log(line);
+  if (opts.json) {
+    const file = fromCaller(opts.json);
+    writeFileSync(file, `${JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), options: opts, methods, packs: packs.map(({ id, version, task }) => ({ id, version, task })), notes, cases: caseInfos, results, summary }, null, 1)}\n`);
+    console.log(`\nwrote ${file}`);
+  }
 }
 
+/** The options, or an exit: usage errors and --help are answered before anything is bundled or loaded. */
+function options(): BenchOptions {
+  try {
+    const opts = parseBenchArgs(process.argv.slice(2), process.env);
+    if (opts.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    return opts;
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`bench:segment: ${e.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const opts = options();
 if (__filename.endsWith('.ts')) void selfBundle(__filename, 'segment-bench.cjs').then((code) => process.exit(code));
 else
-  bench().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
+  bench(opts).catch((e: unknown) => {
+    if (e instanceof UsageError) console.error(`bench:segment: ${e.message}`);
+    else console.error(e);
+    process.exit(e instanceof UsageError ? 2 : 1);
   });

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs, UsageError } from './args';
+
+describe('parseBenchArgs', () => {
+  it('defaults to every set, 3 corrections, every model', () => {
+    expect(parseBenchArgs([])).toEqual({ sets: ['phantom', 'real', 'ibsi'], pairsDir: null, label: null, corrections: 3, models: null, ibsi: 'val', rerun: true, json: null, help: false });
+  });
+
+  it('reads flags in both spellings', () => {
+    const o = parseBenchArgs(['--sets', 'ibsi,phantom', '--corrections=1', '--json', 'out.json', '--models', 'a, b,classical', '--no-rerun']);
+    expect(o).toMatchObject({ sets: ['ibsi', 'phantom'], corrections: 1, json: 'out.json', models: ['a', 'b'], rerun: false });
+  });
+
+  it('runs only the pairs when --pairs comes without --sets', () => {
+    expect(parseBenchArgs(['--pairs', 'dir', '--label', '2'])).toMatchObject({ sets: [], pairsDir: 'dir', label: 2 });
+    expect(parseBenchArgs(['--pairs', 'dir', '--sets', 'real'])).toMatchObject({ sets: ['real'], pairsDir: 'dir' });
+  });
+
+  it('still honours the environment, flags first', () => {
+    const env = { VOXA_BENCH_CORRECTIONS: '0', VOXA_BENCH_MODELS: 'radsam-lite', VOXA_BENCH_IBSI: 'train' };
+    expect(parseBenchArgs([], env)).toMatchObject({ corrections: 0, models: ['radsam-lite'], ibsi: 'train' });
+    expect(parseBenchArgs(['--corrections', '5'], env).corrections).toBe(5);
+    expect(parseBenchArgs([], { VOXA_BENCH_IBSI: 'none' }).sets).toEqual(['phantom', 'real']);
+  });
+
+  it('refuses what it does not understand', () => {
+    for (const argv of [['--sets', 'phantom,lungs'], ['--corrections', '-1'], ['--corrections', '2.5'], ['--label', '1'], ['--pairs'], ['--frobnicate'], ['--ibsi', 'test']]) {
+      expect(() => parseBenchArgs(argv), argv.join(' ')).toThrow(UsageError);
+    }
+  });
+});
