@@ -18,10 +18,13 @@ def _inside_click(rng, obj):
     return inner[rng.randint(len(inner))].astype(np.float32) + rng.uniform(-0.5, 0.5, 3).astype(np.float32)
 
 
-def _fov_for(rng, extent_mm, lo=1.15, hi=3.6):
+def _fov_for(rng, extent_mm, mode):
+    """The crop side for an object of this extent. A click's crop comes from the field-of-view ladder,
+    not from the object's size, so the object's size in the crop varies twelve-fold (from larger than
+    the crop to a seventh of it) and the model must find its boundary in the image; a box or a
+    correction sets the crop from the prompt's own extent, as the engine does."""
     e = max(extent_mm)
-    if rng.rand() < 0.12:
-        lo, hi = 0.6, 1.15  # larger than the crop: the engine then climbs the ladder
+    lo, hi = (0.7, 7.0) if mode == "click" else (1.3, 2.6)
     return float(np.clip(e * math.exp(rng.uniform(math.log(lo), math.log(hi))), 16.0, 400.0))
 
 
@@ -146,7 +149,7 @@ def make_sample(rng, pools):
     if not synth:
         obj = vol.objects[rng.randint(len(vol.objects))]
         click = _inside_click(rng, obj)
-        fov = _fov_for(rng, obj["extent_mm"])
+        fov = _fov_for(rng, obj["extent_mm"], mode)
         centre = click.copy()
         if mode != "click":
             centre = centre + rng.uniform(-0.15, 0.15, 3) * fov / np.array(vol.spacing)
@@ -160,7 +163,7 @@ def make_sample(rng, pools):
         raw, inside, _, coords = _crop(vol, centre, fov)
         lung = C.sample(vol.lung_mask, coords, border=False)[0] if use_lung else None
         sk = vol.spacing[2]
-        res = paint(rng, raw, inside, fov, vol.modality, lung=lung, slice_mm=sk)
+        res = paint(rng, raw, inside, fov, vol.modality, lung=lung, slice_mm=sk, ratio_range=(1.1, 7.0) if mode == "click" else (1.3, 2.6))
         if res is None:
             return None
         raw, tgt = res

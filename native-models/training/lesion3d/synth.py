@@ -25,11 +25,11 @@ def _noise(rng, n, G=G):
     return F.interpolate(t, size=(G, G, G), mode="trilinear", align_corners=False)[0, 0]
 
 
-def paint(rng, raw, inside, fov, modality, lung=None, slice_mm=None):
+def paint(rng, raw, inside, fov, modality, lung=None, slice_mm=None, ratio_range=(1.1, 7.0)):
     """raw, inside: [G(k), G(j), G(i)]. Returns (raw', label) or None. The lesion contains the crop
     centre (where the click is), not necessarily at its own centre."""
     vox = fov / G
-    ratio = math.exp(rng.uniform(math.log(1.15), math.log(3.6)))
+    ratio = math.exp(rng.uniform(math.log(ratio_range[0]), math.log(ratio_range[1])))
     rmax = fov / ratio / 2.0
     radii = np.array([rmax, rmax * rng.uniform(0.55, 1.0), rmax * rng.uniform(0.5, 1.0)], dtype=np.float32)
     rng.shuffle(radii)

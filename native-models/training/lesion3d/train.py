@@ -54,6 +54,7 @@ def main():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--init", default=None, help="start from this checkpoint's weights (a new schedule)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
@@ -66,6 +67,9 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     ck = os.path.join(args.out, "ckpt.pt")
     step, elapsed = 0, 0.0
+    if args.init and not os.path.exists(ck):
+        model.load_state_dict(torch.load(args.init)["model"])
+        print("initialised from", args.init, flush=True)
     if os.path.exists(ck):
         st = torch.load(ck)
         model.load_state_dict(st["model"]); opt.load_state_dict(st["opt"])
