@@ -18,7 +18,7 @@ import { writePack3d } from '../inference/testing/testModel3d';
 import { HAS_ONNX_PYTHON } from '../inference/testing/testModels';
 import { InferenceClient } from '../inference/worker/inferenceClient';
 import { VolumeStore } from '../volumeStore';
-import { mergeCorrection3d } from './correction3d';
+import { limitReach, mergeCorrection3d, REACH_PER_DEPTH } from './correction3d';
 import { SegmentSessions } from './segmentSessions';
 
 const N: Vec3 = [64, 48, 24];
@@ -62,6 +62,35 @@ describe('mergeCorrection3d', () => {
     expect(subset(missing, r.mask)).toBe(true);
     expect(at(r.mask, C)).toBe(0);
     expect(dice(r.mask, lesion)).toBe(1);
+  });
+});
+
+describe('limitReach', () => {
+  const lesion = ball(A, 7);
+  it('a positive click on a thin rim beside the mask cannot add a far leak', () => {
+    const eroded = lesion.map((v, q) => (v && q % N[0] < A[0] + 6 ? v : 0));
+    const rim: Vec3 = [A[0] + 6, A[1], A[2]];
+    expect(at(eroded, rim)).toBe(0);
+    const leaked = or(lesion, ball(B, 6.5), ball(C, 4)); // the proposal: the rim plus everything a region-grower escapes to
+    const r = limitReach(eroded, leaked, N, sp, { ijk: rim, positive: true });
+    expect(r.reachMm).toBeLessThanOrEqual(REACH_PER_DEPTH * 1 + 1e-9 + 4); // one voxel from the mask: a few mm
+    expect(at(r.mask, rim)).toBe(1);
+    expect(at(r.mask, B)).toBe(0);
+    expect(at(r.mask, C)).toBe(0);
+    expect(subset(eroded, r.mask)).toBe(true);
+  });
+  it('a click deep in a missed part still reaches all of it', () => {
+    const half = lesion.map((v, q) => (v && q % N[0] <= A[0] ? v : 0));
+    const deep: Vec3 = [A[0] + 4, A[1], A[2]];
+    const r = limitReach(half, lesion, N, sp, { ijk: deep, positive: true });
+    expect(r.dropped).toBe(0);
+    expect(dice(r.mask, lesion)).toBe(1);
+  });
+  it('a negative click just inside the boundary removes a rim, not the lesion', () => {
+    const edge: Vec3 = [A[0] + 6, A[1], A[2]];
+    const r = limitReach(lesion, new Uint8Array(lesion.length), N, sp, { ijk: edge, positive: false });
+    expect(at(r.mask, A)).toBe(1);
+    expect(r.mask.reduce((a, v) => a + v, 0)).toBeGreaterThan(0.7 * lesion.reduce((a, v) => a + v, 0));
   });
 });
 

@@ -105,3 +105,52 @@ export function mergeCorrection3d(inp: Correction3dInput): Correction3dResult {
   for (const q of part) mask[q] = 0;
   return { mask, added: 0, removed: part.length, fromModel };
 }
+
+/** How far (mm) a correction may reach, per mm the click lies from the segment's boundary. */
+export const REACH_PER_DEPTH = 3;
+
+/**
+ * Bounds a correction to the neighbourhood its click implies (every model
+ * path: 2D local corrections, 3D packs, the classical tool): a click d mm from
+ * the segment's boundary (outside it for a positive click, inside for a
+ * negative one) changes voxels only within max(REACH_PER_DEPTH × d, two voxels)
+ * of the click. A click just beside an almost right mask (a thin rim the
+ * reader wants added or removed) then changes a thin rim, not the region a
+ * leaking region-grower or model finds from there; a click deep in a missed
+ * or spilled part still reaches all of it.
+ */
+export function limitReach(current: Uint8Array, next: Uint8Array, dims: Vec3, sp: Vec3, click: { ijk: Vec3; positive: boolean }): { mask: Uint8Array; reachMm: number; dropped: number } {
+  const [ni, nj, nk] = dims;
+  const [ci, cj, ck] = click.ijk;
+  // Distance from the click to the nearest voxel on the other side of the boundary.
+  const want = click.positive ? 1 : 0;
+  let d2 = Infinity;
+  for (let k = 0; k < nk; k++) {
+    const dk = ((k - ck) * sp[2]) ** 2;
+    if (dk >= d2) continue;
+    for (let j = 0; j < nj; j++) {
+      const djk = dk + ((j - cj) * sp[1]) ** 2;
+      if (djk >= d2) continue;
+      const row = ni * (j + nj * k);
+      for (let i = 0; i < ni; i++) {
+        if ((current[row + i] ? 1 : 0) !== want) continue;
+        const d = djk + ((i - ci) * sp[0]) ** 2;
+        if (d < d2) d2 = d;
+      }
+    }
+  }
+  const depth = Number.isFinite(d2) ? Math.sqrt(d2) : Infinity;
+  const reach = Math.max(REACH_PER_DEPTH * depth, 2 * Math.max(sp[0], sp[1], sp[2]));
+  const r2 = reach * reach;
+  const mask = next.slice();
+  let dropped = 0;
+  for (let q = 0; q < mask.length; q++) {
+    if ((mask[q] ? 1 : 0) === (current[q] ? 1 : 0)) continue;
+    const i = q % ni, j = Math.floor(q / ni) % nj, k = Math.floor(q / (ni * nj));
+    if (((i - ci) * sp[0]) ** 2 + ((j - cj) * sp[1]) ** 2 + ((k - ck) * sp[2]) ** 2 > r2) {
+      mask[q] = current[q] as number;
+      dropped++;
+    }
+  }
+  return { mask, reachMm: reach, dropped };
+}

@@ -31,7 +31,7 @@ import type { Vec3, Volume } from '../../../common/volume';
 import { CLASSICAL_MODEL_ID } from '../inference/registry';
 import type { SegmentationService } from '../inference/segmentService';
 import type { Prompt2dProgress } from '../inference/prompt2d';
-import { mergeCorrection3d } from './correction3d';
+import { limitReach, mergeCorrection3d } from './correction3d';
 import { localCorrection } from './localCorrection';
 import type { EditJournal } from '../journal/editJournal';
 import { DEFAULT_COLOURS } from '../masks/segmentCodes';
@@ -212,9 +212,10 @@ export class SegmentSession {
     } else if (!points.some((p) => p.positive) && !box) throw new VoxaError('BAD_REQUEST', 'a prompt needs a positive point or a box');
     // A click that corrects a model's segment acts where it is placed (localCorrection.ts; correction3d.ts for 3D packs).
     const addedClick = added[0];
-    if (!isNew && addedClick && added.length === 1 && !input.useMask && !input.box && input.modelId !== CLASSICAL_MODEL_ID && this.hasVoxels(label)) {
-      if ((await this.segmenter().registry.resolve(input.modelId)).manifest.task === 'segment.prompt3d') return this.correct3d(label, input, addedClick, earlier, book, opts);
-      if (this.localCorrections) return this.correctLocally(label, input, addedClick, earlier, book, opts);
+    if (!isNew && addedClick && added.length === 1 && !input.useMask && !input.box && this.hasVoxels(label)) {
+      if (this.localCorrections && input.modelId === CLASSICAL_MODEL_ID) return this.correct3d(label, input, addedClick, earlier, book, opts);
+      if (input.modelId !== CLASSICAL_MODEL_ID && (await this.segmenter().registry.resolve(input.modelId)).manifest.task === 'segment.prompt3d') return this.correct3d(label, input, addedClick, earlier, book, opts);
+      if (this.localCorrections && input.modelId !== CLASSICAL_MODEL_ID) return this.correctLocally(label, input, addedClick, earlier, book, opts);
     }
     const run = (pts: PromptRecord['points']) =>
       this.segmenter().segment(
@@ -323,15 +324,18 @@ export class SegmentSession {
       },
     });
     if (!this.segments().some((s) => s.label === label)) throw new VoxaError('NOT_FOUND', `segment ${label} was deleted while the model ran`);
-    const delta = editFromMask(this.target(), deltaFromMask(r.mask, this.dims, label), { label, mode: 'replace' });
+    const bounded = limitReach(current, r.mask, this.dims, g.spacingMm, click).mask;
+    const delta = editFromMask(this.target(), deltaFromMask(bounded, this.dims, label), { label, mode: 'replace' });
     const record: PromptRecord = { modelId: input.modelId, plane: input.plane, points: [...(earlier?.points ?? []), click], ...(earlier?.box ? { box: earlier.box } : {}) };
     const change = this.step({ name: click.positive ? STEP_NAMES.clickPositive : STEP_NAMES.clickNegative, delta, prompts: { before: book, after: { ...book, [String(label)]: record } } });
     return { ...change, label, provider, totalMs: performance.now() - t0 };
   }
 
   /**
-   * A correction click with a native 3D pack: the model proposes a new mask from the segment (prior)
-   * and all its clicks; correction3d.ts takes only the change the click touches (or, with
+   * A correction click with a native 3D pack or the classical tool: the model proposes a new mask
+   * from the segment (prior) and all its clicks (region growing: grown from the new click, or the
+   * segment cut by the negative clicks); correction3d.ts takes only the change the click touches,
+   * within the reach its depth implies (or, with
    * `localCorrections` off, for A/B benchmarks only, the whole proposal).
    */
   private async correct3d(
@@ -349,25 +353,38 @@ export class SegmentSession {
     const others = [...(earlier?.points ?? [])];
     const box = earlier?.box;
     if (box) others.push({ ijk: [0, 1, 2].map((a) => ((box.a[a] as number) + (box.b[a] as number)) / 2) as Vec3, positive: true });
-    const res = await this.segmenter().segment(
-      this.volume,
-      {
-        modelId: input.modelId,
-        plane: input.plane,
-        points: [...(earlier?.points ?? []), click].map((p) => ({ ijk: p.ijk, positive: p.positive })),
-        ...(box ? { box: { a: { ijk: box.a }, b: { ijk: box.b } } } : {}),
-        prior: current,
-        label,
-      },
-      { key: this.volumeId, ...(opts.signal ? { signal: opts.signal } : {}) },
-    );
-    const proposed = maskFromDelta(res.delta);
-    const mask = this.localCorrections ? mergeCorrection3d({ current, proposed, dims: this.dims, spacingMm: this.volume.geometry.spacingMm, click, others }).mask : proposed;
+    const all = [...(earlier?.points ?? []), click];
+    const classical = input.modelId === CLASSICAL_MODEL_ID;
+    let proposed: Uint8Array;
+    let provider = 'none (classical)';
+    if (classical && !click.positive) {
+      // Region growing has no prior: its proposal is the segment cut by the negative clicks.
+      const positives = [...others.filter((p) => p.positive).map((p) => p.ijk)];
+      proposed = maskFromDelta(applyNegativeClicks(deltaFromMask(current, this.dims, label), this.volume.geometry, positives, all.filter((p) => !p.positive).map((p) => p.ijk)));
+    } else {
+      const res = await this.segmenter().segment(
+        this.volume,
+        {
+          modelId: input.modelId,
+          plane: input.plane,
+          // Region growing grows from one seed: the new click's, within the negatives.
+          points: (classical ? [click, ...all.filter((p) => !p.positive)] : all).map((p) => ({ ijk: p.ijk, positive: p.positive })),
+          ...(box && !classical ? { box: { a: { ijk: box.a }, b: { ijk: box.b } } } : {}),
+          prior: current,
+          label,
+        },
+        { key: this.volumeId, ...(opts.signal ? { signal: opts.signal } : {}) },
+      );
+      proposed = maskFromDelta(res.delta);
+      provider = res.provider;
+    }
+    const sp = this.volume.geometry.spacingMm;
+    const mask = this.localCorrections ? limitReach(current, mergeCorrection3d({ current, proposed, dims: this.dims, spacingMm: sp, click, others }).mask, this.dims, sp, click).mask : proposed;
     if (!this.segments().some((s) => s.label === label)) throw new VoxaError('NOT_FOUND', `segment ${label} was deleted while the model ran`);
     const delta = editFromMask(this.target(), deltaFromMask(mask, this.dims, label), { label, mode: 'replace' });
     const record: PromptRecord = { modelId: input.modelId, plane: input.plane, points: [...(earlier?.points ?? []), click], ...(box ? { box } : {}) };
     const change = this.step({ name: click.positive ? STEP_NAMES.clickPositive : STEP_NAMES.clickNegative, delta, prompts: { before: book, after: { ...book, [String(label)]: record } } });
-    return { ...change, label, provider: res.provider, totalMs: performance.now() - t0 };
+    return { ...change, label, provider, totalMs: performance.now() - t0 };
   }
 
   /** The segment's voxels on one slice of a plane: through `at`, else its largest slice. */
