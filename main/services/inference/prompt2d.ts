@@ -206,7 +206,7 @@ export async function runPrompt2d(
     const maskPrompt = sliceMaskToCrop(prev.mask, g, crop, S / 4);
     timings.preprocessMs += performance.now() - t;
     return step(crop, { points: [], mask: maskPrompt }, dir);
-  });
+  }, input.box ? boxBound(plane, input.box) : undefined);
 
   // 4. Assemble the delta over the kept slices' bounding box.
   const t = performance.now();
@@ -229,8 +229,11 @@ export async function propagateBothWays<P extends { mask: SliceMask | null; reas
   maxSlices: number,
   kept: Map<number, SliceMask>,
   next: (prev: P & { mask: SliceMask }, s: number, dir: -1 | 1) => Promise<P | Stepped<P>>,
+  /** Bounds every slice's mask (a box prompt's in-plane extent); a mask it empties stops the direction. */
+  bound?: (m: SliceMask) => SliceMask,
 ): Promise<Prompt2dResult['stops']> {
-  if (!first.mask) return { minus: first.reason, plus: first.reason };
+  if (first.mask && bound) first.mask = bound(first.mask);
+  if (!first.mask || !first.mask.bits.some((b) => b)) return { minus: first.reason ?? 'empty', plus: first.reason ?? 'empty' };
   kept.set(slice0, first.mask);
   const stops: Prompt2dResult['stops'] = { minus: null, plus: null };
   for (const dir of [-1, 1] as const) {
@@ -242,7 +245,8 @@ export async function propagateBothWays<P extends { mask: SliceMask | null; reas
       else if (kept.size >= maxSlices) reason = 'max-slices';
       else {
         const r = await next(prev, s, dir);
-        if (!r.mask) reason = r.reason ?? 'empty';
+        if (r.mask && bound) r.mask = bound(r.mask);
+        if (!r.mask || !r.mask.bits.some((b) => b)) reason = r.reason ?? 'empty';
         else {
           kept.set(s, r.mask);
           prev = r as P & { mask: SliceMask };
@@ -254,6 +258,29 @@ export async function propagateBothWays<P extends { mask: SliceMask | null; reas
     else stops.plus = reason;
   }
   return stops;
+}
+
+/** The fraction of a box's side (plus one voxel) a box-prompted mask may reach beyond the box in its plane. */
+export const BOX_MARGIN_FRACTION = 0.1;
+
+/**
+ * A box prompt bounds the mask in the box's plane (DESIGN §5): every slice's mask is cut to the
+ * box's in-plane extent plus a margin, so propagation cannot grow the lesion sideways past it.
+ */
+export function boxBound(plane: ReturnType<typeof slicePlaneFor>, box: { a: Vec3; b: Vec3 }): (m: SliceMask) => SliceMask {
+  const lim = (axis: 0 | 1 | 2) => {
+    const lo = Math.min(box.a[axis], box.b[axis]);
+    const hi = Math.max(box.a[axis], box.b[axis]);
+    const margin = BOX_MARGIN_FRACTION * (hi - lo + 1) + 1;
+    return [Math.floor(lo - margin), Math.ceil(hi + margin)] as const;
+  };
+  const [u0, u1] = lim(plane.colAxis);
+  const [v0, v1] = lim(plane.rowAxis);
+  return (m) => {
+    const bits = m.bits.slice();
+    for (let v = 0; v < m.height; v++) for (let u = 0; u < m.width; u++) if ((u < u0 || u > u1 || v < v0 || v > v1) && bits[u + v * m.width]) bits[u + v * m.width] = 0;
+    return { width: m.width, height: m.height, bits };
+  };
 }
 
 /** The kept slice masks as one labelmap delta over their bounding box. */

@@ -12,7 +12,7 @@ import type { SamConfig } from '../../../../common/models/manifest';
 import { sliceVerdict } from '../../../../common/segmentation/propagation';
 import { planeSize, slicePlaneFor, type SliceMask, type SlicePlane } from '../../../../common/segmentation/slicePlane';
 import type { Vec3, Volume } from '../../../../common/volume';
-import { assembleDelta, propagateBothWays, type Prompt2dInput, type Prompt2dProgress, type Prompt2dResult, type SliceStep } from '../prompt2d';
+import { assembleDelta, boxBound, propagateBothWays, type Prompt2dInput, type Prompt2dProgress, type Prompt2dResult, type SliceStep } from '../prompt2d';
 import type { SamEngine, SamPrompt, SamSliceResult } from './samEngine';
 import { sliceToGrid } from './samImage';
 
@@ -129,7 +129,7 @@ export async function runSam2d(
     }
     if (pre.propagationPrompt !== 'mask') next.box = grownBox(f, prev.box);
     return step(s, next, dir);
-  });
+  }, input.box ? boxBound(plane, input.box) : undefined);
   const t = performance.now();
   const delta = assembleDelta(volume, plane, kept, opts.label ?? 1);
   timings.postprocessMs += performance.now() - t;
