@@ -11,6 +11,7 @@ import type { VoxaClient } from '../client/voxaClient';
 import type { EditToolStore } from '../state/editToolStore';
 import type { ViewerStore } from '../state/viewerStore';
 import { FewShotPanel } from './FewShotPanel';
+import { useEscape } from './useEscape';
 
 type Answer = ChannelResponse<'task:vqa'>;
 type Scope = 'slice' | 'lesion' | 'series';
@@ -38,6 +39,8 @@ export function VqaPanel({ client, store, tools }: { client: VoxaClient; store: 
     );
   }, [client, open, chips.length]);
   const effectiveScope: Scope = scope === 'lesion' && selected === null ? 'slice' : scope;
+  // Esc closes the panel as the help says (it cancelled the editing tool instead).
+  useEscape(open && !!volumeId, () => setOpen(false));
 
   if (!volumeId) return null;
   const answer = result?.volumeId === volumeId ? result.answer : null;
