@@ -156,9 +156,11 @@ test('layouts, maximise by double-click, help overlay, anonymise toggle, presets
   await page.getByTestId('coronal-viewport').dblclick();
   await expect(page.getByTestId('axial-viewport')).toBeVisible();
 
-  await expect(page.getByTestId('axial-corner-tl')).toContainText('Unnamed patient');
-  await page.getByTestId('toggle-anonymise').click();
+  // A NIfTI names no patient: the corner names the file (it said "Unnamed patient" on every view), and Anonymise hides it.
+  await expect(page.getByTestId('axial-corner-tl')).toContainText('oblique-ct');
   await expect(page.getByTestId('axial-corner-tl')).not.toContainText('Unnamed patient');
+  await page.getByTestId('toggle-anonymise').click();
+  await expect(page.getByTestId('axial-corner-tl')).not.toContainText('oblique-ct');
   await expect(page.getByTestId('study-patient')).toHaveText('(hidden)');
 
   await page.getByTestId('axial-viewport').locator('.viewport-canvas').click({ position: { x: 5, y: 5 } });

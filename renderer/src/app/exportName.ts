@@ -7,7 +7,7 @@
  * file or folder; a series opened from the study database has only the key
  * `series:<uid>`, so its exports go to the Exports folder the services grant.
  */
-import { patientLabel } from '../../../common/patientLabel';
+import { fileStem, studyName } from '../state/studyName';
 
 /** Characters Windows, macOS or Linux refuse in a file name, and control characters. */
 // eslint-disable-next-line no-control-regex
@@ -18,8 +18,6 @@ export function safeFileName(text: string, max = 120): string {
   const s = text.replace(UNSAFE, ' ').replace(/\s+/g, ' ').replace(/^[\s.]+|[\s.]+$/g, '');
   return s.slice(0, max).trim();
 }
-
-const stem = (p: string) => (p.split(/[\\/]/).filter(Boolean).pop() ?? '').replace(/\.(nii\.gz|nii|nrrd|mha|mhd|dcm)$/i, '');
 
 export interface NamedStudy {
   patientName: string;
@@ -32,9 +30,8 @@ export interface NamedStudy {
 export function exportFileName(study: NamedStudy, studyPath: string, format: 'dicom-seg' | 'nifti', anonymise: boolean): string {
   const ext = format === 'nifti' ? '.nii.gz' : '.dcm';
   const what = study.description.trim() || study.modality;
-  const fileStem = studyPath.startsWith('series:') ? '' : stem(studyPath);
-  const who = !anonymise && !study.patientName.trim() && !study.patientId.trim() && fileStem ? fileStem : patientLabel(study, anonymise);
-  const base = safeFileName(who === fileStem || !what ? who : `${who} – ${what}`) || 'segmentation';
+  const who = studyName(study, studyPath, anonymise);
+  const base = safeFileName(who === fileStem(studyPath) || !what ? who : `${who} – ${what}`) || 'segmentation';
   return `${base} seg${ext}`;
 }
 

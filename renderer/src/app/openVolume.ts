@@ -92,7 +92,7 @@ export async function openVolume(client: VoxaClient, targets: OpenTargets | View
       const previous = store.getState().volume?.header.volumeId;
       const ts = performance.now();
       segStore?.getState().clear();
-      store.getState().setVolume({ header: h, voxels }, streaming);
+      store.getState().setVolume({ header: h, voxels, source: path }, streaming);
       shown = true;
       Object.assign(openTimings, { shownAt: ts, setVolumeMs: performance.now() - ts });
       if (previous && previous !== h.volumeId) {

@@ -17,6 +17,7 @@ import { createPacsStore } from '../state/pacsStore';
 import type { SegmentationStore } from '../state/segmentationStore';
 import { PacsPanel } from './PacsPanel';
 import { patientLabel } from '../../../common/patientLabel';
+import { studyName } from '../state/studyName';
 
 interface Props {
   client: VoxaClient;
@@ -33,7 +34,7 @@ interface Props {
 }
 
 function EntryRow({ e, anonymise, current, onOpen }: { e: StudyEntry; anonymise: boolean; current: boolean; onOpen: () => void }) {
-  const name = patientLabel(e, anonymise);
+  const name = studyName(e, e.path, anonymise);
   return (
     <li>
       <button className={`study-entry${current ? ' current' : ''}`} onClick={onOpen} title={e.path} data-testid="study-entry">

@@ -22,6 +22,8 @@ export interface CursorReadout {
 export interface LoadedVolume {
   header: VolumeHeader;
   voxels: VoxelArray;
+  /** What was opened: a file or folder path, or `series:<uid>` (names an image without a patient, studyName.ts). */
+  source?: string;
 }
 
 /**

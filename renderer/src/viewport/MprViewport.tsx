@@ -7,7 +7,7 @@ import { sliceOf, type ViewerStore } from '../state/viewerStore';
 import { computeView, displayToLps, edgeLabels, lpsToDisplay, PLANE_AXES, sampleAt, scaleBarMm, type MprView, type Size } from './mprGeometry';
 import type { ToolCursor, ToolPointerHandler } from './toolPointer';
 import { VtkMprView } from './vtkMprView';
-import { patientLabel } from '../../../common/patientLabel';
+import { studyName } from '../state/studyName';
 
 const TITLES: Record<MprView, string> = { axial: 'Axial', coronal: 'Coronal', sagittal: 'Sagittal' };
 
@@ -285,7 +285,7 @@ export function MprViewport({
               <div className="corner corner-tl" data-testid={`${view}-corner-tl`}>
                 {!anonymise && (
                   <>
-                    <div>{patientLabel(h)}</div>
+                    <div>{studyName(h, volume?.source, false)}</div>
                     <div>{h.patientId ? `ID ${h.patientId}` : ''}</div>
                     <div>{h.studyDate || ''}</div>
                   </>
