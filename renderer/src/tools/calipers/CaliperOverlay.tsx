@@ -15,7 +15,7 @@ import { dot } from '../../../../common/geometry/affine';
 import type { Vec3 } from '../../../../common/volume';
 import { shownCaliper, type LesionTableStore } from '../../state/lesionTableStore';
 import type { ViewerStore } from '../../state/viewerStore';
-import { caliperLayout, LINE_PX, type CaliperLayout } from './caliperLabels';
+import { caliperLayout, labelWidthPx, LINE_PX, type CaliperLayout } from './caliperLabels';
 import { computeView, displayToLps, lpsToDisplay, PLANE_AXES, stepAlong, type MprView, type Size } from '../../viewport/mprGeometry';
 
 interface Props {
@@ -73,9 +73,12 @@ export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
     }
   }
 
-  // One layout per lesion, from its long axis on screen (else the short one): both calipers share handles' size and label place.
+  const labelText = (s: (typeof shapes)[number]) => `${s.which === 'short' ? 'short' : s.id} ${s.lengthMm.toFixed(1)} mm${s.manual ? ' (manual)' : ''}`;
+  // One layout per lesion, from its long axis on screen (else the short one): both calipers share handles' size and label place,
+  // with room for the wider of the two labels.
+  const textPx = (id: string) => Math.max(...shapes.filter((x) => x.id === id).map((x) => labelWidthPx(labelText(x))));
   const layouts = new Map<string, CaliperLayout>();
-  for (const s of [...shapes].sort((x, y) => (x.which === 'long' ? -1 : 1) - (y.which === 'long' ? -1 : 1))) if (!layouts.has(s.id)) layouts.set(s.id, caliperLayout(s.a, s.b, host.size));
+  for (const s of [...shapes].sort((x, y) => (x.which === 'long' ? -1 : 1) - (y.which === 'long' ? -1 : 1))) if (!layouts.has(s.id)) layouts.set(s.id, caliperLayout(s.a, s.b, host.size, textPx(s.id)));
 
   const toLps = (e: ReactPointerEvent | PointerEvent): Vec3 => {
     const rect = (host.el.querySelector('.viewport-canvas') ?? host.el).getBoundingClientRect();
@@ -114,11 +117,11 @@ export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
       })()}
       {shapes.map((s) => {
         const key = `${s.id}-${s.which}`;
-        const layout = layouts.get(s.id) ?? caliperLayout(s.a, s.b, host.size);
+        const layout = layouts.get(s.id) ?? caliperLayout(s.a, s.b, host.size, textPx(s.id));
         const cls = `caliper ${s.which}${s.manual ? ' manual' : ''}${selected === s.id ? ' selected' : ''}${layout.small ? ' small' : ''}`;
         // The long axis's label takes the first line; the short axis's the second (beside the axis, or beside the leader).
-        const labelY = layout.small ? layout.label[1] + (s.which === 'short' ? LINE_PX : 0) : (s.a[1] + s.b[1]) / 2 + (s.which === 'short' ? LINE_PX : 0);
-        const labelX = layout.small ? layout.label[0] : Math.max(s.a[0], s.b[0]) + 6;
+        const labelY = layout.label[1] + (s.which === 'short' ? LINE_PX : 0);
+        const labelX = layout.label[0];
         return (
           <g key={key} className={cls} data-testid={`caliper-${key}`} data-small={layout.small} data-x1={s.a[0].toFixed(2)} data-y1={s.a[1].toFixed(2)} data-x2={s.b[0].toFixed(2)} data-y2={s.b[1].toFixed(2)} data-length-mm={s.lengthMm.toFixed(2)} data-manual={s.manual}>
             <line x1={s.a[0]} y1={s.a[1]} x2={s.b[0]} y2={s.b[1]} />
@@ -146,7 +149,7 @@ export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
             )}
             {/* the long and short axes cross at the lesion's centre: their labels sit on two lines */}
             <text x={labelX} y={labelY} textAnchor={layout.anchor} data-testid={`caliper-${key}-label`}>
-              {`${s.which === 'short' ? 'short' : s.id} ${s.lengthMm.toFixed(1)} mm${s.manual ? ' (manual)' : ''}`}
+              {labelText(s)}
             </text>
           </g>
         );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caliperLayout, HANDLE_R, LINE_PX, SMALL_HANDLE_R } from './caliperLabels';
+import { caliperLayout, EDGE_PX, HANDLE_R, labelWidthPx, LINE_PX, SMALL_HANDLE_R } from './caliperLabels';
 
 const dist = (p: readonly [number, number], q: readonly [number, number]) => Math.hypot(p[0] - q[0], p[1] - q[1]);
 
@@ -43,5 +43,31 @@ describe('caliper layout', () => {
     expect(top.label[1]).toBeGreaterThan(9 + 10);
     // Text of LABEL_WIDTH is kept inside the view either way.
     expect(caliperLayout([200, 200], [215, 200], size).anchor).toBe('start');
+  });
+});
+
+describe('caliper labels of a large lesion near the view edge', () => {
+  const size = { width: 435, height: 365 };
+  // The demo's walk: long axis from (128, 200) to (310, 165) px in a 435 px axial view, label "Segment 1 67.6 mm".
+  const text = labelWidthPx('Segment 1 67.6 mm');
+  it('stay clear of the orientation letter at the right edge', () => {
+    const l = caliperLayout([128, 200], [310, 165], size, text);
+    const end = l.anchor === 'start' ? l.label[0] + text : l.label[0];
+    expect(end).toBeLessThanOrEqual(size.width - EDGE_PX);
+    const start = l.anchor === 'start' ? l.label[0] : l.label[0] - text;
+    expect(start).toBeGreaterThanOrEqual(EDGE_PX);
+    // Neither side had room: both lines sit above the upper handle (y 165), not across the lesion.
+    expect(l.label[1] + LINE_PX).toBeLessThan(165 - HANDLE_R - 2);
+  });
+  it("end at the lesion's left end when only the left side has room", () => {
+    const l = caliperLayout([250, 100], [380, 120], size, text);
+    expect(l.anchor).toBe('end');
+    expect(l.label[0]).toBe(244);
+  });
+  it('keep the usual place where the text fits on the right', () => {
+    expect(caliperLayout([40, 100], [120, 100], size, text)).toMatchObject({ anchor: 'start', label: [126, 100] });
+  });
+  it('the width estimate covers the text at 11 px (about 6 px a glyph)', () => {
+    expect(labelWidthPx('Segment 1 67.6 mm')).toBeGreaterThanOrEqual(17 * 6);
   });
 });

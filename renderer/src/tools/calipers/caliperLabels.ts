@@ -4,7 +4,10 @@
  * hidden under the usual handles and label: its handles shrink and its labels
  * move outside it, up and to the right, joined to it by a short leader line;
  * to the left (text ending at the leader) where the text would leave the view
- * on the right, and downwards near the top edge.
+ * on the right, and downwards near the top edge. A larger lesion's labels run
+ * right from its rightmost end, or end at its leftmost one where they would
+ * reach the view's edge (where the orientation letter is: the demo's
+ * "Segment 1 67.6 mm" ran under the axial view's "L").
  */
 export type Px = readonly [number, number];
 
@@ -22,6 +25,11 @@ export const LINE_PX = 14;
 /** Room kept for a label's text (px): "Segment 12 123.4 mm (manual)" at 11 px, and the edge letters. */
 const LABEL_WIDTH_PX = 150;
 const LABEL_HEIGHT_PX = 2 * LINE_PX + 12;
+/** Kept free at the view's left and right edges (px): the orientation letters sit 8 px in, about 10 px wide. */
+export const EDGE_PX = 22;
+
+/** About how wide (px) `text` is at the labels' 11 px (a mean glyph of 0.6 em, on the wide side for digits and capitals). */
+export const labelWidthPx = (text: string) => Math.ceil(text.length * 6.6);
 
 export interface CaliperLayout {
   small: boolean;
@@ -34,15 +42,29 @@ export interface CaliperLayout {
   leader: { from: Px; to: Px } | null;
 }
 
-/** Layout for a lesion whose long axis runs from `a` to `b` on screen, in a view of `size` (px; unbounded when omitted). */
-export function caliperLayout(a: Px, b: Px, size: { width: number; height: number } = { width: Infinity, height: Infinity }): CaliperLayout {
+/**
+ * Layout for a lesion whose long axis runs from `a` to `b` on screen, in a view of `size` (px; unbounded when omitted);
+ * `textPx`: the width of its widest label (labelWidthPx).
+ */
+export function caliperLayout(a: Px, b: Px, size: { width: number; height: number } = { width: Infinity, height: Infinity }, textPx = LABEL_WIDTH_PX): CaliperLayout {
   const lengthPx = Math.hypot(b[0] - a[0], b[1] - a[1]);
-  if (!(lengthPx < SMALL_LESION_PX)) return { small: false, handleR: HANDLE_R, label: [Math.max(a[0], b[0]) + 6, (a[1] + b[1]) / 2], anchor: 'start', leader: null };
+  if (!(lengthPx < SMALL_LESION_PX)) {
+    const y = (a[1] + b[1]) / 2;
+    const right = Math.max(a[0], b[0]) + 6;
+    const left = Math.min(a[0], b[0]) - 6;
+    const big = { small: false, handleR: HANDLE_R, leader: null };
+    if (right + textPx <= size.width - EDGE_PX) return { ...big, label: [right, y], anchor: 'start' };
+    if (left - textPx >= EDGE_PX) return { ...big, label: [left, y], anchor: 'end' };
+    // Neither side has room: as far right as the edge allows, and above the axis's upper end (below its lower one near
+    // the top), so that the text covers neither a handle nor the middle of the lesion.
+    const top = Math.min(a[1], b[1]) - 8 - LINE_PX;
+    return { ...big, label: [Math.max(EDGE_PX, size.width - EDGE_PX - textPx), top >= 12 ? top : Math.max(a[1], b[1]) + 16], anchor: 'start' };
+  }
   const c: Px = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
   // The lesion fits in the circle through the long axis's ends; the leader leaves it up and to the right, unless the text would not fit there.
   const r = lengthPx / 2 + GAP_PX;
   const reach = (r + LEADER_PX) * Math.SQRT1_2;
-  const right = c[0] + reach + LABEL_WIDTH_PX <= size.width || c[0] - reach - LABEL_WIDTH_PX < 0;
+  const right = c[0] + reach + textPx <= size.width - EDGE_PX || c[0] - reach - textPx < EDGE_PX;
   const up = c[1] - reach - LINE_PX >= 0 || c[1] + reach + LABEL_HEIGHT_PX > size.height;
   const d: Px = [right ? Math.SQRT1_2 : -Math.SQRT1_2, up ? -Math.SQRT1_2 : Math.SQRT1_2];
   const from: Px = [c[0] + d[0] * r, c[1] + d[1] * r];
