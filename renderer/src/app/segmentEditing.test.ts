@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChannelName, ChannelRequest, ChannelResponse, VolumeHeader } from '../../../common/contract';
+import { VoxaError, type ChannelName, type ChannelRequest, type ChannelResponse, type VolumeHeader } from '../../../common/contract';
 import type { SegmentChange } from '../../../common/contract/channels/segment';
 import { buildEditDelta, emptyEditDelta, encodeEditDelta, lockTable } from '../../../common/editing/editDelta';
 import type { Vec3 } from '../../../common/volume';
@@ -33,7 +33,11 @@ function fakeClient(answer: (channel: ChannelName, request: unknown) => unknown)
     transport: 'websocket' as const,
     invoke: <C extends ChannelName>(channel: C, request: ChannelRequest<C>) => {
       calls.push({ channel, request });
-      return Promise.resolve(answer(channel, request) as ChannelResponse<C>);
+      try {
+        return Promise.resolve(answer(channel, request) as ChannelResponse<C>);
+      } catch (e) {
+        return Promise.reject(e as Error);
+      }
     },
     on: () => () => undefined,
   };
@@ -119,6 +123,35 @@ describe('SegmentEditor', () => {
     expect(req.op).toMatchObject({ radiusMm: 3, label: 1 });
     expect(normalGridAxis({ direction: [0, 1, 0, 0, 0, 1, 1, 0, 0] }, 'axial')).toBe(1);
     expect(normalGridAxis({ direction: [0, 1, 0, 0, 0, 1, 1, 0, 0] }, 'coronal')).toBe(0);
+  });
+});
+
+describe('SegmentEditor export', () => {
+  const exportReply = { path: '/u/exports/a.nii.gz', segments: 1, bytes: 2048 };
+  it('a path from the native Save dialog is written over at once: EXISTS is never met, nothing asked twice', async () => {
+    const { editor, calls } = setup((c, r) => {
+      if (c !== 'segment:export') return null;
+      if (!(r as { overwrite: boolean }).overwrite) throw new VoxaError('EXISTS', 'a.nii.gz already exists');
+      return exportReply;
+    });
+    // No window here: a second question (window.confirm) would throw.
+    expect(await editor.exportTo('/u/exports/a.nii.gz', 'nifti', false, true)).toMatch(/^Saved 1 segment to/);
+    expect(calls.filter((c) => c.channel === 'segment:export').map((c) => (c.request as { overwrite: boolean }).overwrite)).toEqual([true]);
+  });
+  it('a typed path never overwrites without asking', async () => {
+    const { editor, calls, tools } = setup((c) => {
+      if (c === 'segment:export') throw new VoxaError('EXISTS', 'a.nii.gz already exists');
+      return null;
+    });
+    const confirm = (globalThis as { window?: unknown }).window;
+    (globalThis as { window?: unknown }).window = { confirm: () => false };
+    try {
+      expect(await editor.exportTo('/u/exports/a.nii.gz', 'nifti', false)).toBeNull();
+    } finally {
+      (globalThis as { window?: unknown }).window = confirm;
+    }
+    expect(calls.filter((c) => c.channel === 'segment:export').map((c) => (c.request as { overwrite: boolean }).overwrite)).toEqual([false]);
+    expect(tools.getState().error).toMatch(/already exists/);
   });
 });
 

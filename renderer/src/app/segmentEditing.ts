@@ -227,12 +227,13 @@ export class SegmentEditor {
   }
 
   /** Writes the segmentation to `path` (a folder the services were granted). Returns a line for the user. */
-  async exportTo(path: string, format: 'dicom-seg' | 'nifti', deidentify: boolean): Promise<string | null> {
+  /** Exports to `path`; `confirmed`: the native Save dialog already agreed to replace it (no second question). */
+  async exportTo(path: string, format: 'dicom-seg' | 'nifti', deidentify: boolean, confirmed = false): Promise<string | null> {
     const volumeId = this.volumeId();
     if (!volumeId) return null;
     this.tools.getState().setError(null);
     try {
-      const r = await exportAsking((overwrite) => this.client.invoke('segment:export', { volumeId, path, format, deidentify, overwrite }));
+      const r = await exportAsking((overwrite) => this.client.invoke('segment:export', { volumeId, path, format, deidentify, overwrite }), { confirmed });
       return `Saved ${r.segments} segment${r.segments === 1 ? '' : 's'} to ${r.path} (${Math.round(r.bytes / 1024)} KB)`;
     } catch (e) {
       this.fail(e, 'Export');

@@ -22,7 +22,8 @@ export function FileBrowser({ client, title = 'Open image', saveName, onOpen, on
 
   const showRoots = () =>
     client.invoke('fs:roots', {}).then(
-      (r) => setDir({ path: null, parent: null, entries: r.roots }),
+      // Saving: folders only (a granted file among the roots, such as the demo image, is no place to save a segmentation).
+      (r) => setDir({ path: null, parent: null, entries: saveName === undefined ? r.roots : r.roots.filter((e) => e.kind === 'directory') }),
       (e: unknown) => setError(e instanceof Error ? e.message : 'cannot list roots'),
     );
   const list = (path: string) =>

@@ -83,10 +83,11 @@ export function LesionTable({ client, store, segStore, lesions, exportDir, saveA
   };
   const sep = exportDir?.includes('\\') ? '\\' : '/';
   const reportDir = reportPath ?? (exportDir ? `${exportDir}${sep}recist-report` : '');
-  const exportReport = async (dir = reportDir) => {
+  /** `confirmed`: the native Save dialog already agreed to replace the folder's report (no second question). */
+  const exportReport = async (dir = reportDir, confirmed = false) => {
     if (!patientKey || !dir) return;
     try {
-      const r = await exportAsking((overwrite) => client.invoke('recist:export', { patientKey, dir, pdf: true, title: `RECIST 1.1 — ${patientKey}`, overwrite }));
+      const r = await exportAsking((overwrite) => client.invoke('recist:export', { patientKey, dir, pdf: true, title: `RECIST 1.1 — ${patientKey}`, overwrite }), { confirmed });
       setMessage(`Report: ${r.files.length} files in ${dir} (${r.files.map((f) => f.split(/[\\/]/).pop()).join(', ')}).`);
     } catch (e) {
       setMessage(e instanceof Error ? e.message : String(e));
@@ -240,7 +241,7 @@ export function LesionTable({ client, store, segStore, lesions, exportDir, saveA
                     onClick={() =>
                       saveAs(reportDir.split(/[\\/]/).pop() || 'recist-report', [], (picked) => {
                         setReportPath(picked);
-                        void exportReport(picked);
+                        void exportReport(picked, true);
                       })
                     }
                     title="Choose the report's folder name and place in the system's Save dialog"

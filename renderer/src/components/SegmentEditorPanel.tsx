@@ -72,7 +72,12 @@ export function SegmentEditorPanel({
     const el = pathField.current;
     if (el && document.activeElement !== el) el.scrollLeft = el.scrollWidth;
   }, [path]);
-  const exportTo = (p: string) => editor.exportTo(p, format, deid).then((m) => m && setMessage(m));
+  const exportTo = (p: string, confirmed = false) => editor.exportTo(p, format, deid, confirmed).then((m) => m && setMessage(m));
+  // The export's answer comes at the foot of a panel taller than the window: bring it into sight (it was below the fold).
+  const messageRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (message) messageRef.current?.scrollIntoView({ block: 'nearest' });
+  }, [message]);
 
   return (
     <section className="segment-editor" data-testid="segment-editor" data-volume-id={t.volumeId ?? ""}>
@@ -230,7 +235,8 @@ export function SegmentEditorPanel({
             onClick={() =>
               saveAs(path.split(/[\\/]/).pop() || exportName(format), exportFilters(format), (picked, native) => {
                 setExportPath(picked);
-                if (native) void exportTo(picked);
+                // The system's dialog asked about replacing an existing file: the export does not ask again.
+                if (native) void exportTo(picked, true);
               })
             }
             data-testid="export-save-as"
@@ -248,7 +254,7 @@ export function SegmentEditorPanel({
         </button>
       </div>
       {message && (
-        <div className="small" data-testid="export-message">
+        <div ref={messageRef} className="small" data-testid="export-message">
           {message}
         </div>
       )}
