@@ -2,12 +2,14 @@
  * Issue 17, "a radiologist's first hour", in host mode:
  * - 3D view: the orientation cube is drawn (lower right), and the smallest
  *   lesion of the torso phantom, coloured magenta, shows through the opaque
- *   soft-tissue rendering (segment surfaces on a layer above the volume);
+ *   soft-tissue rendering (a translucent pass of the surfaces above the volume);
+ *   the largest lesion tints the anatomy instead of covering it, and follows
+ *   its opacity slider;
  * - screenshots on real data (skipped without the data folder): the 3D view and
  *   the RECIST calipers over the stroke lesion of brain_mri_stroke_lesion_cstar.
  * Needs `node scripts/build.mjs --only host --only renderer --only cli`.
  */
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { dataPath, HAS_DATA } from '../main/testing/dataDir';
@@ -130,6 +132,82 @@ test('3D view: orientation cube, and the smallest lesion inside the opaque soft-
     expect(Math.hypot(nearest.x - cx, nearest.y - cy), `${which} label clear of the lesion`).toBeGreaterThan(lengthPx / 2);
   }
   await page.getByTestId('axial-viewport').screenshot({ path: path.join(artifacts, 'first-hour-recist-small-torso.png') });
+  expect(errors).toEqual([]);
+});
+
+/**
+ * Green in a lesion's screen footprint, as a share of the anatomy's green there: the lesion is pure magenta
+ * (no green), so every bit of green inside it is anatomy showing through. Footprint: pixels that changed from
+ * `hidden` (the same view without the lesion) to `shown` by more than 60 (sum over r, g, b).
+ */
+function anatomyShare(hidden: { data: Uint8Array }, shown: { data: Uint8Array }, footprint?: boolean[]): { share: number; footprint: boolean[]; pixels: number } {
+  const fp = footprint ?? [];
+  let g0 = 0;
+  let g1 = 0;
+  let pixels = 0;
+  for (let n = 0, p = 0; n < hidden.data.length; n += 4, p++) {
+    const d = Math.abs(shown.data[n]! - hidden.data[n]!) + Math.abs(shown.data[n + 1]! - hidden.data[n + 1]!) + Math.abs(shown.data[n + 2]! - hidden.data[n + 2]!);
+    if (!footprint) fp[p] = d > 60;
+    if (!fp[p]) continue;
+    pixels++;
+    g0 += hidden.data[n + 1]!;
+    g1 += shown.data[n + 1]!;
+  }
+  return { share: g0 > 0 ? g1 / g0 : 0, footprint: fp, pixels };
+}
+
+test('3D view: a large segment tints the anatomy instead of covering it, and follows its opacity slider', async ({ page }) => {
+  test.setTimeout(300_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // A copy of the CT: a session of its own (the test above left its edits in the journal of ct.nii.gz).
+  copyFileSync(path.join(fixture.dataDir, 'torso', 'ct.nii.gz'), path.join(fixture.dataDir, 'torso', 'ct-3d.nii.gz'));
+  await page.goto(fixture.host.url);
+  await openWithMask(page, ['data-first-hour', 'torso'], 'ct-3d.nii.gz', 'lesions.nii.gz');
+  await expect(page.getByTestId('segment-stats-3')).toBeVisible();
+  await expect(page.getByTestId('segment-list').locator('> li')).toHaveCount(3);
+  const voxels = await Promise.all([1, 2, 3].map(async (l) => Number(await page.getByTestId(`segment-stats-${l}`).getAttribute('data-voxels'))));
+  const largest = voxels.indexOf(Math.max(...voxels)) + 1;
+  const show = async (label: number, shown: boolean) => {
+    const box = page.getByTestId(`segment-${label}`).getByRole('checkbox');
+    if ((await box.isChecked()) !== shown) await box.click();
+    await expect(box).toBeChecked({ checked: shown });
+  };
+  for (const label of [1, 2, 3]) await show(label, false);
+  await page.getByTestId(`segment-${largest}`).locator('input[type="color"]').fill('#ff00ff');
+  await page.evaluate(() => {
+    const s = (window as unknown as StoreWindow).__voxaStore.getState();
+    s.setVrPreset('ct-soft');
+    s.toggleMaximised('3d');
+  });
+  const view = page.getByTestId('3d-viewport');
+  // The same frame twice in a row: the ray caster has settled.
+  const settled = async () => {
+    let last = '';
+    for (let n = 0; n < 60; n++) {
+      await page.waitForTimeout(1500);
+      const png = (await view.screenshot()).toString('base64');
+      if (png === last) return decodePng(page, Buffer.from(png, 'base64'));
+      last = png;
+    }
+    throw new Error('the 3D view did not settle');
+  };
+  await expect.poll(async () => (await countPixels(page, view, 'cube')).count, { timeout: 90_000 }).toBeGreaterThan(400);
+  const hidden = await settled();
+  await show(largest, true);
+  await expect.poll(async () => (await countPixels(page, view, 'magenta')).count, { timeout: 90_000 }).toBeGreaterThan(0);
+  const full = anatomyShare(hidden, await settled());
+  await page.screenshot({ path: path.join(artifacts, 'first-hour-3d-large-opacity-1.png') });
+  await page.getByTestId(`segment-${largest}`).getByRole('slider').fill('0.3');
+  const faint = anatomyShare(hidden, await settled(), full.footprint);
+  await page.screenshot({ path: path.join(artifacts, 'first-hour-3d-large-opacity-0.3.png') });
+  console.log(`3D, largest lesion (${Math.max(...voxels)} voxels) in the opaque soft-tissue preset: ${full.pixels} px on screen; anatomy's share of the colour there ${full.share.toFixed(2)} at opacity 1, ${faint.share.toFixed(2)} at 0.3`);
+  expect(full.pixels, 'the lesion covers part of the view').toBeGreaterThan(500);
+  // Drawn fully on top, the magenta surface left 0.02 of the anatomy's green, at any opacity (the slider did nothing in 3D).
+  // Now: the tissue in front tints it (0.25 measured) and the slider lets the anatomy through (0.72 at 0.3).
+  expect(full.share, 'anatomy seen through the lesion at opacity 1').toBeGreaterThan(0.15);
+  expect(full.share, 'the lesion still stands out').toBeLessThan(0.8);
+  expect(faint.share, 'more anatomy at opacity 0.3').toBeGreaterThan(Math.max(0.6, full.share + 0.3));
   expect(errors).toEqual([]);
 });
 

@@ -133,7 +133,7 @@ export function Volume3DViewport({ store, segStore }: { store: ViewerStore; segS
         void extractor.run({ label, dims: c.dims, offset: c.offset, mask: c.mask, affine }).then((r) => {
           if (cancelled) return;
           const meta = segStore.getState().segmentation?.segments.find((s) => s.label === r.label);
-          v.setSurface(r, meta?.colour ?? [255, 255, 0], meta?.visible ?? true);
+          v.setSurface(r, meta?.colour ?? [255, 255, 0], meta?.visible ?? true, meta?.opacity);
         });
       }
     }, 250);
@@ -144,10 +144,10 @@ export function Volume3DViewport({ store, segStore }: { store: ViewerStore; segS
     };
   }, [segStore, volume, labelmap, version, show3d]);
 
-  // Colour and visibility changes without re-extraction.
+  // Colour, visibility and opacity changes without re-extraction.
   const segments = segmentation?.segments;
   useEffect(() => {
-    for (const s of segments ?? []) vtkRef.current?.setSurfaceVisibility(s.label, s.colour, s.visible);
+    for (const s of segments ?? []) vtkRef.current?.setSurfaceVisibility(s.label, s.colour, s.visible, s.opacity);
   }, [segments]);
 
   return (

@@ -5,10 +5,12 @@
  * (rotate, zoom, pan), and an orientation cube (R/L, A/P, S/I; with a volume) in the
  * lower-right corner. Owns every vtk object and deletes them in `dispose()`.
  *
- * Segment surfaces are drawn in a second renderer layer on top of the volume
- * rendering, sharing its camera: a lesion inside the body stays visible under
- * any preset (the ray caster would otherwise composite skin or bone in front
- * of it). Surfaces still hide one another by depth among themselves.
+ * Segment surfaces are drawn twice (surfacePasses.ts): in the volume's scene,
+ * depth-tested with the ray caster (anatomy in front covers them), and in a
+ * second renderer layer over the volume, sharing its camera, translucent: a
+ * lesion inside the body stays visible under any preset, as a tint, and a
+ * large segment no longer hides the anatomy in front of it. Both follow the
+ * segment's opacity. Surfaces still hide one another by depth among themselves.
  */
 import '@kitware/vtk.js/Rendering/Profiles/Volume';
 import '@kitware/vtk.js/Rendering/Profiles/Geometry';
@@ -37,6 +39,7 @@ import type { ClipBox } from '../state/viewerStore';
 import type { VrPreset } from '../state/volumePresets';
 import { ORIENTATION_CUBE_STYLE, ORIENTATION_FACES } from './orientationCube';
 import type { SurfaceResult } from './surfaceMessages';
+import { surfaceOpacities } from './surfacePasses';
 
 type Actor = ReturnType<typeof vtkActor.newInstance>;
 type Mapper = ReturnType<typeof vtkMapper.newInstance>;
@@ -45,7 +48,7 @@ type Poly = ReturnType<typeof vtkPolyData.newInstance>;
 export class VtkVolumeView {
   private readonly renderWindow = vtkRenderWindow.newInstance();
   private readonly renderer = vtkRenderer.newInstance({ background: [0.05, 0.06, 0.08] });
-  /** Layer 1: the segment surfaces, over the volume rendering, with the volume's camera. */
+  /** Layer 1: the segment surfaces' translucent pass, over the volume rendering, with the volume's camera. */
   private readonly surfaceRenderer = vtkRenderer.newInstance();
   private readonly cube = vtkAnnotatedCubeActor.newInstance();
   private readonly marker = vtkOrientationMarkerWidget.newInstance();
@@ -57,7 +60,8 @@ export class VtkVolumeView {
   private readonly ctf = vtkColorTransferFunction.newInstance();
   private readonly otf = vtkPiecewiseFunction.newInstance();
   private readonly planes = Array.from({ length: 6 }, () => vtkPlane.newInstance());
-  private readonly surfaces = new Map<number, { actor: Actor; mapper: Mapper; poly: Poly }>();
+  /** Per label: `actor` in the volume's scene (depth-tested), `onTop` in layer 1; one mapper and polydata for both. */
+  private readonly surfaces = new Map<number, { actor: Actor; onTop: Actor; mapper: Mapper; poly: Poly }>();
   private image: ReturnType<typeof vtkImageData.newInstance> | null = null;
   private geometry: VolumeGeometry | null = null;
   private frame = 0;
@@ -173,16 +177,19 @@ export class VtkVolumeView {
     this.requestRender();
   }
 
-  setSurface(result: SurfaceResult, colour: [number, number, number], visible: boolean): void {
+  setSurface(result: SurfaceResult, colour: [number, number, number], visible: boolean, opacity?: number): void {
     let s = this.surfaces.get(result.label);
     if (!s) {
       const poly = vtkPolyData.newInstance();
       const mapper = vtkMapper.newInstance();
       const actor = vtkActor.newInstance();
+      const onTop = vtkActor.newInstance();
       mapper.setInputData(poly);
       actor.setMapper(mapper);
-      this.surfaceRenderer.addActor(actor);
-      s = { actor, mapper, poly };
+      onTop.setMapper(mapper);
+      this.renderer.addActor(actor);
+      this.surfaceRenderer.addActor(onTop);
+      s = { actor, onTop, mapper, poly };
       this.surfaces.set(result.label, s);
     }
     const pts = vtkPoints.newInstance();
@@ -190,24 +197,37 @@ export class VtkVolumeView {
     s.poly.setPoints(pts);
     s.poly.setPolys(vtkCellArray.newInstance({ values: result.polys }));
     s.poly.modified();
-    s.actor.getProperty().setColor(colour[0] / 255, colour[1] / 255, colour[2] / 255);
-    s.actor.setVisibility(visible);
+    this.style3d(s, colour, visible, opacity);
     this.requestRender();
   }
 
-  setSurfaceVisibility(label: number, colour: [number, number, number], visible: boolean): void {
+  setSurfaceVisibility(label: number, colour: [number, number, number], visible: boolean, opacity?: number): void {
     const s = this.surfaces.get(label);
     if (!s) return;
-    s.actor.getProperty().setColor(colour[0] / 255, colour[1] / 255, colour[2] / 255);
-    s.actor.setVisibility(visible);
+    this.style3d(s, colour, visible, opacity);
     this.requestRender();
+  }
+
+  /** Colour, visibility and the two passes' opacities (surfacePasses.ts) of one surface; a pass at opacity 0 is not drawn. */
+  private style3d(s: { actor: Actor; onTop: Actor }, colour: [number, number, number], visible: boolean, opacity: number | undefined): void {
+    const o = surfaceOpacities(opacity);
+    for (const [actor, alpha] of [
+      [s.actor, o.inScene],
+      [s.onTop, o.onTop],
+    ] as const) {
+      actor.getProperty().setColor(colour[0] / 255, colour[1] / 255, colour[2] / 255);
+      actor.getProperty().setOpacity(alpha);
+      actor.setVisibility(visible && alpha > 0);
+    }
   }
 
   removeSurfacesExcept(labels: Set<number>): void {
     for (const [label, s] of this.surfaces) {
       if (labels.has(label)) continue;
-      this.surfaceRenderer.removeActor(s.actor);
+      this.renderer.removeActor(s.actor);
+      this.surfaceRenderer.removeActor(s.onTop);
       s.actor.delete();
+      s.onTop.delete();
       s.mapper.delete();
       s.poly.delete();
       this.surfaces.delete(label);
