@@ -180,3 +180,39 @@ test('layouts, maximise by double-click, help overlay, anonymise toggle, presets
   await page.dispatchEvent('.app', 'drop', {});
   await expect(page.getByTestId('drop-note')).toContainText('cannot');
 });
+
+test('RECIST on the oblique phantom: Measure, Go, and the calipers are drawn on the axial view (projected, dashed) at the lesion', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto(host.url);
+  await openFile(page, 'oblique-ct.nii');
+  await expect(page.getByTestId('study-info')).toContainText('80 × 80 × 50');
+  await page.getByTestId('layout-1x1').click();
+  await openFile(page, 'oblique-lesion-label.nii', 'open-labelmap');
+  await expect(page.getByTestId('status-busy')).toHaveCount(0, { timeout: 60_000 });
+  await page.getByTestId('recist-toggle').click();
+  await page.getByTestId('recist-measure').click();
+  await expect(page.getByTestId('lesion-row-Segment 1')).toBeVisible();
+  await page.getByTestId('lesion-jump-Segment 1').click();
+  await page.getByTestId('recist-toggle').click();
+  // Measured on the acquired slice (15° off axial): before, on no axial slice, so never drawn.
+  const long = page.getByTestId('caliper-Segment 1-long');
+  await expect(long).toBeVisible();
+  await expect(long).toHaveAttribute('data-projected', 'true');
+  await expect(page.getByTestId('caliper-Segment 1-short')).toBeVisible();
+  // A 24 mm sphere: centre-to-centre diameter within a voxel (3 mm) of it.
+  const lengthMm = Number(await long.getAttribute('data-length-mm'));
+  expect(lengthMm).toBeGreaterThan(2 * OBLIQUE.lesionRadiusMm - VOXEL_MM);
+  expect(lengthMm).toBeLessThanOrEqual(2 * OBLIQUE.lesionRadiusMm + 0.01);
+  // Its middle is at the lesion on screen (documented view mapping), within a voxel.
+  const box = await canvasBox(page, 'axial');
+  const at = (k: string) => long.getAttribute(k).then(Number);
+  const mid = { x: ((await at('data-x1')) + (await at('data-x2'))) / 2, y: ((await at('data-y1')) + (await at('data-y2'))) / 2 };
+  const want = expectedPixel(grid, 'axial', LESION, { width: box.width, height: box.height });
+  expect(Math.hypot(mid.x - want.x, mid.y - want.y) * want.mmPerPx, 'caliper middle vs lesion centre (mm)').toBeLessThan(VOXEL_MM);
+  await page.getByTestId('axial-viewport').screenshot({ path: path.join(artifacts, 'e2e-viewer-oblique-recist.png') });
+  // One slice further on, it is gone (shown once, not on every slice the tilted caliper crosses).
+  await page.getByTestId('axial-viewport').locator('.viewport-canvas').focus();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  await expect(long).toHaveCount(0);
+});

@@ -6,7 +6,9 @@
  * Rendered through a portal into the viewport element, positioned with the
  * same view mapping as the image (mprGeometry computeView / lpsToDisplay).
  * Over a lesion short on screen the handles are smaller and the labels sit
- * outside it with a leader line (caliperLabels.ts).
+ * outside it with a leader line (caliperLabels.ts). A caliper measured on the
+ * slice of an oblique acquisition is shown projected, dashed, on the view
+ * slice through its middle (caliperOnView.ts).
  */
 import { useEffect, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { createPortal } from 'react-dom';
@@ -16,6 +18,7 @@ import type { Vec3 } from '../../../../common/volume';
 import { shownCaliper, type LesionTableStore } from '../../state/lesionTableStore';
 import type { ViewerStore } from '../../state/viewerStore';
 import { caliperLayout, labelWidthPx, LINE_PX, type CaliperLayout } from './caliperLabels';
+import { caliperOnView, tiltFromViewDeg } from './caliperOnView';
 import { computeView, displayToLps, lpsToDisplay, PLANE_AXES, stepAlong, type MprView, type Size } from '../../viewport/mprGeometry';
 
 interface Props {
@@ -26,7 +29,7 @@ interface Props {
 
 /** Whether a caliper lies on the displayed slice: both ends within half a slice step of the view plane. */
 export function onSlice(start: Vec3, end: Vec3, normal: Vec3, planeMm: number, halfStepMm: number): boolean {
-  return Math.abs(dot(start, normal) - planeMm) <= halfStepMm + 1e-6 && Math.abs(dot(end, normal) - planeMm) <= halfStepMm + 1e-6;
+  return caliperOnView(start, end, normal, planeMm, halfStepMm) === 'in-plane';
 }
 
 export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
@@ -62,14 +65,16 @@ export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
   const halfStep = stepAlong(g, normal) / 2;
   const mmPerPx = (2 * vs.parallelScale) / host.size.height;
 
-  const shapes: { id: string; which: 'long' | 'short'; a: [number, number]; b: [number, number]; manual: boolean; lengthMm: number }[] = [];
+  const shapes: { id: string; which: 'long' | 'short'; a: [number, number]; b: [number, number]; manual: boolean; lengthMm: number; tiltDeg: number | null }[] = [];
   for (const r of rows) {
     for (const which of ['long', 'short'] as const) {
       const shown = shownCaliper(r, which);
       if (!shown || shown.caliper.lengthMm <= 0) continue;
       const { startLps, endLps, lengthMm } = shown.caliper;
-      if (!onSlice(startLps, endLps, normal, planeMm, halfStep)) continue;
-      shapes.push({ id: r.id, which, a: lpsToDisplay(vs, host.size, startLps), b: lpsToDisplay(vs, host.size, endLps), manual: shown.manual, lengthMm });
+      const placement = caliperOnView(startLps, endLps, normal, planeMm, halfStep);
+      if (!placement) continue;
+      const tiltDeg = placement === 'projected' ? tiltFromViewDeg(startLps, endLps, normal) : null;
+      shapes.push({ id: r.id, which, a: lpsToDisplay(vs, host.size, startLps), b: lpsToDisplay(vs, host.size, endLps), manual: shown.manual, lengthMm, tiltDeg });
     }
   }
 
@@ -78,7 +83,8 @@ export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
   // with room for the wider of the two labels.
   const textPx = (id: string) => Math.max(...shapes.filter((x) => x.id === id).map((x) => labelWidthPx(labelText(x))));
   const layouts = new Map<string, CaliperLayout>();
-  for (const s of [...shapes].sort((x, y) => (x.which === 'long' ? -1 : 1) - (y.which === 'long' ? -1 : 1))) if (!layouts.has(s.id)) layouts.set(s.id, caliperLayout(s.a, s.b, host.size, textPx(s.id)));
+  const othersOf = (s: (typeof shapes)[number]) => shapes.filter((x) => x.id === s.id && x !== s).flatMap((x) => [x.a, x.b]);
+  for (const s of [...shapes].sort((x, y) => (x.which === 'long' ? -1 : 1) - (y.which === 'long' ? -1 : 1))) if (!layouts.has(s.id)) layouts.set(s.id, caliperLayout(s.a, s.b, host.size, textPx(s.id), othersOf(s)));
 
   const toLps = (e: ReactPointerEvent | PointerEvent): Vec3 => {
     const rect = (host.el.querySelector('.viewport-canvas') ?? host.el).getBoundingClientRect();
@@ -117,14 +123,17 @@ export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
       })()}
       {shapes.map((s) => {
         const key = `${s.id}-${s.which}`;
-        const layout = layouts.get(s.id) ?? caliperLayout(s.a, s.b, host.size, textPx(s.id));
-        const cls = `caliper ${s.which}${s.manual ? ' manual' : ''}${selected === s.id ? ' selected' : ''}${layout.small ? ' small' : ''}`;
+        const layout = layouts.get(s.id) ?? caliperLayout(s.a, s.b, host.size, textPx(s.id), othersOf(s));
+        const cls = `caliper ${s.which}${s.manual ? ' manual' : ''}${selected === s.id ? ' selected' : ''}${layout.small ? ' small' : ''}${s.tiltDeg !== null ? ' projected' : ''}`;
         // The long axis's label takes the first line; the short axis's the second (beside the axis, or beside the leader).
         const labelY = layout.label[1] + (s.which === 'short' ? LINE_PX : 0);
         const labelX = layout.label[0];
         return (
-          <g key={key} className={cls} data-testid={`caliper-${key}`} data-small={layout.small} data-x1={s.a[0].toFixed(2)} data-y1={s.a[1].toFixed(2)} data-x2={s.b[0].toFixed(2)} data-y2={s.b[1].toFixed(2)} data-length-mm={s.lengthMm.toFixed(2)} data-manual={s.manual}>
-            <line x1={s.a[0]} y1={s.a[1]} x2={s.b[0]} y2={s.b[1]} />
+          <g key={key} className={cls} data-testid={`caliper-${key}`} data-small={layout.small} data-x1={s.a[0].toFixed(2)} data-y1={s.a[1].toFixed(2)} data-x2={s.b[0].toFixed(2)} data-y2={s.b[1].toFixed(2)} data-length-mm={s.lengthMm.toFixed(2)} data-manual={s.manual} data-projected={s.tiltDeg !== null}>
+            {s.tiltDeg !== null && <title>{`Measured on the acquired slice, ${s.tiltDeg.toFixed(0)}° from this view: drawn projected; the length is the measured one`}</title>}
+            {/* a dark halo under the line: a yellow caliper over a yellow segment (or bright bone) stays visible */}
+            <line className="caliper-halo" x1={s.a[0]} y1={s.a[1]} x2={s.b[0]} y2={s.b[1]} style={{ stroke: 'rgba(0, 0, 0, 0.7)', strokeWidth: layout.small ? 2.5 : 3.5, strokeDasharray: 'none' }} />
+            <line className="caliper-axis" x1={s.a[0]} y1={s.a[1]} x2={s.b[0]} y2={s.b[1]} />
             {(['start', 'end'] as const).map((end) => {
               const p = end === 'start' ? s.a : s.b;
               return (

@@ -71,3 +71,14 @@ describe('caliper labels of a large lesion near the view edge', () => {
     expect(labelWidthPx('Segment 1 67.6 mm')).toBeGreaterThanOrEqual(17 * 6);
   });
 });
+
+describe('caliper labels beside both axes', () => {
+  it("a large lesion's labels start right of its short axis too, not across it (the oblique phantom's short axis ran under them)", () => {
+    // Long axis nearly vertical, short axis reaching further right.
+    const l = caliperLayout([551, 299], [544, 356], { width: 870, height: 732 }, labelWidthPx('Segment 1 23.0 mm'), [
+      [520, 327],
+      [578, 335],
+    ]);
+    expect(l).toMatchObject({ anchor: 'start', label: [584, 327.5] });
+  });
+});

@@ -44,14 +44,17 @@ export interface CaliperLayout {
 
 /**
  * Layout for a lesion whose long axis runs from `a` to `b` on screen, in a view of `size` (px; unbounded when omitted);
- * `textPx`: the width of its widest label (labelWidthPx).
+ * `textPx`: the width of its widest label (labelWidthPx); `others`: the ends of its other caliper (the short axis),
+ * which a large lesion's labels also keep clear of.
  */
-export function caliperLayout(a: Px, b: Px, size: { width: number; height: number } = { width: Infinity, height: Infinity }, textPx = LABEL_WIDTH_PX): CaliperLayout {
+export function caliperLayout(a: Px, b: Px, size: { width: number; height: number } = { width: Infinity, height: Infinity }, textPx = LABEL_WIDTH_PX, others: readonly Px[] = []): CaliperLayout {
   const lengthPx = Math.hypot(b[0] - a[0], b[1] - a[1]);
   if (!(lengthPx < SMALL_LESION_PX)) {
     const y = (a[1] + b[1]) / 2;
-    const right = Math.max(a[0], b[0]) + 6;
-    const left = Math.min(a[0], b[0]) - 6;
+    // Beside the lesion's calipers, not across its short axis (`others`: the other caliper's ends).
+    const xs = [a[0], b[0], ...others.map((p) => p[0])];
+    const right = Math.max(...xs) + 6;
+    const left = Math.min(...xs) - 6;
     const big = { small: false, handleR: HANDLE_R, leader: null };
     if (right + textPx <= size.width - EDGE_PX) return { ...big, label: [right, y], anchor: 'start' };
     if (left - textPx >= EDGE_PX) return { ...big, label: [left, y], anchor: 'end' };
