@@ -221,6 +221,9 @@ test('screenshots on real data: 3D and RECIST calipers over a stroke lesion', as
   try {
     await page.goto(host.url);
     await openWithMask(page, ['brain_mri_stroke_lesion_cstar'], 'T1.nii.gz', 'lesion.nii.gz');
+    // Its description has no spaces ("^TE=1.4;Time=144058.332;…"): it wraps inside the study panel instead of running under the views.
+    const viewsLeft = (await page.getByTestId('axial-viewport').boundingBox())!.x;
+    for (const dd of await page.getByTestId('study-info').locator('dd').all()) expect((await dd.boundingBox())!.x + (await dd.boundingBox())!.width).toBeLessThanOrEqual(viewsLeft);
     await page.getByTestId('recist-toggle').click();
     await page.getByTestId('recist-measure').click();
     await page.getByTestId('lesion-jump-Segment 1').click();
