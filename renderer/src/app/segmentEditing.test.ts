@@ -74,10 +74,10 @@ describe('SegmentEditor', () => {
   it('opens the services\' labelmap, then follows it by deltas only', async () => {
     const { editor, segStore, tools } = setup((c) => (c === 'segment:state' ? stateReply() : null));
     await editor.open('v1');
-    expect([...segStore.getState().segmentation!.labels]).toEqual([...server]);
+    expect([...segStore.getState().segmentation!.labels!]).toEqual([...server]);
     expect(segStore.getState().segmentation!.segments.map((s) => s.name)).toEqual(['S1']);
     editor.apply(paintChange(server));
-    expect([...segStore.getState().segmentation!.labels.slice(0, 6)]).toEqual([1, 1, 1, 0, 0, 1]);
+    expect([...segStore.getState().segmentation!.labels!.slice(0, 6)]).toEqual([1, 1, 1, 0, 0, 1]);
     expect(tools.getState().history.items.map((i) => i.name)).toEqual(['Brush']);
     expect(tools.getState().stats[0]?.voxels).toBe(4);
   });
@@ -86,13 +86,13 @@ describe('SegmentEditor', () => {
     const { editor, segStore, calls } = setup((c) => (c === 'segment:state' ? stateReply() : null));
     await editor.open('v1');
     editor.apply(paintChange(new Uint8Array(24).fill(2))); // computed on another state: the box still ends up [1, 1, 1]
-    expect([...segStore.getState().segmentation!.labels.slice(0, 3)]).toEqual([1, 1, 1]);
+    expect([...segStore.getState().segmentation!.labels!.slice(0, 3)]).toEqual([1, 1, 1]);
     const wide = buildEditDelta(new Uint8Array(48), [8, 3, 2], { min: [5, 0, 0], max: [6, 0, 0] }, [1, 1], lockTable());
     editor.apply({ ...paintChange(server), delta: encodeEditDelta(wide).slice().buffer });
     await Promise.resolve();
     await Promise.resolve();
     expect(calls.filter((c) => c.channel === 'segment:state')).toHaveLength(2);
-    expect([...segStore.getState().segmentation!.labels]).toEqual([...server]);
+    expect([...segStore.getState().segmentation!.labels!]).toEqual([...server]);
   });
 
   it('a negative click needs a selected segment; a click on a new lesion selects it and switches to refine', async () => {
@@ -123,6 +123,16 @@ describe('SegmentEditor', () => {
     expect(req.op).toMatchObject({ radiusMm: 3, label: 1 });
     expect(normalGridAxis({ direction: [0, 1, 0, 0, 0, 1, 1, 0, 0] }, 'axial')).toBe(1);
     expect(normalGridAxis({ direction: [0, 1, 0, 0, 0, 1, 1, 0, 0] }, 'coronal')).toBe(0);
+  });
+});
+
+describe('SegmentEditor, empty session', () => {
+  it('a volume with nothing segmented: the services omit the zeros and the renderer allocates none either', async () => {
+    const { editor, segStore } = setup((c) => (c === 'segment:state' ? { ...stateReply(), labels: new ArrayBuffer(0), emptyLabels: true, segments: [], stats: [] } : null));
+    await editor.open('v1');
+    expect(segStore.getState().segmentation).toMatchObject({ volumeId: 'v1', labels: null, segments: [] });
+    // A jump to a segment with no voxels does nothing (and reads no labelmap).
+    editor.jumpTo(1);
   });
 });
 

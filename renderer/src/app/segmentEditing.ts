@@ -85,8 +85,8 @@ export class SegmentEditor {
       // Nothing segmented yet: the zeros are made here, not sent (250 MB in one frame for a 512²×1000 volume).
       const st = await this.client.invoke('segment:state', { volumeId, omitEmptyLabels: true });
       if (this.volumeId() !== volumeId) return;
-      const [ni, nj, nk] = st.dimensions;
-      this.segStore.getState().load(volumeId, st.dimensions, st.emptyLabels ? new Uint8Array(ni * nj * nk) : new Uint8Array(st.labels));
+      // An empty labelmap stays unallocated here too (segmentationStore: labels null).
+      this.segStore.getState().load(volumeId, st.dimensions, st.emptyLabels ? null : new Uint8Array(st.labels));
       this.segStore.getState().setSegments(st.segments.map(toSegment));
       this.tools.getState().setSession(volumeId, st.history, st.stats);
       const notice = restoredNotice(st.restored, st.segments.length, st.history.items.length);
@@ -249,12 +249,13 @@ export class SegmentEditor {
   jumpTo(label: number): void {
     const seg = this.segStore.getState().segmentation;
     const volume = this.store.getState().volume;
-    if (!seg || !volume) return;
+    if (!seg?.labels || !volume) return;
+    const labels = seg.labels;
     const [ni, nj] = seg.dimensions;
     let n = 0;
     const sum: Vec3 = [0, 0, 0];
-    for (let v = 0; v < seg.labels.length; v++) {
-      if (seg.labels[v] !== label) continue;
+    for (let v = 0; v < labels.length; v++) {
+      if (labels[v] !== label) continue;
       n++;
       sum[0] += v % ni;
       sum[1] += Math.floor(v / ni) % nj;

@@ -31,7 +31,8 @@ export interface LesionTableActions {
   setTimepoint(patientKey: string, timepointId: string, date: string, sliceThicknessMm?: number): void;
   load(tp: TimepointRecord): void;
   /** Measures every label of the labelmap: new labels become rows, existing rows get fresh automatic values. */
-  measureLabelmap(geometry: VolumeGeometry, labels: ArrayLike<number>, segments: { label: number; name: string }[]): void;
+  /** Measures each segment in `labels` (null: an empty labelmap, nothing allocated: no segment has voxels). */
+  measureLabelmap(geometry: VolumeGeometry, labels: ArrayLike<number> | null, segments: { label: number; name: string }[]): void;
   update(id: string, patch: Partial<Pick<LesionRecord, 'role' | 'organ' | 'isNode' | 'status'>>): void;
   /** Sets (or clears, with null) the manual long or short axis caliper. */
   setManual(id: string, which: 'long' | 'short', caliper: CaliperRecord | null): void;
@@ -79,7 +80,7 @@ export function createLesionTableStore() {
       measureLabelmap: (geometry, labels, segments) => {
         const rows = [...get().lesions];
         for (const seg of segments) {
-          const m = measureLesion({ geometry, voxels: labels }, { label: seg.label });
+          const m = labels ? measureLesion({ geometry, voxels: labels }, { label: seg.label }) : null;
           const existing = rows.findIndex((r) => r.segmentNumber === seg.label);
           if (!m) {
             if (existing >= 0) rows[existing] = { ...(rows[existing] as LesionRecord), auto: undefined } as LesionRecord;

@@ -14,9 +14,9 @@ describe('segmentation store', () => {
     const inverse = s.getState().applyDelta({ box: { min: [0, 0, 0], max: [1, 0, 0] }, runs: [2, 5] });
     expect(s.getState().segmentation!.version).toBe(v0 + 1);
     expect(s.getState().segmentation!.lastChange).toEqual({ min: [0, 0, 0], max: [1, 0, 0] });
-    expect([...s.getState().segmentation!.labels.slice(0, 2)]).toEqual([5, 5]);
+    expect([...s.getState().segmentation!.labels!.slice(0, 2)]).toEqual([5, 5]);
     s.getState().applyDelta(inverse);
-    expect([...s.getState().segmentation!.labels.slice(0, 2)]).toEqual([0, 0]);
+    expect([...s.getState().segmentation!.labels!.slice(0, 2)]).toEqual([0, 0]);
     expect(() => s.getState().applyDelta({ box: { min: [0, 0, 0], max: [5, 0, 0] }, runs: [6, 1] })).toThrow(/outside/);
     expect(() => s.getState().load('v', [2, 2, 2], new Uint8Array(3))).toThrow(RangeError);
   });
@@ -28,7 +28,7 @@ describe('segmentation store', () => {
     expect(s.getState().addSegment().label).toBe(2);
     s.getState().applyDelta({ box: { min: [0, 0, 0], max: [3, 0, 0] }, runs: [2, 1, 2, 2] });
     s.getState().removeSegment(1);
-    expect([...s.getState().segmentation!.labels]).toEqual([0, 0, 2, 2]);
+    expect([...s.getState().segmentation!.labels!]).toEqual([0, 0, 2, 2]);
     expect(s.getState().addSegment().label).toBe(1);
     s.getState().updateSegment(2, { visible: false });
     const t = colourTable(s.getState().segmentation!.segments, 0.5);
@@ -41,5 +41,27 @@ describe('segmentation store', () => {
     const s = createSegmentationStore();
     s.getState().setRepresentation({ opacity: 3, mode: 'outline' });
     expect(s.getState().representation).toMatchObject({ opacity: 1, mode: 'outline' });
+  });
+
+  it('an empty session holds no full-size labelmap: none until a label is written (512² × 1000 would be 262 MB of zeros)', () => {
+    const s = createSegmentationStore();
+    const dims: [number, number, number] = [512, 512, 1000];
+    s.getState().create('v', dims);
+    expect(s.getState().segmentation!.labels).toBeNull();
+    s.getState().addSegment({ name: 'Lesion' });
+    s.getState().removeSegment(1);
+    s.getState().load('v', dims, null, {});
+    expect(s.getState().segmentation).toMatchObject({ labels: null, segments: [] });
+    // Zeros written into it (an erase on an empty map) still allocate nothing, and their inverse is zeros.
+    const box = { min: [0, 0, 0] as [number, number, number], max: [9, 0, 0] as [number, number, number] };
+    expect(s.getState().applyDelta({ box, runs: [10, 0] })).toEqual({ box, runs: [10, 0] });
+    expect(s.getState().segmentation!.labels).toBeNull();
+    // The first label written makes the array, on the image grid, with that label in place.
+    const inverse = s.getState().applyDelta({ box, runs: [4, 0, 6, 3] });
+    const labels = s.getState().segmentation!.labels!;
+    expect(labels).toBeInstanceOf(Uint8Array);
+    expect(labels.length).toBe(512 * 512 * 1000);
+    expect([...labels.subarray(0, 11)]).toEqual([0, 0, 0, 0, 3, 3, 3, 3, 3, 3, 0]);
+    expect(inverse).toEqual({ box, runs: [10, 0] });
   });
 });

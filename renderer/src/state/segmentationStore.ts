@@ -5,10 +5,16 @@
  * undo); the editing tools of later issues drive it. How segments are drawn
  * (opacity, fill/outline, 3D surfaces) is a separate, per-viewer
  * representation, as in Cornerstone3D.
+ *
+ * An empty labelmap is not allocated (`labels: null`): a 512²×1000 volume's
+ * would be 262 MB of zeros held for nothing while the reader only looks. The
+ * array is made by the first change that writes a label.
  */
 import { createStore } from 'zustand/vanilla';
 import type { Vec3 } from '../../../common/volume';
-import { applyDelta, validateDelta, type LabelDelta, type VoxelBox } from './labelDelta';
+import { applyDelta, boxVoxelCount, validateDelta, type LabelDelta, type VoxelBox } from './labelDelta';
+
+const writesOnlyZeros = (delta: LabelDelta) => delta.runs.every((v, n) => n % 2 === 0 || v === 0);
 
 export type Rgb = [number, number, number];
 
@@ -29,7 +35,8 @@ export interface Segmentation {
   /** The image volume whose grid this labelmap shares. */
   volumeId: string;
   dimensions: Vec3;
-  labels: Uint8Array;
+  /** Label per voxel (i fastest); null while every voxel is 0 (nothing allocated yet). */
+  labels: Uint8Array | null;
   segments: Segment[];
   /** Bumped on every labelmap change. */
   version: number;
@@ -49,10 +56,10 @@ export interface SegmentationState {
 }
 
 export interface SegmentationActions {
-  /** Starts an empty labelmap on a volume's grid. */
+  /** Starts an empty labelmap on a volume's grid (nothing allocated until a label is written). */
   create(volumeId: string, dimensions: Vec3): void;
-  /** Adopts a whole labelmap (e.g. one opened from a file); one segment per label present. */
-  load(volumeId: string, dimensions: Vec3, labels: Uint8Array, names?: Record<number, string>): void;
+  /** Adopts a whole labelmap (e.g. one opened from a file), or an empty one (null); one segment per label present. */
+  load(volumeId: string, dimensions: Vec3, labels: Uint8Array | null, names?: Record<number, string>): void;
   clear(): void;
   /** Adds a segment with the lowest free label; returns it. */
   addSegment(meta?: Partial<Omit<Segment, 'label'>>): Segment;
@@ -111,12 +118,12 @@ export function createSegmentationStore() {
     representation: { opacity: 0.5, mode: 'fill', show3d: true },
 
     create(volumeId, dimensions) {
-      set({ segmentation: { volumeId, dimensions, labels: new Uint8Array(dimensions[0] * dimensions[1] * dimensions[2]), segments: [], version: 0, lastChange: null } });
+      set({ segmentation: { volumeId, dimensions, labels: null, segments: [], version: 0, lastChange: null } });
     },
     load(volumeId, dimensions, labels, names = {}) {
-      if (labels.length !== dimensions[0] * dimensions[1] * dimensions[2]) throw new RangeError('labelmap size does not match its dimensions');
+      if (labels && labels.length !== dimensions[0] * dimensions[1] * dimensions[2]) throw new RangeError('labelmap size does not match its dimensions');
       const present = new Uint8Array(256);
-      for (let n = 0; n < labels.length; n++) present[labels[n]!] = 1;
+      if (labels) for (let n = 0; n < labels.length; n++) present[labels[n]!] = 1;
       const segments: Segment[] = [];
       for (let l = 1; l < 256; l++) if (present[l]) segments.push(defaultSegment(l, names[l] ? { name: names[l] } : {}));
       set({ segmentation: { volumeId, dimensions, labels, segments, version: (get().segmentation?.version ?? 0) + 1, lastChange: null } });
@@ -144,9 +151,10 @@ export function createSegmentationStore() {
       const seg = get().segmentation;
       if (!seg) return;
       let changed = false;
-      for (let n = 0; n < seg.labels.length; n++)
-        if (seg.labels[n] === label) {
-          seg.labels[n] = 0;
+      const labels = seg.labels ?? new Uint8Array(0);
+      for (let n = 0; n < labels.length; n++)
+        if (labels[n] === label) {
+          labels[n] = 0;
           changed = true;
         }
       set({
@@ -168,8 +176,14 @@ export function createSegmentationStore() {
       if (!seg) throw new RangeError('no segmentation');
       const problem = validateDelta(delta, seg.dimensions);
       if (problem) throw new RangeError(`bad labelmap delta: ${problem}`);
-      const inverse = applyDelta(seg.labels, seg.dimensions, delta);
-      set({ segmentation: { ...seg, version: seg.version + 1, lastChange: delta.box } });
+      if (!seg.labels && writesOnlyZeros(delta)) {
+        // Zeros into an empty labelmap change nothing: the inverse is zeros too, and nothing is allocated.
+        set({ segmentation: { ...seg, version: seg.version + 1, lastChange: delta.box } });
+        return { box: delta.box, runs: [boxVoxelCount(delta.box), 0] };
+      }
+      const labels = seg.labels ?? new Uint8Array(seg.dimensions[0] * seg.dimensions[1] * seg.dimensions[2]);
+      const inverse = applyDelta(labels, seg.dimensions, delta);
+      set({ segmentation: { ...seg, labels, version: seg.version + 1, lastChange: delta.box } });
       return inverse;
     },
     setRepresentation(patch) {

@@ -93,8 +93,8 @@ export function MprViewport({
       const rep = seg.representation;
       const segmentation = seg.segmentation;
       v.updateOverlay(
-        // Without segments there is nothing to draw (no labelmap reslice per slice change).
-        segmentation && segmentation.volumeId === s.volume.header.volumeId && segmentation.segments.length > 0
+        // Without segments, or without a labelled voxel yet, there is nothing to draw (no labelmap reslice per slice change).
+        segmentation?.labels && segmentation.volumeId === s.volume.header.volumeId && segmentation.segments.length > 0
           ? {
               key: `${segmentation.version}|${segmentation.segments.map((x) => `${x.label}:${x.colour.join(',')}:${x.visible}:${x.opacity ?? 1}`).join(';')}`,
               labels: segmentation.labels,
