@@ -7,6 +7,7 @@ import { sliceOf, type ViewerStore } from '../state/viewerStore';
 import { computeView, displayToLps, edgeLabels, lpsToDisplay, PLANE_AXES, sampleAt, scaleBarMm, type MprView, type Size } from './mprGeometry';
 import type { ToolCursor, ToolPointerHandler } from './toolPointer';
 import { VtkMprView } from './vtkMprView';
+import { planeLoadKey } from './unloadedSlices';
 import { studyName } from '../state/studyName';
 
 const TITLES: Record<MprView, string> = { axial: 'Axial', coronal: 'Coronal', sagittal: 'Sagittal' };
@@ -80,7 +81,8 @@ export function MprViewport({
       v.updateImage(
         {
           key: s.volume.header.volumeId,
-          revision: streaming ? `streaming-${streaming.version}` : 'complete',
+          // While streaming, only the arrival of slices under this view's plane changes its image (planeLoadKey).
+          revision: streaming ? `streaming-${planeLoadKey(g, grid, normalMm, streaming.sliceLoaded)}` : 'complete',
           geometry: g,
           voxels: s.volume.voxels,
           outside: s.volume.header.valueRange[0],

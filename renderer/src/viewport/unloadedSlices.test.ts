@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { VolumeGeometry } from '../../../common/volume';
 import { sliceGrid } from './mprGeometry';
 import { resliceInto } from './reslice';
-import { blankUnloadedSlices } from './unloadedSlices';
+import { blankUnloadedSlices, planeLoadKey } from './unloadedSlices';
 
 // i → x, j → y, k → z, 1 mm voxels but 2 mm slices: a coronal image's row b lies at z = b mm... the grid says.
 const g: VolumeGeometry = { dimensions: [4, 3, 6], spacingMm: [1, 1, 2], originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
@@ -39,5 +39,20 @@ describe('blanking unloaded slices', () => {
     expect(a.every((v) => v === 7)).toBe(true);
     blankUnloadedSlices(g, ax, 6, 'nearest', Uint8Array.from([0, 0, 1, 0, 0, 0]), -1, a);
     expect(a.every((v) => v === -1)).toBe(true);
+  });
+
+  it('planeLoadKey: an axial image changes only when slices under it arrive; a coronal image with every new slice', () => {
+    const ax = sliceGrid(g, 'axial');
+    const cor = sliceGrid(g, 'coronal');
+    const loaded = Uint8Array.from([0, 0, 1, 0, 0, 0]);
+    const axialAt = planeLoadKey(g, ax, 4, loaded); // z 4 mm: slice 2
+    const coronal = planeLoadKey(g, cor, 1, loaded);
+    loaded[5] = 1; // far from slice 2
+    expect(planeLoadKey(g, ax, 4, loaded)).toBe(axialAt);
+    expect(planeLoadKey(g, cor, 1, loaded)).not.toBe(coronal);
+    loaded[3] = 1; // beside slice 2: a linear sample may read it
+    expect(planeLoadKey(g, ax, 4, loaded)).not.toBe(axialAt);
+    // Another position is another key.
+    expect(planeLoadKey(g, ax, 10, loaded)).not.toBe(planeLoadKey(g, ax, 4, loaded));
   });
 });

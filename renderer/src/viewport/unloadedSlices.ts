@@ -42,3 +42,23 @@ export function blankUnloadedSlices(
     }
   }
 }
+
+/**
+ * What of a streaming volume a view's image at `normalMm` depends on: the k slices its plane reads
+ * (with one slice to spare each side, for linear interpolation) and how many of them have arrived.
+ * Equal keys mean an equal image, so a view redraws for newly arrived slices only when they are
+ * under its plane: the axial view no longer reslices on every chunk while the reader scrolls it
+ * (its slices arrived long before); coronal and sagittal, which read every slice, still follow the stream.
+ */
+export function planeLoadKey(g: VolumeGeometry, grid: SliceGrid, normalMm: number, sliceLoaded: Uint8Array): string {
+  const nk = g.dimensions[2];
+  const { base, da, db } = sliceIjkFrame(g, grid, normalMm);
+  const a = grid.right.count - 1;
+  const b = grid.up.count - 1;
+  const ks = [base[2], base[2] + a * da[2], base[2] + b * db[2], base[2] + a * da[2] + b * db[2]];
+  const k0 = Math.max(0, Math.floor(Math.min(...ks)) - 1);
+  const k1 = Math.min(nk - 1, Math.ceil(Math.max(...ks)) + 1);
+  let loaded = 0;
+  for (let k = k0; k <= k1; k++) loaded += sliceLoaded[k] ?? 0;
+  return `${k0}-${k1}:${loaded}`;
+}

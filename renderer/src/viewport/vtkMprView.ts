@@ -68,6 +68,11 @@ export class VtkMprView {
   /** Duration (ms) of the render call that showed that image (texture upload, first-use shader compilation). */
   imageRenderMs = 0;
   private renderedKey = '';
+  /** The camera and display last set: a store change that alters neither (a scroll of another view, the cursor readout) draws no frame. */
+  private cameraKey = '';
+  private displayKey = '';
+  /** Frames drawn (e2e: a view whose picture did not change draws none). */
+  renders = 0;
   /** performance.now() after the first render that showed an image of the latest volume (benchmark: open → first image), and that volume's key. */
   firstImageRenderedAt = 0;
   firstImageVolumeKey = '';
@@ -146,20 +151,32 @@ export class VtkMprView {
       return;
     }
     const key = `${input.key}|${normalMm}|${input.mode}`;
+    let changed = false;
     if (key !== this.overlayKey) {
       this.overlayKey = key;
       resliceInto(geometry, input.labels, grid, normalMm, 'nearest', 0, this.labelPixels);
       colourLabels(this.labelPixels, grid.right.count, grid.up.count, input.table, input.mode, this.rgba);
       overlay.getPointData().getScalars().modified();
       overlay.modified();
+      changed = true;
     }
-    this.overlayActor.getProperty().setOpacity(input.opacity);
-    this.overlayActor.getProperty().setInterpolationTypeToNearest();
-    if (!this.renderer.getActors().includes(this.overlayActor)) this.renderer.addActor(this.overlayActor);
-    this.requestRender();
+    const property = this.overlayActor.getProperty();
+    if (property.getOpacity() !== input.opacity) {
+      property.setOpacity(input.opacity);
+      changed = true;
+    }
+    property.setInterpolationTypeToNearest();
+    if (!this.renderer.getActors().includes(this.overlayActor)) {
+      this.renderer.addActor(this.overlayActor);
+      changed = true;
+    }
+    if (changed) this.requestRender();
   }
 
   setDisplay(windowWidth: number, windowLevel: number, invert: boolean, interpolation: Interpolation): void {
+    const key = `${windowWidth}|${windowLevel}|${invert}|${interpolation}`;
+    if (key === this.displayKey) return;
+    this.displayKey = key;
     const p = this.actor.getProperty();
     p.setColorWindow(windowWidth);
     p.setColorLevel(windowLevel);
@@ -174,6 +191,10 @@ export class VtkMprView {
     const camera = this.renderer.getActiveCamera();
     const x = dot(view.centreLps, view.axes.right);
     const y = dot(view.centreLps, view.axes.up);
+    // Unchanged (the axial view scrolled: coronal and sagittal keep their camera): no new frame.
+    const key = `${x}|${y}|${view.parallelScale}`;
+    if (key === this.cameraKey) return;
+    this.cameraKey = key;
     camera.setFocalPoint(x, y, 0);
     camera.setPosition(x, y, 1000);
     camera.setViewUp(0, 1, 0);
@@ -199,6 +220,7 @@ export class VtkMprView {
   private render(): void {
     const t0 = performance.now();
     this.renderWindow.render();
+    this.renders++;
     if (this.imageKey && this.imageKey !== this.renderedKey) {
       this.renderedKey = this.imageKey;
       this.imageRenderedAt = performance.now();
