@@ -210,7 +210,7 @@ export class SegmentSession {
         maskPrompt = undefined;
       }
     } else if (!points.some((p) => p.positive) && !box) throw new VoxaError('BAD_REQUEST', 'a prompt needs a positive point or a box');
-    // A click that corrects a model's segment acts where it is placed (localCorrection.ts; correction3d.ts for 3D packs).
+    // A click that corrects a segment acts where it is placed (localCorrection.ts for 2D packs; correction3d.ts for 3D packs and classical).
     const addedClick = added[0];
     if (!isNew && addedClick && added.length === 1 && !input.useMask && !input.box && this.hasVoxels(label)) {
       if (this.localCorrections && input.modelId === CLASSICAL_MODEL_ID) return this.correct3d(label, input, addedClick, earlier, book, opts);
@@ -335,8 +335,8 @@ export class SegmentSession {
    * A correction click with a native 3D pack or the classical tool: the model proposes a new mask
    * from the segment (prior) and all its clicks (region growing: grown from the new click, or the
    * segment cut by the negative clicks); correction3d.ts takes only the change the click touches,
-   * within the reach its depth implies (or, with
-   * `localCorrections` off, for A/B benchmarks only, the whole proposal).
+   * within the reach its depth implies. With `localCorrections` off (A/B benchmarks only) a 3D pack's
+   * whole proposal is taken.
    */
   private async correct3d(
     label: number,
