@@ -5,6 +5,7 @@
  * component — positive where the mask misses lesion, negative where it spills.
  */
 import type { Vec3 } from '../volume';
+import { floodFill6 } from './floodFill6';
 
 /**
  * The deepest voxel of a mask: erode it (6-neighbourhood) until it would vanish,
@@ -59,36 +60,12 @@ export const toIjk = (q: number, dims: Vec3): Vec3 => [q % dims[0], Math.floor(q
 
 /** The next correction: at the deepest voxel of the largest 6-connected component of (mask ≠ truth); null when they agree. */
 export function readerCorrection(mask: ArrayLike<number>, truth: ArrayLike<number>, dims: Vec3): { ijk: Vec3; positive: boolean; errorVoxels: number } | null {
-  const [ni, nj, nk] = dims;
   const err = new Uint8Array(mask.length);
   for (let q = 0; q < err.length; q++) if (!mask[q] !== !truth[q]) err[q] = 1;
   const seen = new Uint8Array(err.length);
   let best: number[] = [];
-  const stack: number[] = [];
   for (let q0 = 0; q0 < err.length; q0++) {
-    if (!err[q0] || seen[q0]) continue;
-    const comp: number[] = [];
-    seen[q0] = 1;
-    stack.push(q0);
-    while (stack.length) {
-      const q = stack.pop() as number;
-      comp.push(q);
-      const i = q % ni;
-      const j = Math.floor(q / ni) % nj;
-      const k = Math.floor(q / (ni * nj));
-      const visit = (p: number) => {
-        if (err[p] && !seen[p]) {
-          seen[p] = 1;
-          stack.push(p);
-        }
-      };
-      if (i > 0) visit(q - 1);
-      if (i < ni - 1) visit(q + 1);
-      if (j > 0) visit(q - ni);
-      if (j < nj - 1) visit(q + ni);
-      if (k > 0) visit(q - ni * nj);
-      if (k < nk - 1) visit(q + ni * nj);
-    }
+    const comp = floodFill6(err, dims, q0, { seen });
     if (comp.length > best.length) best = comp;
   }
   if (best.length === 0) return null;

@@ -23,6 +23,7 @@
  */
 import { VoxaError } from '../../../common/contract';
 import type { Prompt3dConfig } from '../../../common/models/manifest';
+import { floodFill6 } from '../../../common/segmentation/floodFill6';
 import { intensityRange } from '../../../common/segmentation/intensity';
 import { deltaFromBoxMask, emptyDelta, type LabelmapDelta } from '../../../common/segmentation/labelmapDelta';
 import type { Vec3, Volume } from '../../../common/volume';
@@ -58,34 +59,14 @@ export interface Prompt3dResult {
 
 /** 6-connected components of `bits` (G³): ids (0 outside) and sizes (index = id). */
 export function components3d(bits: Uint8Array, dims: Vec3): { ids: Int32Array; sizes: number[] } {
-  const [nx, ny, nz] = dims;
   const ids = new Int32Array(bits.length);
   const sizes = [0];
-  const stack: number[] = [];
+  const seen = new Uint8Array(bits.length);
   for (let q0 = 0; q0 < bits.length; q0++) {
-    if (!bits[q0] || ids[q0]) continue;
-    const id = sizes.length;
-    let size = 0;
-    ids[q0] = id;
-    stack.push(q0);
-    while (stack.length) {
-      const q = stack.pop() as number;
-      size++;
-      const x = q % nx, y = Math.floor(q / nx) % ny, z = Math.floor(q / (nx * ny));
-      const visit = (r: number) => {
-        if (bits[r] && !ids[r]) {
-          ids[r] = id;
-          stack.push(r);
-        }
-      };
-      if (x > 0) visit(q - 1);
-      if (x < nx - 1) visit(q + 1);
-      if (y > 0) visit(q - nx);
-      if (y < ny - 1) visit(q + nx);
-      if (z > 0) visit(q - nx * ny);
-      if (z < nz - 1) visit(q + nx * ny);
-    }
-    sizes.push(size);
+    const part = floodFill6(bits, dims, q0, { seen });
+    if (part.length === 0) continue;
+    for (const q of part) ids[q] = sizes.length;
+    sizes.push(part.length);
   }
   return { ids, sizes };
 }

@@ -16,6 +16,7 @@
  * So a click never changes a part of the segment it does not touch, and a
  * negative click can never empty a lesion that holds a positive click.
  */
+import { floodFill6 } from '../../../common/segmentation/floodFill6';
 import type { Vec3 } from '../../../common/volume';
 
 export interface Correction3dInput {
@@ -52,30 +53,7 @@ function nearerTo(q: number, dims: Vec3, sp: Vec3, p: Vec3, rivals: Vec3[]): boo
 
 /** The 6-connected part of `bits` holding voxel `seed`, restricted by `allowed`, as a list of voxel indices. */
 function partHolding(bits: Uint8Array, dims: Vec3, seed: number, allowed: (q: number) => boolean): number[] {
-  if (!bits[seed] || !allowed(seed)) return [];
-  const [ni, nj, nk] = dims;
-  const seen = new Uint8Array(bits.length);
-  const out: number[] = [];
-  const stack = [seed];
-  seen[seed] = 1;
-  while (stack.length) {
-    const q = stack.pop() as number;
-    out.push(q);
-    const i = q % ni, j = Math.floor(q / ni) % nj, k = Math.floor(q / (ni * nj));
-    const visit = (r: number) => {
-      if (!seen[r] && bits[r] && allowed(r)) {
-        seen[r] = 1;
-        stack.push(r);
-      }
-    };
-    if (i > 0) visit(q - 1);
-    if (i < ni - 1) visit(q + 1);
-    if (j > 0) visit(q - ni);
-    if (j < nj - 1) visit(q + ni);
-    if (k > 0) visit(q - ni * nj);
-    if (k < nk - 1) visit(q + ni * nj);
-  }
-  return out;
+  return floodFill6(bits, dims, seed, { allowed });
 }
 
 export function mergeCorrection3d(inp: Correction3dInput): Correction3dResult {
