@@ -14,10 +14,15 @@ trilinear sample of an indicator that is 0 outside the image. Channels:
     5 prior     the current mask, trilinear (0..1)
     6 box       1 on the crop voxels of the box's rectangle on the crop slice nearest the box's slice
 """
+import os
+
 import torch
 import torch.nn.functional as F
 
-G = 48
+# The crop side in voxels. The U-Net is fully convolutional, so G is a property of the data and of the
+# pack (cropSizeVox), not of the weights; LESION3D_G chooses it for a training run (a multiple of 8).
+G = int(os.environ.get("LESION3D_G", "48"))
+assert G % 8 == 0, "LESION3D_G must be a multiple of 8"
 SIGMA = 2.0
 CHANNELS = 7
 CT_A = (-160.0, 240.0)

@@ -18,8 +18,7 @@ ATTRIBUTION = ("Training data: IBSI soft-tissue-sarcoma set (CC BY 3.0; Valliere
                "synthetic lesions. See MODEL_CARD.md.")
 
 
-def manifest(version, sha, size):
-    G = C.G
+def manifest(version, sha, size, G):
     return {
         "schemaVersion": 1,
         "id": "lesion3d",
@@ -61,18 +60,19 @@ def main():
     ap.add_argument("--pack", required=True)
     ap.add_argument("--version", default="1.0.0")
     args = ap.parse_args()
-    model = Lesion3D()
-    if args.ckpt != "random":  # "random": an untrained model, for engine tests
-        st = torch.load(args.ckpt, map_location="cpu")
+    st = {} if args.ckpt == "random" else torch.load(args.ckpt, map_location="cpu")  # "random": untrained, for engine tests
+    G = int(st.get("G", C.G))  # checkpoints before G was recorded are 48
+    model = Lesion3D(widths=tuple(st.get("widths", (16, 32, 64, 128))))
+    if st:
         model.load_state_dict(st["model"] if "model" in st else st)
     model.eval()
     os.makedirs(args.pack, exist_ok=True)
     out = os.path.join(args.pack, "lesion3d.onnx")
-    x = torch.zeros(1, C.CHANNELS, C.G, C.G, C.G)
+    x = torch.zeros(1, C.CHANNELS, G, G, G)
     torch.onnx.export(model, x, out, input_names=["input"], output_names=["logits"], opset_version=17, do_constant_folding=True)
     sha = hashlib.sha256(open(out, "rb").read()).hexdigest()
     with open(os.path.join(args.pack, "manifest.json"), "w") as f:
-        json.dump(manifest(args.version, sha, os.path.getsize(out)), f, indent=2)
+        json.dump(manifest(args.version, sha, os.path.getsize(out), G), f, indent=2)
         f.write("\n")
     print("wrote", out, os.path.getsize(out), "bytes sha256", sha)
 

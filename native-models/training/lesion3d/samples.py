@@ -132,15 +132,20 @@ def box_channel(t, axis, rng=None):
     return ch
 
 
-def make_sample(rng, pools):
-    """One (x [7,G,G,G], y [1,G,G,G]) sample, or None to retry."""
+MIX = {"tumour": 0.45, "organ": 0.15, "synth": 0.4}
+
+
+def make_sample(rng, pools, mix=None, easy=False):
+    """One (x [7,G,G,G], y [1,G,G,G], mode) sample, or None to retry. mix: source probabilities
+    (tumour, organ, synth); easy: synthetic lesions of high contrast (a curriculum's first phase)."""
+    mix = mix or MIX
     r = rng.rand()
     mode = "click" if r < 0.45 else ("box" if r < 0.6 else "correct")
     src = rng.rand()
-    if src < 0.45:
+    if src < mix["tumour"]:
         vol = pools["tumour"][rng.randint(len(pools["tumour"]))]
         synth = False
-    elif src < 0.6:
+    elif src < mix["tumour"] + mix["organ"]:
         vol = pools["organ"][rng.randint(len(pools["organ"]))]
         synth = False
     else:
@@ -163,7 +168,7 @@ def make_sample(rng, pools):
         raw, inside, _, coords = _crop(vol, centre, fov)
         lung = C.sample(vol.lung_mask, coords, border=False)[0] if use_lung else None
         sk = vol.spacing[2]
-        res = paint(rng, raw, inside, fov, vol.modality, lung=lung, slice_mm=sk, ratio_range=(1.1, 7.0) if mode == "click" else (1.3, 2.6))
+        res = paint(rng, raw, inside, fov, vol.modality, lung=lung, slice_mm=sk, ratio_range=(1.1, 7.0) if mode == "click" else (1.3, 2.6), easy=easy)
         if res is None:
             return None
         raw, tgt = res

@@ -25,9 +25,10 @@ def _noise(rng, n, G=G):
     return F.interpolate(t, size=(G, G, G), mode="trilinear", align_corners=False)[0, 0]
 
 
-def paint(rng, raw, inside, fov, modality, lung=None, slice_mm=None, ratio_range=(1.1, 7.0)):
+def paint(rng, raw, inside, fov, modality, lung=None, slice_mm=None, ratio_range=(1.1, 7.0), easy=False):
     """raw, inside: [G(k), G(j), G(i)]. Returns (raw', label) or None. The lesion contains the crop
-    centre (where the click is), not necessarily at its own centre."""
+    centre (where the click is), not necessarily at its own centre. easy: a curriculum's first objects
+    (high contrast, sharp margins, homogeneous, little noise)."""
     vox = fov / G
     ratio = math.exp(rng.uniform(math.log(ratio_range[0]), math.log(ratio_range[1])))
     rmax = fov / ratio / 2.0
@@ -46,7 +47,7 @@ def paint(rng, raw, inside, fov, modality, lung=None, slice_mm=None, ratio_range
         shape = shape + rng.uniform(0.03, 0.12) * _noise(rng, rng.randint(8, 14))
     rmean = float(radii.mean())
     sd = (q - shape) * rmean  # ~mm, negative inside
-    infil = rng.rand() < 0.25
+    infil = rng.rand() < 0.25 and not easy
     pv = rng.uniform(0.3, 1.0) * vox + (rng.uniform(1.0, 4.0) if infil else 0.0)
     alpha = torch.sigmoid(-sd / pv)
     label = sd < 0
@@ -69,16 +70,16 @@ def paint(rng, raw, inside, fov, modality, lung=None, slice_mm=None, ratio_range
         if lung is not None:
             base = rng.uniform(-120, 80)
         else:
-            base = bg + (1 if rng.rand() < 0.45 else -1) * rng.uniform(12, 90)
-        noise_sd = rng.uniform(0, 18)
+            base = bg + (1 if rng.rand() < 0.45 else -1) * (rng.uniform(60, 200) if easy else rng.uniform(12, 90))
+        noise_sd = rng.uniform(0, 6 if easy else 18)
     else:
         lo, hi = np.percentile(raw[inside > 0.5].numpy(), [0.5, 99.5]) if (inside > 0.5).sum() > 16 else (0, 1)
         scale = float(hi - lo) or 1.0
-        base = bg + (1 if rng.rand() < 0.6 else -1) * rng.uniform(0.1, 0.6) * scale
-        noise_sd = rng.uniform(0, 0.05) * scale
+        base = bg + (1 if rng.rand() < 0.6 else -1) * (rng.uniform(0.35, 0.8) if easy else rng.uniform(0.1, 0.6)) * scale
+        noise_sd = rng.uniform(0, 0.02 if easy else 0.05) * scale
     les = torch.full_like(raw, base)
     rn = (q / shape).clamp(0, 2)
-    kind = rng.rand()
+    kind = 1.0 if easy else rng.rand()
     if kind < 0.22:  # ring-enhancing with necrotic core
         rim = torch.exp(-((rn - rng.uniform(0.78, 0.92)) ** 2) / (2 * rng.uniform(0.05, 0.12) ** 2))
         core = torch.sigmoid((rng.uniform(0.4, 0.75) - rn) / 0.06)
@@ -87,9 +88,9 @@ def paint(rng, raw, inside, fov, modality, lung=None, slice_mm=None, ratio_range
     elif kind < 0.35:  # necrotic / cystic core
         core = torch.sigmoid((rng.uniform(0.3, 0.7) - rn) / 0.07)
         les = les - rng.uniform(0.2, 0.8) * abs(base - bg) * core * np.sign(base - bg + 1e-6)
-    les = les + rng.uniform(0, 0.35) * abs(base - bg) * _noise(rng, rng.randint(4, 10))
+    les = les + rng.uniform(0, 0.1 if easy else 0.35) * abs(base - bg) * _noise(rng, rng.randint(4, 10))
     out = raw * (1 - alpha) + les * alpha
-    if modality != "CT" and lung is None and rng.rand() < 0.25:  # oedema halo, labelled with the lesion
+    if modality != "CT" and lung is None and not easy and rng.rand() < 0.25:  # oedema halo, labelled with the lesion
         halo_w = rng.uniform(0.2, 0.8) * rmean
         hsd = sd - halo_w * (1 + 0.4 * _noise(rng, 4))
         h_alpha = torch.sigmoid(-hsd / max(pv, 1.5 * vox)) * (1 - alpha)

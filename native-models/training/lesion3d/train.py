@@ -1,4 +1,5 @@
 """Train Lesion3D on CPU, resumably: python3 -m lesion3d.train --minutes 80 [--out runs/lesion3d]
+    [--curriculum] [--widths 16,32,64,128]     (crop side: LESION3D_G=32 in the environment)
 
 The learning rate follows a cosine over the time budget (elapsed time is kept in the checkpoint, so a
 resumed run continues the same schedule). The log holds the training loss and a fixed monitor set
@@ -15,7 +16,24 @@ import torch.nn.functional as F
 
 from . import data as D
 from .model import Lesion3D
-from .samples import make_sample
+from .samples import MIX, make_sample
+from . import crop as C
+
+# --curriculum: by fraction of the time budget, (start, source mix, easy synthetic lesions). First clear
+# synthetic objects (the boundary task the sphere diagnostic learns in 50 steps), then the full mixture.
+CURRICULUM = ((0.0, {"tumour": 0.0, "organ": 0.1, "synth": 0.9}, True),
+              (0.25, {"tumour": 0.25, "organ": 0.15, "synth": 0.6}, False),
+              (0.5, MIX, False))
+
+
+def phase(frac, curriculum):
+    if not curriculum:
+        return MIX, False
+    cur = CURRICULUM[0]
+    for p in CURRICULUM:
+        if frac >= p[0]:
+            cur = p
+    return cur[1], cur[2]
 
 
 def loss_fn(logits, y):
@@ -26,11 +44,11 @@ def loss_fn(logits, y):
     return bce + dice.mean()
 
 
-def batch(rng, pools, n):
+def batch(rng, pools, n, mix=None, easy=False):
     xs, ys, modes = [], [], []
     while len(xs) < n:
         try:
-            s = make_sample(rng, pools)
+            s = make_sample(rng, pools, mix, easy)
         except (ValueError, IndexError) as e:  # a degenerate crop (e.g. an object cut away): draw another
             print("skipped a sample:", e, flush=True)
             continue
@@ -46,6 +64,11 @@ def dice_hard(logits, y):
     return ((2 * inter + 1e-6) / (p.sum((1, 2, 3, 4)) + y.sum((1, 2, 3, 4)) + 1e-6))
 
 
+def _state(model, opt, step, elapsed, widths):
+    return {"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "elapsed": elapsed,
+            "G": C.G, "widths": list(widths)}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=80)
@@ -55,15 +78,21 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--init", default=None, help="start from this checkpoint's weights (a new schedule)")
+    ap.add_argument("--widths", default="16,32,64,128")
+    ap.add_argument("--curriculum", action="store_true")
     args = ap.parse_args()
+    widths = tuple(int(w) for w in args.widths.split(","))
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
     split = D.split()
     pools = {"tumour": D.load_ibsi(split["train"]), "organ": D.load_organs(), "background": D.load_backgrounds()}
     assert not any(v.name.split("/")[0] in split["val"] for v in pools["tumour"]), "a validation patient in training"
+    # monitor: fixed crops per source, all from the training pools (seeded)
     monitor_rng = np.random.RandomState(12345)
-    monitor = [batch(monitor_rng, pools, 8) for _ in range(4)]
-    model = Lesion3D()
+    monitor = {"mixed": batch(monitor_rng, pools, 16),
+               "tumour": batch(monitor_rng, pools, 12, {"tumour": 1.0, "organ": 0.0, "synth": 0.0}),
+               "synth_easy": batch(monitor_rng, pools, 12, {"tumour": 0.0, "organ": 0.0, "synth": 1.0}, True)}
+    model = Lesion3D(widths=widths)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     ck = os.path.join(args.out, "ckpt.pt")
     step, elapsed = 0, 0.0
@@ -72,6 +101,7 @@ def main():
         print("initialised from", args.init, flush=True)
     if os.path.exists(ck):
         st = torch.load(ck)
+        assert st.get("G", 48) == C.G and tuple(st.get("widths", widths)) == widths, "resume with the same LESION3D_G and --widths"
         model.load_state_dict(st["model"]); opt.load_state_dict(st["opt"])
         step, elapsed = st["step"], st["elapsed"]
         print(f"resumed at step {step}, {elapsed / 60:.1f} min", flush=True)
@@ -84,7 +114,8 @@ def main():
         lr = args.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac))) * min(1.0, (step + 1) / 100)
         for g in opt.param_groups:
             g["lr"] = lr
-        x, y, _ = batch(rng, pools, args.batch)
+        mix, easy = phase(frac, args.curriculum)
+        x, y, _ = batch(rng, pools, args.batch, mix, easy)
         model.train()
         loss = loss_fn(model(x), y)
         opt.zero_grad()
@@ -103,18 +134,19 @@ def main():
                 model.eval()
                 with torch.no_grad():
                     ds = {}
-                    for mx, my, mm in monitor:
-                        d = dice_hard(model(mx), my)
+                    for src, (mx, my, mm) in monitor.items():
+                        d = torch.cat([dice_hard(model(mx[a:a + 4]), my[a:a + 4]) for a in range(0, len(mx), 4)])
                         for m, v in zip(mm, d.tolist()):
-                            ds.setdefault(m, []).append(v)
-                msg["monitor_dice"] = {m: round(float(np.mean(v)), 3) for m, v in ds.items()}
-                torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "elapsed": elapsed}, ck + ".tmp")
+                            ds.setdefault(f"{src}/{m}" if src == "mixed" else src, []).append(v)
+                msg["monitor_dice"] = {m: round(float(np.mean(v)), 3) for m, v in sorted(ds.items())}
+                msg["phase"] = {"easy": easy, **mix}
+                torch.save(_state(model, opt, step, elapsed, widths), ck + ".tmp")
                 os.replace(ck + ".tmp", ck)
                 t_last = time.time()
             print(json.dumps(msg), flush=True)
             log.write(json.dumps(msg) + "\n"); log.flush()
-    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "elapsed": elapsed}, ck)
-    torch.save(model.state_dict(), os.path.join(args.out, "final.pt"))
+    torch.save(_state(model, opt, step, elapsed, widths), ck)
+    torch.save({"model": model.state_dict(), "G": C.G, "widths": list(widths)}, os.path.join(args.out, "final.pt"))
     print("done", step, flush=True)
 
 
