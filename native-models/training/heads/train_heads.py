@@ -17,7 +17,6 @@ slices >= 44; brain MR: FLAIR (T1 and T2 train).
 """
 import argparse
 import glob
-import hashlib
 import json
 import os
 import re
@@ -30,8 +29,10 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "encoder"))
+sys.path.insert(0, os.path.join(HERE, ".."))  # packs.py
 import slices as SL  # noqa: E402
 from train_encoder import EMBED_DIM, Encoder  # noqa: E402
+from packs import write_manifest  # noqa: E402
 
 MODELS = os.path.abspath(os.path.join(HERE, "..", ".."))
 REGIONS = ["head", "thorax", "abdomen", "pelvis", "extremity"]
@@ -161,10 +162,6 @@ class Composed(nn.Module):
         return self.head((self.enc(image) - self.mu) / self.sd)
 
 
-def sha256(p):
-    return hashlib.sha256(open(p, "rb").read()).hexdigest()
-
-
 def export(model, args, names_in, names_out, dynamic, path):
     model.eval()
     torch.onnx.export(model, args, path, input_names=names_in, output_names=names_out, dynamic_axes=dynamic, opset_version=OPSET)
@@ -175,11 +172,11 @@ def write_pack(pid, name, task, files, inputs, outputs, labels, intended, licenc
     manifest = {
         "schemaVersion": 1, "id": pid, "name": name, "version": "0.1.0", "task": task, "licence": licence,
         "intendedUse": intended,
-        "files": [{"path": f, "sha256": sha256(os.path.join(d, f)), "role": r} for f, r in files],
+        "files": [{"path": f, "role": r} for f, r in files],
         "onnx": {"opset": OPSET, "inputs": inputs, "outputs": outputs},
         "preprocessing": pre or PRE, "postprocessing": post or {}, "labels": labels,
     }
-    json.dump(manifest, open(os.path.join(d, "manifest.json"), "w"), indent=2)
+    write_manifest(d, manifest)
     json.dump(metrics, open(os.path.join(d, "metrics.json"), "w"), indent=2)
     open(os.path.join(d, "MODEL_CARD.md"), "w").write(card)
 

@@ -3,14 +3,16 @@
 python3 -m lesion3d.export --ckpt runs/lesion3d/ckpt.pt --pack ../lesion3d [--version 1.0.0]
 """
 import argparse
-import hashlib
-import json
 import os
+import sys
 
 import torch
 
 from . import crop as C
 from .model import Lesion3D
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from packs import write_manifest  # noqa: E402
 
 ATTRIBUTION = ("Training data: IBSI soft-tissue-sarcoma set (CC BY 3.0; Vallieres et al. 2015, TCIA DOI "
                "10.7937/K9/TCIA.2015.7GO2GSKS; Vallieres et al. 2015 Phys Med Biol 60(14):5471; Clark et al. 2013), "
@@ -18,7 +20,7 @@ ATTRIBUTION = ("Training data: IBSI soft-tissue-sarcoma set (CC BY 3.0; Valliere
                "synthetic lesions. See MODEL_CARD.md.")
 
 
-def manifest(version, sha, size, G):
+def manifest(version, G):
     return {
         "schemaVersion": 1,
         "id": "lesion3d",
@@ -29,7 +31,7 @@ def manifest(version, sha, size, G):
         "intendedUse": ("Interactive 3D lesion segmentation on CT and MR from a click, a box or correction clicks, "
                         "one forward pass on a crop around the prompt. Research and demonstration; not a medical "
                         "device; every mask must be reviewed by a clinician."),
-        "files": [{"path": "lesion3d.onnx", "sha256": sha, "role": "model"}],
+        "files": [{"path": "lesion3d.onnx", "role": "model"}],
         "onnx": {
             "opset": 17,
             "inputs": [{"name": "input", "dtype": "float32", "shape": [1, C.CHANNELS, G, G, G]}],
@@ -70,11 +72,8 @@ def main():
     out = os.path.join(args.pack, "lesion3d.onnx")
     x = torch.zeros(1, C.CHANNELS, G, G, G)
     torch.onnx.export(model, x, out, input_names=["input"], output_names=["logits"], opset_version=17, do_constant_folding=True)
-    sha = hashlib.sha256(open(out, "rb").read()).hexdigest()
-    with open(os.path.join(args.pack, "manifest.json"), "w") as f:
-        json.dump(manifest(args.version, sha, os.path.getsize(out), G), f, indent=2)
-        f.write("\n")
-    print("wrote", out, os.path.getsize(out), "bytes sha256", sha)
+    written = write_manifest(args.pack, manifest(args.version, G))
+    print("wrote", out, os.path.getsize(out), "bytes sha256", written["files"][0]["sha256"])
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ that distinction (0.5 = useless, 1.0 = a perfect stop rule exists):
   pin   the mean foreground probability inside the predicted mask
   sure  the share of mask pixels with logit > 3
 
-  /usr/bin/python3 native-models/training/stop_signals.py --weights /tmp/radsam-run4d/final.pt
+  /usr/bin/python3 native-models/training/radsam/stop_signals.py --weights /tmp/radsam-run4d/final.pt
 """
 import argparse
 import os

@@ -18,7 +18,8 @@ import torch
 import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.abspath(os.environ.get("VOXA_DATA_DIR", os.path.join(HERE, "..", "..", "..", "shared", "data")))
+SPLIT = os.path.join(HERE, "..", "split.json")  # the patient split every model of native-models/training shares
+DATA = os.path.abspath(os.environ.get("VOXA_DATA_DIR", os.path.join(HERE, "..", "..", "..", "..", "shared", "data")))
 IBSI = os.path.join(DATA, "training", "ibsi_sts")
 TOTALSEG = os.path.join(DATA, "ct_nifti_totalseg_example")
 
@@ -39,13 +40,13 @@ def make_split():
     perm = list(rng.permutation(patients))
     split = {"seed": SPLIT_SEED, "val": sorted(perm[:N_VAL]), "train": sorted(perm[N_VAL:]),
              "note": "IBSI STS patients split by patient; val patients are never trained on"}
-    with open(os.path.join(HERE, "split.json"), "w") as f:
+    with open(SPLIT, "w") as f:
         json.dump(split, f, indent=2)
     return split
 
 
 def load_split():
-    p = os.path.join(HERE, "split.json")
+    p = SPLIT
     if not os.path.exists(p):
         return make_split()
     with open(p) as f:

@@ -1,6 +1,6 @@
 """Evaluate RadSAM-lite in Python on the validation patients (never trained on) and on spheres.
 
-  /usr/bin/python3 native-models/training/evaluate.py --weights /tmp/radsam-run/final.pt \
+  /usr/bin/python3 native-models/training/radsam/evaluate.py --weights /tmp/radsam-run/final.pt \
       --json native-models/training/eval_results.json
 
 Protocols (crop rules of docs/model-packs.md, S = 128):
@@ -32,7 +32,7 @@ from model import RadSamLite, load_weights  # noqa: E402
 
 S = D.S
 # defaults from the shipped pack, so that the table in MODEL_CARD.md describes what the app runs
-with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "radsam-lite", "manifest.json")) as _f:
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "radsam-lite", "manifest.json")) as _f:
     _post = json.load(_f)["postprocessing"]
 MIN_AREA, IOU_STOP = int(_post["minAreaPx"]), float(_post["iouStopThreshold"])
 

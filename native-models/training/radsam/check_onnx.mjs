@@ -1,13 +1,13 @@
 // Runs radsam-lite.onnx in onnxruntime-node: checks the interface, parity with the PyTorch
 // outputs written by export.py (/tmp/radsam-parity.json) and times one slice step on 2 threads.
-//   node native-models/training/check_onnx.mjs
+//   node native-models/training/radsam/check_onnx.mjs
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const modelPath = path.join(here, '..', 'radsam-lite', 'radsam-lite.onnx');
+const modelPath = path.join(here, '..', '..', 'radsam-lite', 'radsam-lite.onnx');
 const parityPath = process.argv[2] ?? '/tmp/radsam-parity.json';
 
 (async () => {

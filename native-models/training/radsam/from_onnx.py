@@ -7,7 +7,7 @@ state dict puts the folded bias into the BatchNorm's shift with scale 1, mean 0 
 Fine-tuning from it must keep the BatchNorm layers in eval mode (train.py --freeze-bn), since
 batch statistics would undo the folding.
 
-  /usr/bin/python3 native-models/training/from_onnx.py native-models/radsam-lite/radsam-lite.onnx /tmp/r.pt
+  /usr/bin/python3 native-models/training/radsam/from_onnx.py native-models/radsam-lite/radsam-lite.onnx /tmp/r.pt
 """
 import os
 import sys

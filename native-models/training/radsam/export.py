@@ -1,10 +1,9 @@
 """Export RadSAM-lite to ONNX (opset 17) with the interface of docs/model-packs.md, write the
 manifest (sha256 filled in) and parity vectors for check_onnx.mjs.
 
-  /usr/bin/python3 native-models/training/export.py --weights /tmp/radsam-run/final.pt
+  /usr/bin/python3 native-models/training/radsam/export.py --weights /tmp/radsam-run/final.pt
 """
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -14,11 +13,13 @@ import onnx
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # packs.py
 import data as D  # noqa: E402
 from model import RadSamLite, load_weights  # noqa: E402
+from packs import write_manifest  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PACK = os.path.join(HERE, "..", "radsam-lite")
+PACK = os.path.join(HERE, "..", "..", "radsam-lite")
 S = 128
 IN_NAMES = ["image", "point_coords", "point_labels", "mask_input", "has_mask_input"]
 OUT_NAMES = ["masks", "iou_predictions"]
@@ -70,7 +71,6 @@ def main():
     with open("/tmp/radsam-parity.json", "w") as f:
         json.dump(vecs, f)
 
-    sha = hashlib.sha256(open(out, "rb").read()).hexdigest()
     manifest = {
         "schemaVersion": 1,
         "id": "radsam-lite",
@@ -83,7 +83,7 @@ def main():
         "intendedUse": ("Interactive 2D promptable segmentation of lesions and structures on CT and MR slices "
                         "(points, box, mask prompt), propagated slice by slice (RadSAM). Research and "
                         "demonstration; not a medical device; every mask must be reviewed by a clinician."),
-        "files": [{"path": "radsam-lite.onnx", "sha256": sha, "role": "model"}],
+        "files": [{"path": "radsam-lite.onnx", "role": "model"}],
         "onnx": {
             "opset": 17,
             "inputs": [
@@ -110,10 +110,8 @@ def main():
         "postprocessing": {"maskThreshold": 0, "iouStopThreshold": args.iou_stop, "minAreaPx": 4},
         "labels": ["lesion"],
     }
-    with open(os.path.join(args.pack, "manifest.json"), "w") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
-    print("wrote", out, os.path.getsize(out), "bytes sha256", sha)
+    written = write_manifest(args.pack, manifest)
+    print("wrote", out, os.path.getsize(out), "bytes sha256", written["files"][0]["sha256"])
 
 
 if __name__ == "__main__":

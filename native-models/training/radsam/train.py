@@ -1,7 +1,7 @@
 """Train RadSAM-lite on CPU (Debian python3-torch). Resumable: a checkpoint is written every
 --ckpt-every steps and picked up again when the script is restarted with the same --out.
 
-  /usr/bin/python3 native-models/training/train.py --steps 4200 --batch 24 --out /tmp/radsam-run
+  /usr/bin/python3 native-models/training/radsam/train.py --steps 4200 --batch 24 --out /tmp/radsam-run
 """
 import argparse
 import math
