@@ -10,7 +10,7 @@ import type { Volume } from '../../../common/volume';
 import { aboutVoxa } from '../../services/about';
 import { listFolder, listRoots } from '../../services/fileBrowser';
 import { loadVolume } from '../../services/io/volumeLoader';
-import { jobProgress } from '../../services/jobs/jobProgress';
+import { withProgress } from '../../services/jobs/jobProgress';
 import { createServices, type Services } from '../../services/serviceContext';
 import type { DomainHandlers, Handlers } from '../router';
 import { jobOf, ownerOf, withinStore, type ServiceDeps } from './deps';
@@ -59,12 +59,11 @@ function createCoreHandlers(deps: ServiceDeps & { limits: NonNullable<ServiceDep
     'volume:open': async ({ path, jobId }, ctx) => {
       const real = await deps.grants.check(path);
       const owner = ownerOf(ctx);
-      const progress = jobProgress(jobOf(ctx), jobId ?? 'volume:open', 'Loading');
-      // The reader may allocate only what is left for this client's volumes (refused before allocation otherwise).
-      const volume = await loadVolume(real, { limits: withinStore(limits, deps.volumes, owner), access: deps.grants, signal: ctx.signal, onProgress: progress.update });
-      const header = deps.volumes.add(volume, real, owner);
-      progress.finish();
-      return header;
+      return withProgress(jobOf(ctx), jobId ?? 'volume:open', 'Loading', async (progress) => {
+        // The reader may allocate only what is left for this client's volumes (refused before allocation otherwise).
+        const volume = await loadVolume(real, { limits: withinStore(limits, deps.volumes, owner), access: deps.grants, signal: ctx.signal, onProgress: progress.update });
+        return deps.volumes.add(volume, real, owner);
+      });
     },
     'volume:voxels': ({ volumeId, firstSlice, sliceCount }) => voxelSlices(deps.volumes.get(volumeId), volumeId, firstSlice, sliceCount),
     'volume:close': ({ volumeId }) => ({ closed: deps.volumes.close(volumeId) }),

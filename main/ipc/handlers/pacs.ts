@@ -4,29 +4,18 @@
  * series indexed as it completes raises study:changed so the study list shows
  * it and the renderer can open it before the rest of the study has arrived.
  */
-import { VoxaError } from '../../../common/contract';
 import type { pacsChannels } from '../../../common/contract/channels/pacs';
 import type { DomainHandlers } from '../router';
 import type { ServiceDeps } from './deps';
+import { JobRunner } from '../../services/jobs/jobRunner';
 import type { PacsService } from '../../services/pacs/pacsService';
 
 export function createPacsHandlers(deps: ServiceDeps, pacs: PacsService): DomainHandlers<typeof pacsChannels> {
-  const jobs = new Map<string, AbortController>();
+  const jobs = new JobRunner();
 
   /** Runs `f` under a job id that pacs:cancel can stop; the call's abort (client gone) stops it too. */
-  const asJob = async <T>(jobId: string, signal: AbortSignal, f: (signal: AbortSignal) => Promise<T>): Promise<T> => {
-    if (jobs.has(jobId)) throw new VoxaError('BAD_REQUEST', `a PACS job with id ${jobId} is already running`);
-    const controller = new AbortController();
-    const onAbort = () => controller.abort();
-    signal.addEventListener('abort', onAbort);
-    jobs.set(jobId, controller);
-    try {
-      return await f(controller.signal);
-    } finally {
-      jobs.delete(jobId);
-      signal.removeEventListener('abort', onAbort);
-    }
-  };
+  const asJob = <T>(jobId: string, signal: AbortSignal, f: (signal: AbortSignal) => Promise<T>): Promise<T> =>
+    jobs.start(jobId, f, { signal, ifRunning: 'refuse', refusal: `a PACS job with id ${jobId} is already running` });
 
   return {
     'pacs:nodes': async () => {
@@ -56,11 +45,7 @@ export function createPacsHandlers(deps: ServiceDeps, pacs: PacsService): Domain
         ctx.emit('pacs:progress', { jobId, received: report.series.reduce((n, s) => n + s.present, 0), expected: report.series.reduce((n, s) => n + s.expected, 0), bytes: report.bytes, mbPerSecond: report.seconds > 0 ? report.bytes / 1e6 / report.seconds : 0, seriesComplete: [], done: true });
         return report;
       }),
-    'pacs:cancel': ({ jobId }) => {
-      const c = jobs.get(jobId);
-      c?.abort();
-      return { cancelled: !!c };
-    },
+    'pacs:cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
     'pacs:send': async ({ name, paths, jobId, deidentify }, ctx) => {
       // Only files this session may read can be sent (the same path policy as opening them).
       const files: string[] = [];

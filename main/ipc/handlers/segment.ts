@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { segmentChannels } from '../../../common/contract/channels/segment';
 import type { DomainHandlers } from '../router';
-import type { ServiceDeps } from './deps';
+import { jobOf, type ServiceDeps } from './deps';
 import { CLASSICAL_MODEL_ID, ModelRegistry } from '../../services/inference/registry';
 import { SegmentationService } from '../../services/inference/segmentService';
 import { exportSegmentation, importSegmentation } from '../../services/segmentation/segmentFiles';
@@ -10,6 +10,7 @@ import { checkExportFiles, exportTarget } from '../../services/access/exportTarg
 import { sidecarPath } from '../../services/masks/niftiLabelmap';
 import { projectDeidKey } from '../../services/deid/deidentify';
 import { SegmentSessions } from '../../services/segmentation/segmentSessions';
+import { withProgress } from '../../services/jobs/jobProgress';
 
 export function createSegmentHandlers(deps: ServiceDeps, given?: SegmentSessions): DomainHandlers<typeof segmentChannels> {
   const registry = deps.registry ?? new ModelRegistry({ userData: deps.dataDir ?? null });
@@ -39,24 +40,17 @@ export function createSegmentHandlers(deps: ServiceDeps, given?: SegmentSessions
       const s = sessions.open(req.volumeId);
       const jobId = req.jobId ?? `segment-${req.volumeId}`;
       const label = 'Segmenting';
-      ctx.emit('job:progress', { jobId, label, fraction: null, done: false });
-      let lastSent = 0;
-      try {
-        return await s.prompt(
-          { target: req.target, modelId: req.modelId, plane: req.plane, points: req.points, ...(req.box ? { box: req.box } : {}), ...(req.useMask ? { useMask: true } : {}) },
-          {
-            signal: ctx.signal,
-            onProgress: (p) => {
-              const now = Date.now();
-              if (now - lastSent < 100) return;
-              lastSent = now;
-              ctx.emit('job:progress', { jobId, label: `${label} (${p.steps} slices)`, fraction: null, done: false });
-            },
-          },
-        );
-      } finally {
-        ctx.emit('job:progress', { jobId, label, fraction: 1, done: true });
-      }
+      return withProgress(
+        jobOf(ctx),
+        jobId,
+        label,
+        (progress) =>
+          s.prompt(
+            { target: req.target, modelId: req.modelId, plane: req.plane, points: req.points, ...(req.box ? { box: req.box } : {}), ...(req.useMask ? { useMask: true } : {}) },
+            { signal: ctx.signal, onProgress: (p) => progress.status(`${label} (${p.steps} slices)`) },
+          ),
+        { unknownAmount: true, finishOnError: true },
+      );
     },
     'segment:edit': ({ volumeId, op }) => sessions.open(volumeId).edit(op),
     'segment:undo': ({ volumeId }) => sessions.open(volumeId).undo(),

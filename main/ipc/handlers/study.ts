@@ -10,9 +10,11 @@ import { VoxaError } from '../../../common/contract';
 import type { StudyListEntry, studyChannels } from '../../../common/contract/channels/study';
 import type { DomainHandlers } from '../router';
 import { jobOf, ownerOf, withinStore, type ServiceDeps } from './deps';
-import { jobProgress } from '../../services/jobs/jobProgress';
+import { withProgress } from '../../services/jobs/jobProgress';
+import { JobRunner } from '../../services/jobs/jobRunner';
 import { DEFAULT_IO_LIMITS } from '../../services/io/limits';
-import { scanDicomFiles, seriesToVolume } from '../../services/io/dicomSeriesReader';
+import { seriesToVolume } from '../../services/io/dicom/seriesReader';
+import { scanDicomFiles } from '../../services/io/dicom/seriesScan';
 import type { StudyDatabase } from '../../services/db/studyDatabase';
 import { lazyStudyDatabase } from '../../services/serviceContext';
 
@@ -27,7 +29,7 @@ export function studyMatches(s: StudyListEntry, query: string | undefined): bool
 }
 
 export function createStudyHandlers(deps: ServiceDeps, database: () => StudyDatabase = lazyStudyDatabase(deps.dataDir)): DomainHandlers<typeof studyChannels> {
-  const imports = new Map<string, AbortController>();
+  const imports = new JobRunner();
 
   /**
    * A series' files that are on disk and inside what this session may read: every file goes
@@ -72,47 +74,39 @@ export function createStudyHandlers(deps: ServiceDeps, database: () => StudyData
     'study:import': async ({ path: p, jobId }, ctx) => {
       const real = await deps.grants.check(p);
       if (!(await stat(real)).isDirectory()) await deps.grants.file(real);
-      if (imports.has(jobId)) throw new VoxaError('BAD_REQUEST', `an import with job id ${jobId} is already running`);
-      const controller = new AbortController();
-      const onCallAbort = () => controller.abort();
-      ctx.signal.addEventListener('abort', onCallAbort);
-      imports.set(jobId, controller);
-      const progress = jobProgress(jobOf(ctx), jobId, 'Importing');
-      let lastAdded = 0;
-      try {
-        const r = await database().importPath(real, {
-          access: deps.grants,
-          signal: controller.signal,
-          onProgress: ({ done, total, added }) => {
-            progress.update(done, total);
-            // A batch was committed: lists may refresh (at most every 200 files).
-            if (added - lastAdded >= 200) {
-              lastAdded = added;
-              ctx.emit('study:changed', { reason: 'import' });
-            }
-          },
-        });
-        progress.finish();
-        ctx.emit('study:changed', { reason: 'import' });
-        return {
-          filesSeen: r.filesSeen,
-          added: r.added,
-          unchanged: r.unchanged,
-          relocated: r.relocated,
-          skippedCount: r.skipped.length,
-          skipped: r.skipped.slice(0, SKIPPED_LISTED),
-          cancelled: r.cancelled,
-        };
-      } finally {
-        imports.delete(jobId);
-        ctx.signal.removeEventListener('abort', onCallAbort);
-      }
+      return imports.start(
+        jobId,
+        (signal) =>
+          withProgress(jobOf(ctx), jobId, 'Importing', async (progress) => {
+            let lastAdded = 0;
+            const r = await database().importPath(real, {
+              access: deps.grants,
+              signal,
+              onProgress: ({ done, total, added }) => {
+                progress.update(done, total);
+                // A batch was committed: lists may refresh (at most every 200 files).
+                if (added - lastAdded >= 200) {
+                  lastAdded = added;
+                  ctx.emit('study:changed', { reason: 'import' });
+                }
+              },
+            });
+            progress.finish();
+            ctx.emit('study:changed', { reason: 'import' });
+            return {
+              filesSeen: r.filesSeen,
+              added: r.added,
+              unchanged: r.unchanged,
+              relocated: r.relocated,
+              skippedCount: r.skipped.length,
+              skipped: r.skipped.slice(0, SKIPPED_LISTED),
+              cancelled: r.cancelled,
+            };
+          }),
+        { signal: ctx.signal, ifRunning: 'refuse', refusal: `an import with job id ${jobId} is already running` },
+      );
     },
-    'study:cancelImport': ({ jobId }) => {
-      const c = imports.get(jobId);
-      c?.abort();
-      return { cancelled: !!c };
-    },
+    'study:cancelImport': ({ jobId }) => ({ cancelled: imports.cancel(jobId) }),
     'study:remove': (req, ctx) => {
       const d = database();
       const removed = 'studyUid' in req ? d.removeStudy(req.studyUid) : d.removeSeries(req.seriesUid);
@@ -143,17 +137,16 @@ export function createStudyHandlers(deps: ServiceDeps, database: () => StudyData
       const folder = path.dirname(check.files[0]!);
       const owner = ownerOf(ctx);
       const limits = withinStore(deps.limits ?? DEFAULT_IO_LIMITS, deps.volumes, owner);
-      const progress = jobProgress(jobOf(ctx), jobId ?? 'study:open', 'Loading');
-      const scan = await scanDicomFiles(check.files, folder, { limits, signal: ctx.signal, onProgress: (done, total) => progress.update(done, 2 * total) });
-      const series = scan.series.find((s) => s.seriesInstanceUid === seriesUid);
-      if (!series) throw new VoxaError('NOT_FOUND', `the indexed files of this series hold no loadable image (${scan.skipped[0]?.reason ?? 'no frames'})`);
-      const volume = await seriesToVolume(series, { limits, signal: ctx.signal });
-      if (check.missing > 0) volume.meta.warnings.push(`${check.missing} of ${check.total} files of this series were moved or deleted; opened the ${check.files.length} found`);
-      const others = scan.series.filter((s) => s !== series).length;
-      if (others > 0) volume.meta.warnings.push(`${others} other volume(s) in this series were not opened`);
-      const header = deps.volumes.add(volume, folder, owner);
-      progress.finish();
-      return header;
+      return withProgress(jobOf(ctx), jobId ?? 'study:open', 'Loading', async (progress) => {
+        const scan = await scanDicomFiles(check.files, folder, { limits, signal: ctx.signal, onProgress: (done, total) => progress.update(done, 2 * total) });
+        const series = scan.series.find((s) => s.seriesInstanceUid === seriesUid);
+        if (!series) throw new VoxaError('NOT_FOUND', `the indexed files of this series hold no loadable image (${scan.skipped[0]?.reason ?? 'no frames'})`);
+        const volume = await seriesToVolume(series, { limits, signal: ctx.signal });
+        if (check.missing > 0) volume.meta.warnings.push(`${check.missing} of ${check.total} files of this series were moved or deleted; opened the ${check.files.length} found`);
+        const others = scan.series.filter((s) => s !== series).length;
+        if (others > 0) volume.meta.warnings.push(`${others} other volume(s) in this series were not opened`);
+        return deps.volumes.add(volume, folder, owner);
+      });
     },
   };
 }

@@ -21,7 +21,8 @@ import type { CallContext, DomainHandlers } from '../router';
 import { jobOf, type ServiceDeps } from './deps';
 import { ModelRegistry } from '../../services/inference/registry';
 import { sharedInferenceClient, type InferenceClient } from '../../services/inference/worker/inferenceClient';
-import { jobProgress } from '../../services/jobs/jobProgress';
+import { withProgress } from '../../services/jobs/jobProgress';
+import { JobRunner } from '../../services/jobs/jobRunner';
 import { fitAndSaveProbe } from '../../services/tasks/fewShotService';
 import { FewShotTags } from '../../services/tasks/fewShotTags';
 import { measurementsFromMask, measuredIntent, type LesionRecord, type MeasurementSource } from '../../services/tasks/measuredAnswers';
@@ -51,26 +52,17 @@ export function createTaskHandlers(deps: ServiceDeps, opts: TaskHandlerOptions =
   const tasks = () => (service ??= new TaskService({ registry: deps.registry ?? new ModelRegistry({ userData: deps.dataDir ?? null }), client }));
   let tags: FewShotTags | null = null;
   const tagStore = () => (tags ??= new FewShotTags(deps.dataDir ?? null));
-  const jobs = new Map<string, AbortController>();
+  const jobs = new JobRunner();
   let activeProvider: string | null = null;
 
   /** Runs `fn` as a job: progress under jobId, cancellable by task:cancel or by cancelling the call. */
-  async function job<T>(ctx: CallContext, jobId: string | undefined, label: string, fn: (signal: AbortSignal, progress: (done: number, total: number) => void) => Promise<T>): Promise<T> {
+  function job<T>(ctx: CallContext, jobId: string | undefined, label: string, fn: (signal: AbortSignal, progress: (done: number, total: number) => void) => Promise<T>): Promise<T> {
     const id = jobId ?? `${label}-${Date.now()}`;
-    if (jobs.has(id)) throw new VoxaError('BAD_REQUEST', `a task with job id ${id} is already running`);
-    const controller = new AbortController();
-    const onCall = () => controller.abort();
-    ctx.signal.addEventListener('abort', onCall, { once: true });
-    if (ctx.signal.aborted) controller.abort();
-    jobs.set(id, controller);
-    const progress = jobProgress(jobOf(ctx), id, label);
-    try {
-      return await fn(controller.signal, progress.update);
-    } finally {
-      progress.finish();
-      jobs.delete(id);
-      ctx.signal.removeEventListener('abort', onCall);
-    }
+    return jobs.start(id, (signal) => withProgress(jobOf(ctx), id, label, (progress) => fn(signal, progress.update), { finishOnError: true }), {
+      signal: ctx.signal,
+      ifRunning: 'refuse',
+      refusal: `a task with job id ${id} is already running`,
+    });
   }
 
   function labelmapOf(volumeId: string, volume: Volume): MaskInput | null {
@@ -182,11 +174,7 @@ export function createTaskHandlers(deps: ServiceDeps, opts: TaskHandlerOptions =
       return { questions: [...fromModel.map((text) => ({ text, kind: 'model' as const })), ...MEASURED_QUESTIONS.map((text) => ({ text, kind: 'measured' as const }))] };
     },
 
-    'task:cancel': ({ jobId }) => {
-      const c = jobs.get(jobId);
-      c?.abort();
-      return { cancelled: !!c };
-    },
+    'task:cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
 
     'fewshot:tag': async ({ volumeId, finding, positive, scope, encoderId, jobId }, ctx) => {
       const volume = deps.volumes.get(volumeId);

@@ -18,9 +18,10 @@
  * same code through common/segmentation/slicePlane.ts).
  */
 import { VoxaError } from '../../../common/contract';
+import { SUPERSEDED, throwIfCancelled } from '../jobs/cancelled';
 import type { Prompt2dConfig } from '../../../common/models/manifest';
 import { intensityRuleFor, normaliseIntensity } from '../../../common/segmentation/intensity';
-import { deltaFromBoxMask, type LabelmapDelta } from '../../../common/segmentation/labelmapDelta';
+import { deltaFromBoxMask, type LabelmapDelta } from '../../../common/labelmap/labelmapDelta';
 import { areaAbove, initialFovMm, propagationFovMm, sliceVerdict, type StopReason } from '../../../common/segmentation/propagation';
 import { encodePrompt, type CropPrompt } from '../../../common/segmentation/prompts';
 import {
@@ -118,7 +119,7 @@ export async function runPrompt2d(
   const kept = new Map<number, SliceMask>();
 
   async function step(crop: Crop, prompt: CropPrompt, direction: -1 | 0 | 1): Promise<{ mask: SliceMask | null; reason: StopReason | null }> {
-    if (opts.signal?.aborted) throw new VoxaError('CANCELLED', 'superseded by a newer prompt or cancelled');
+    throwIfCancelled(opts.signal, SUPERSEDED);
     let t = performance.now();
     const image = normaliseIntensity(sampleCrop(volume.voxels, g, crop), rule);
     const e = encodePrompt(prompt, S / 4);

@@ -22,10 +22,11 @@
  *   kept; the crop's logits go back to the image grid trilinearly.
  */
 import { VoxaError } from '../../../common/contract';
+import { SUPERSEDED, throwIfCancelled } from '../jobs/cancelled';
 import type { Prompt3dConfig } from '../../../common/models/manifest';
 import { floodFill6 } from '../../../common/segmentation/floodFill6';
 import { intensityRange } from '../../../common/segmentation/intensity';
-import { deltaFromBoxMask, emptyDelta, type LabelmapDelta } from '../../../common/segmentation/labelmapDelta';
+import { deltaFromBoxMask, emptyDelta, type LabelmapDelta } from '../../../common/labelmap/labelmapDelta';
 import type { Vec3, Volume } from '../../../common/volume';
 import type { ModelRunner } from './prompt2d';
 import { boxChannel, clickMap, cropFrame, insideCrop, sampleCrop, toCrop, type CropFrame } from './prompt3dCrop';
@@ -200,7 +201,7 @@ export async function runPrompt3d(
   for (let n = 0; n < fovs.length; n++) {
     const fov = fovs[n] as number;
     if (n > 0 && fov <= (fovs[n - 1] as number)) break;
-    if (opts.signal?.aborted) throw new VoxaError('CANCELLED', 'superseded by a newer prompt or cancelled');
+    throwIfCancelled(opts.signal, SUPERSEDED);
     const t0 = performance.now();
     const frame = cropFrame(volume, centre, fov, G);
     const raw = sampleCrop(volume.voxels as ArrayLike<number>, dims, frame, true);

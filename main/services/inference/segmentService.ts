@@ -7,12 +7,13 @@
  * returns a labelmap delta with timings and the execution provider.
  *
  * Calls that share a `key` (e.g. one segment being edited) supersede each
- * other: a newer prompt aborts the stale one, which rejects with CANCELLED.
+ * other: a newer prompt aborts the stale one, which rejects with CANCELLED
+ * (main/services/jobs/jobRunner.ts).
  */
 import { lpsToIjk } from '../../../common/geometry/affine';
 import { VoxaError } from '../../../common/contract';
 import { isSamLayout, prompt2dConfig, prompt3dConfig, samConfig } from '../../../common/models/manifest';
-import type { LabelmapDelta } from '../../../common/segmentation/labelmapDelta';
+import type { LabelmapDelta } from '../../../common/labelmap/labelmapDelta';
 import type { StopReason } from '../../../common/segmentation/propagation';
 import type { PlaneName, SliceMask } from '../../../common/segmentation/slicePlane';
 import type { Vec3, Volume } from '../../../common/volume';
@@ -23,6 +24,8 @@ import { CLASSICAL_MODEL_ID, ModelRegistry } from './registry';
 import { EmbeddingCache, SamEngine } from './sam/samEngine';
 import { runSam2d } from './sam/samPropagate';
 import { sharedInferenceClient, type InferenceClient } from './worker/inferenceClient';
+import { SUPERSEDED, throwIfCancelled } from '../jobs/cancelled';
+import { JobRunner } from '../jobs/jobRunner';
 
 /** A point in patient LPS millimetres or in (continuous) voxel indices. */
 export type PromptPoint = { lps: Vec3; positive: boolean } | { ijk: Vec3; positive: boolean };
@@ -72,7 +75,8 @@ const toIjk = (volume: Volume, p: { lps: Vec3 } | { ijk: Vec3 }): Vec3 => ('ijk'
 export class SegmentationService {
   readonly registry: ModelRegistry;
   private readonly client: InferenceClient;
-  private readonly inflight = new Map<string, AbortController>();
+  /** Calls with the same key supersede each other. */
+  private readonly jobs = new JobRunner();
   /** Image embeddings of SAM-family packs, per (volume, plane, slice, pack). */
   readonly embeddings: EmbeddingCache;
 
@@ -107,19 +111,7 @@ export class SegmentationService {
   }
 
   async segment(volume: Volume, req: SegmentRequest, opts: SegmentOptions = {}): Promise<SegmentResult> {
-    const key = opts.key ?? 'default';
-    this.inflight.get(key)?.abort();
-    const controller = new AbortController();
-    this.inflight.set(key, controller);
-    const onOuterAbort = () => controller.abort();
-    opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
-    if (opts.signal?.aborted) controller.abort();
-    try {
-      return await this.run(volume, req, controller.signal, opts.onProgress);
-    } finally {
-      opts.signal?.removeEventListener('abort', onOuterAbort);
-      if (this.inflight.get(key) === controller) this.inflight.delete(key);
-    }
+    return this.jobs.start(opts.key ?? 'default', (signal) => this.run(volume, req, signal, opts.onProgress), { signal: opts.signal, cancelled: SUPERSEDED });
   }
 
   /** The plane's normal grid axis: the axis whose direction is most along the plane normal. */
@@ -151,7 +143,7 @@ export class SegmentationService {
         ...base,
         voxelCount: delta.voxelCount,
         volumeMl: delta.voxelCount * voxelMl,
-        slicesSpanned: delta.voxelCount ? delta.bboxMax[axis]! - delta.bboxMin[axis]! + 1 : 0,
+        slicesSpanned: delta.voxelCount ? delta.box.max[axis]! - delta.box.min[axis]! + 1 : 0,
         timings: { ...base.timings, totalMs: performance.now() - t0 },
       };
     };
@@ -160,7 +152,7 @@ export class SegmentationService {
       if (req.mask) throw new VoxaError('UNSUPPORTED', 'the classical tool takes points and boxes, not a mask prompt');
       const t = performance.now();
       const r = classicalSegment(volume, { points, box }, { label: req.label });
-      if (signal.aborted) throw new VoxaError('CANCELLED', 'superseded by a newer prompt or cancelled');
+      throwIfCancelled(signal, SUPERSEDED);
       return finish({
         modelId: req.modelId,
         delta: r.delta,

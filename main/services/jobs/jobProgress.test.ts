@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { jobProgress, type JobProgressEvent } from './jobProgress';
+import { jobProgress, withProgress, type JobProgressEvent } from './jobProgress';
 import { throttle } from './throttle';
 
 beforeEach(() => {
@@ -114,5 +114,32 @@ describe('jobProgress', () => {
     expect(events.at(-1)?.label).toBe('Segmenting (5 slices)');
     p.finish();
     expect(events.at(-1)).toEqual({ jobId: 's', label: 'Segmenting', fraction: 1, done: true });
+  });
+
+  it('withProgress: done once when the job resolves; on an error the same error, and no event after it unless finishOnError', async () => {
+    const ok = collect();
+    expect(
+      await withProgress(ok.job, 'a', 'Loading', async (p) => {
+        p.finish();
+        return 7;
+      }),
+    ).toBe(7);
+    expect(ok.events.filter((e) => e.done)).toHaveLength(1);
+
+    const failed = collect();
+    const boom = new RangeError('boom');
+    await expect(
+      withProgress(failed.job, 'b', 'Loading', async (p) => {
+        p.update(1, 10);
+        p.update(2, 10);
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
+    vi.advanceTimersByTime(1000);
+    expect(failed.events).toEqual([{ jobId: 'b', label: 'Loading', fraction: 0, done: false }]);
+
+    const finished = collect();
+    await expect(withProgress(finished.job, 'c', 'Answering', () => Promise.reject(boom), { finishOnError: true })).rejects.toBe(boom);
+    expect(finished.events.at(-1)).toEqual({ jobId: 'c', label: 'Answering', fraction: 1, done: true });
   });
 });

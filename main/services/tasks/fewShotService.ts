@@ -13,6 +13,7 @@ import { checkCases, trainProbe, type FewShotProbe } from '../../../common/fewsh
 import type { Volume } from '../../../common/volume';
 import { sha256File } from '../inference/packVerify';
 import { userModelsDir } from '../inference/registry';
+import { throwIfCancelled } from '../jobs/cancelled';
 import { PROBE_OPSET, probeOnnx } from './probeOnnx';
 import type { MaskInput, TaskService } from './taskService';
 
@@ -83,7 +84,7 @@ export async function trainFewShot(service: TaskService, cases: FewShotCaseInput
   const t0 = performance.now();
   const embedded: { embedding: number[]; positive: boolean }[] = [];
   for (const [n, c] of cases.entries()) {
-    if (req.signal?.aborted) throw new VoxaError('CANCELLED', 'few-shot training cancelled');
+    throwIfCancelled(req.signal, 'few-shot training cancelled');
     const { volume, mask } = await c.load();
     if (req.scope === 'lesion' && !mask) throw new VoxaError('BAD_REQUEST', `case ${c.name ?? n + 1} has no lesion mask (lesion scope needs one per case)`);
     const target = req.scope === 'series' ? ({ kind: 'series' } as const) : req.scope === 'lesion' && mask ? ({ kind: 'lesion', mask, label: c.label } as const) : ({ kind: 'slice' } as const);

@@ -4,6 +4,7 @@
  * multimask choice, and the mask back on the slice.
  */
 import { VoxaError } from '../../../../common/contract';
+import { SUPERSEDED, throwIfCancelled } from '../../jobs/cancelled';
 import type { SamConfig } from '../../../../common/models/manifest';
 import { MASK_PROMPT_LOGIT, POINT_LABEL } from '../../../../common/segmentation/prompts';
 import type { SlicePlane } from '../../../../common/segmentation/slicePlane';
@@ -181,7 +182,7 @@ export class SamEngine {
   async predict(volume: Volume, plane: SlicePlane, slice: number, prompt: SamPrompt, signal?: AbortSignal): Promise<SamSliceResult> {
     const { pre } = this.config;
     const emb = await this.embedding(volume, plane, slice, signal);
-    if (signal?.aborted) throw new VoxaError('CANCELLED', 'superseded by a newer prompt or cancelled');
+    throwIfCancelled(signal, SUPERSEDED);
     const t = performance.now();
     const { width, height } = emb.e;
     const coords: number[] = [];

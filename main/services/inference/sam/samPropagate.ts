@@ -8,6 +8,7 @@
  * a correction on a slice already seen costs one decoder run.
  */
 import { VoxaError } from '../../../../common/contract';
+import { SUPERSEDED, throwIfCancelled } from '../../jobs/cancelled';
 import type { SamConfig } from '../../../../common/models/manifest';
 import { sliceVerdict } from '../../../../common/segmentation/propagation';
 import { planeSize, slicePlaneFor, type SliceMask, type SlicePlane } from '../../../../common/segmentation/slicePlane';
@@ -104,7 +105,7 @@ export async function runSam2d(
 
   const kept = new Map<number, SliceMask>();
   async function step(slice: number, prompt: SamPrompt, direction: -1 | 0 | 1) {
-    if (opts.signal?.aborted) throw new VoxaError('CANCELLED', 'superseded by a newer prompt or cancelled');
+    throwIfCancelled(opts.signal, SUPERSEDED);
     const r = await engine.predict(volume, plane, slice, prompt, opts.signal);
     timings.preprocessMs += r.preprocessMs;
     timings.modelMs += r.encoderMs + r.decoderMs;
