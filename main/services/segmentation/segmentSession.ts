@@ -9,44 +9,34 @@
  * `PromptState`): refining a segment re-runs the model with its earlier
  * prompts plus the new ones and the segment becomes the result; undoing a
  * click takes the click back out of the book.
+ *
+ * Beside it: the prompt book's schema (promptBook.ts), correction clicks
+ * (promptCorrections.ts), a segment as a slice-mask prompt
+ * (sliceMaskPrompt.ts) and the editing tools' deltas (editOps.ts).
  */
-import { z } from 'zod';
 import { VoxaError } from '../../../common/contract';
 import type { EditOp, SegmentChange, SegmentStats } from '../../../common/contract/channels/segment';
-import { brushStroke, rangeFromClick } from '../../../common/editing/brush';
-import { boxSize, buildEditDelta, emptyEditDelta, encodeEditDelta, invertEdit, labelCountChanges, lockTable, type EditDelta } from '../../../common/editing/editDelta';
+import { labelBox, readBox } from '../../../common/labelmap/voxelBox';
+import { buildEditDelta, emptyEditDelta, invertEdit, labelCountChanges, lockTable, type EditDelta } from '../../../common/labelmap/editDelta';
+import { encodeEditDelta } from '../../../common/labelmap/editDeltaCodec';
 import type { EditTarget } from '../../../common/editing/editTarget';
-import { fillHoles, floodFill, labelBox, readBox } from '../../../common/editing/floodFill';
 import { historyView, redoStep, STEP_NAMES, undoStep, type HistoryStep, type SegmentMeta } from '../../../common/editing/history';
-import { interpolateSlices } from '../../../common/editing/interpolate';
-import { removeIslands } from '../../../common/editing/islands';
 import { editFromMask } from '../../../common/editing/maskEdit';
-import { smoothSegment } from '../../../common/editing/smooth';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import { applyNegativeClicks } from '../../../common/segmentation/negativeClicks';
-import { deltaFromMask, forEachDeltaVoxel, maskBounds, maskFromDelta } from '../../../common/segmentation/labelmapDelta';
+import { deltaFromMask } from '../../../common/labelmap/labelmapDelta';
 import { unionDeltas } from '../../../common/segmentation/unionDeltas';
-import { ijkToPlane, planeSize, planeToIjk, slicePlaneFor, type PlaneName, type SliceMask } from '../../../common/segmentation/slicePlane';
+import type { PlaneName, SliceMask } from '../../../common/segmentation/slicePlane';
 import type { Vec3, Volume } from '../../../common/volume';
 import { CLASSICAL_MODEL_ID } from '../inference/registry';
 import type { SegmentationService } from '../inference/segmentService';
 import type { Prompt2dProgress } from '../inference/prompt2d';
-import { limitReach, mergeCorrection3d } from './correction3d';
-import { localCorrection } from './localCorrection';
+import { editOpDelta, masksDelta } from './editOps';
+import { parsePromptBook, type PromptBook, type PromptRecord } from './promptBook';
+import { correctIn3d, correctSliceBySlice, segmentMask, type Correction } from './promptCorrections';
+import { maskSeed, segmentSliceMask } from './sliceMaskPrompt';
 import type { EditJournal } from '../journal/editJournal';
 import { DEFAULT_COLOURS } from '../masks/segmentCodes';
-
-const vec3 = z.tuple([z.number(), z.number(), z.number()]);
-const promptRecordSchema = z.object({
-  modelId: z.string(),
-  plane: z.enum(['axial', 'coronal', 'sagittal']),
-  points: z.array(z.object({ ijk: vec3, positive: z.boolean() })),
-  box: z.object({ a: vec3, b: vec3 }).optional(),
-});
-/** The prompts that made each segment, by label. */
-export type PromptRecord = z.infer<typeof promptRecordSchema>;
-const promptBookSchema = z.record(z.string(), promptRecordSchema);
-export type PromptBook = z.infer<typeof promptBookSchema>;
 
 export type PointInput = { lps: Vec3; positive: boolean } | { ijk: Vec3; positive: boolean };
 export type CornerInput = { lps: Vec3 } | { ijk: Vec3 };
@@ -109,8 +99,7 @@ export class SegmentSession {
 
   /** The prompt book; anything else in the journal (an older format) reads as empty. */
   prompts(): PromptBook {
-    const parsed = promptBookSchema.safeParse(this.state.prompts);
-    return parsed.success ? parsed.data : {};
+    return parsePromptBook(this.state.prompts);
   }
 
   history() {
@@ -202,20 +191,21 @@ export class SegmentSession {
     let maskPrompt: { slice: number; mask: SliceMask } | undefined;
     if (input.useMask) {
       if (isNew) throw new VoxaError('BAD_REQUEST', 'a mask prompt refines a segment: select the segment that holds the stroke');
-      maskPrompt = this.sliceMask(label, input.plane, added[0]?.ijk);
+      maskPrompt = segmentSliceMask(this.state.labels, this.dims, this.volume.geometry, label, input.plane, added[0]?.ijk);
       // The mask replaces the earlier prompts: it is the user's statement of the lesion now.
       points = added;
       if (input.modelId === CLASSICAL_MODEL_ID && !points.some((p) => p.positive)) {
-        points = [{ ijk: this.maskSeed(maskPrompt, input.plane), positive: true }, ...points];
+        points = [{ ijk: maskSeed(this.volume.geometry, maskPrompt, input.plane), positive: true }, ...points];
         maskPrompt = undefined;
       }
     } else if (!points.some((p) => p.positive) && !box) throw new VoxaError('BAD_REQUEST', 'a prompt needs a positive point or a box');
     // A click that corrects a segment acts where it is placed (localCorrection.ts for 2D packs; correction3d.ts for 3D packs and classical).
     const addedClick = added[0];
     if (!isNew && addedClick && added.length === 1 && !input.useMask && !input.box && this.hasVoxels(label)) {
-      if (this.localCorrections && input.modelId === CLASSICAL_MODEL_ID) return this.correct3d(label, input, addedClick, earlier, book, opts);
-      if (input.modelId !== CLASSICAL_MODEL_ID && (await this.segmenter().registry.resolve(input.modelId)).manifest.task === 'segment.prompt3d') return this.correct3d(label, input, addedClick, earlier, book, opts);
-      if (this.localCorrections && input.modelId !== CLASSICAL_MODEL_ID) return this.correctLocally(label, input, addedClick, earlier, book, opts);
+      const correct = (how: 'slices' | '3d') => this.correct(how, label, input, addedClick, earlier, book, opts);
+      if (this.localCorrections && input.modelId === CLASSICAL_MODEL_ID) return correct('3d');
+      if (input.modelId !== CLASSICAL_MODEL_ID && (await this.segmenter().registry.resolve(input.modelId)).manifest.task === 'segment.prompt3d') return correct('3d');
+      if (this.localCorrections && input.modelId !== CLASSICAL_MODEL_ID) return correct('slices');
     }
     const run = (pts: PromptRecord['points']) =>
       this.segmenter().segment(
@@ -249,7 +239,7 @@ export class SegmentSession {
     }
     // The labelmap may have changed while the model ran: everything below reads it now.
     const positives = positivePoints.map((p) => p.ijk);
-    if (maskPrompt && positives.length === 0) positives.push(this.maskSeed(maskPrompt, input.plane));
+    if (maskPrompt && positives.length === 0) positives.push(maskSeed(this.volume.geometry, maskPrompt, input.plane));
     if (positives.length === 0 && box) positives.push([0, 1, 2].map((a) => ((box.a[a] as number) + (box.b[a] as number)) / 2) as Vec3);
     const mask = applyNegativeClicks(raw, this.volume.geometry, positives, negativePoints.map((p) => p.ijk));
     const before = this.segments();
@@ -280,241 +270,46 @@ export class SegmentSession {
     return this.state.labels.includes(label);
   }
 
-  /** A correction click on a model's segment: re-segment its slice, carry the change as far as it reaches. */
-  private async correctLocally(
+  /** A correction click on a segment with voxels (promptCorrections.ts), as one history step. */
+  private async correct(
+    how: 'slices' | '3d',
     label: number,
     input: PromptInput,
     click: { ijk: Vec3; positive: boolean },
     earlier: PromptRecord | undefined,
-    book: Record<string, PromptRecord>,
+    book: PromptBook,
     opts: { signal?: AbortSignal; onProgress?: (p: Prompt2dProgress) => void },
   ): Promise<PromptOutcome> {
     const t0 = performance.now();
-    const labels = this.state.labels;
-    const current = new Uint8Array(labels.length);
-    for (let q = 0; q < labels.length; q++) if (labels[q] === label) current[q] = 1;
-    const g = this.volume.geometry;
-    const plane = slicePlaneFor(g, input.plane);
-    let provider = '';
-    let steps = 0;
-    const r = await localCorrection({
+    const c: Correction = {
       volume: this.volume,
+      dims: this.dims,
+      key: this.volumeId,
+      segmenter: this.segmenter(),
+      current: segmentMask(this.state.labels, label),
+      label,
+      modelId: input.modelId,
       plane: input.plane,
-      current,
       click,
-      earlier: earlier?.points ?? [],
-      runSlice: async (slice, points, mask) => {
-        if (!mask && !points.some((p) => p.positive)) return null;
-        const res = await this.segmenter().segment(
-          this.volume,
-          { modelId: input.modelId, plane: input.plane, points: points.map((p) => ({ ijk: p.ijk, positive: p.positive })), ...(mask ? { mask: { slice, mask } } : {}), label, maxSlices: 1 },
-          { key: this.volumeId, ...(opts.signal ? { signal: opts.signal } : {}) },
-        );
-        provider = res.provider;
-        opts.onProgress?.({ steps: ++steps, slice, direction: 0 });
-        // The delta's voxels (one slice) straight into the slice mask: no full-volume mask per step.
-        const { width, height } = planeSize(g, plane);
-        const bits = new Uint8Array(width * height);
-        const [ni, nj] = this.dims;
-        forEachDeltaVoxel(res.delta, (q) => {
-          const [u, v] = ijkToPlane(plane, [q % ni, Math.floor(q / ni) % nj, Math.floor(q / (ni * nj))]);
-          bits[u + width * v] = 1;
-        });
-        return { width, height, bits };
-      },
-    });
+      earlier,
+      signal: opts.signal,
+      // The 3D path reports no slice steps.
+      onProgress: how === 'slices' ? opts.onProgress : undefined,
+    };
+    const { mask, provider } = how === 'slices' ? await correctSliceBySlice(c) : await correctIn3d(c, this.localCorrections);
     if (!this.segments().some((s) => s.label === label)) throw new VoxaError('NOT_FOUND', `segment ${label} was deleted while the model ran`);
-    const bounded = limitReach(current, r.mask, this.dims, g.spacingMm, click).mask;
-    const delta = editFromMask(this.target(), deltaFromMask(bounded, this.dims, label), { label, mode: 'replace' });
+    const delta = editFromMask(this.target(), deltaFromMask(mask, this.dims, label), { label, mode: 'replace' });
     const record: PromptRecord = { modelId: input.modelId, plane: input.plane, points: [...(earlier?.points ?? []), click], ...(earlier?.box ? { box: earlier.box } : {}) };
     const change = this.step({ name: click.positive ? STEP_NAMES.clickPositive : STEP_NAMES.clickNegative, delta, prompts: { before: book, after: { ...book, [String(label)]: record } } });
     return { ...change, label, provider, totalMs: performance.now() - t0 };
   }
 
-  /**
-   * A correction click with a native 3D pack or the classical tool: the model proposes a new mask
-   * from the segment (prior) and all its clicks (region growing: grown from the new click, or the
-   * segment cut by the negative clicks); correction3d.ts takes only the change the click touches,
-   * within the reach its depth implies. With `localCorrections` off (A/B benchmarks only) a 3D pack's
-   * whole proposal is taken.
-   */
-  private async correct3d(
-    label: number,
-    input: PromptInput,
-    click: { ijk: Vec3; positive: boolean },
-    earlier: PromptRecord | undefined,
-    book: Record<string, PromptRecord>,
-    opts: { signal?: AbortSignal },
-  ): Promise<PromptOutcome> {
-    const t0 = performance.now();
-    const labels = this.state.labels;
-    const current = new Uint8Array(labels.length);
-    for (let q = 0; q < labels.length; q++) if (labels[q] === label) current[q] = 1;
-    const others = [...(earlier?.points ?? [])];
-    const box = earlier?.box;
-    if (box) others.push({ ijk: [0, 1, 2].map((a) => ((box.a[a] as number) + (box.b[a] as number)) / 2) as Vec3, positive: true });
-    const all = [...(earlier?.points ?? []), click];
-    const classical = input.modelId === CLASSICAL_MODEL_ID;
-    let proposed: Uint8Array;
-    let provider = 'none (classical)';
-    if (classical && !click.positive) {
-      // Region growing has no prior: its proposal is the segment cut by the negative clicks.
-      const positives = [...others.filter((p) => p.positive).map((p) => p.ijk)];
-      proposed = maskFromDelta(applyNegativeClicks(deltaFromMask(current, this.dims, label), this.volume.geometry, positives, all.filter((p) => !p.positive).map((p) => p.ijk)));
-    } else {
-      const res = await this.segmenter().segment(
-        this.volume,
-        {
-          modelId: input.modelId,
-          plane: input.plane,
-          // Region growing grows from one seed: the new click's, within the negatives.
-          points: (classical ? [click, ...all.filter((p) => !p.positive)] : all).map((p) => ({ ijk: p.ijk, positive: p.positive })),
-          ...(box && !classical ? { box: { a: { ijk: box.a }, b: { ijk: box.b } } } : {}),
-          prior: current,
-          label,
-        },
-        { key: this.volumeId, ...(opts.signal ? { signal: opts.signal } : {}) },
-      );
-      proposed = maskFromDelta(res.delta);
-      provider = res.provider;
-    }
-    const sp = this.volume.geometry.spacingMm;
-    const mask = this.localCorrections ? limitReach(current, mergeCorrection3d({ current, proposed, dims: this.dims, spacingMm: sp, click, others }).mask, this.dims, sp, click).mask : proposed;
-    if (!this.segments().some((s) => s.label === label)) throw new VoxaError('NOT_FOUND', `segment ${label} was deleted while the model ran`);
-    const delta = editFromMask(this.target(), deltaFromMask(mask, this.dims, label), { label, mode: 'replace' });
-    const record: PromptRecord = { modelId: input.modelId, plane: input.plane, points: [...(earlier?.points ?? []), click], ...(box ? { box } : {}) };
-    const change = this.step({ name: click.positive ? STEP_NAMES.clickPositive : STEP_NAMES.clickNegative, delta, prompts: { before: book, after: { ...book, [String(label)]: record } } });
-    return { ...change, label, provider, totalMs: performance.now() - t0 };
-  }
-
-  /** The segment's voxels on one slice of a plane: through `at`, else its largest slice. */
-  private sliceMask(label: number, planeName: PlaneName, at?: Vec3): { slice: number; mask: SliceMask } {
-    const g = this.volume.geometry;
-    const plane = slicePlaneFor(g, planeName);
-    const { width, height, slices } = planeSize(g, plane);
-    const labels = this.state.labels;
-    const [ni, nj] = this.dims;
-    const read = (u: number, v: number, s: number) => {
-      const ijk = planeToIjk(plane, u, v, s);
-      return labels[ijk[0] + ni * (ijk[1] + nj * ijk[2])] === label;
-    };
-    let slice = at ? Math.round(at[plane.normalAxis]) : -1;
-    if (slice < 0 || slice >= slices) {
-      // The slice holding most of the segment.
-      const box = labelBox(labels, this.dims, label);
-      if (box.max[0] < box.min[0]) throw new VoxaError('BAD_REQUEST', 'the segment is empty: paint a rough stroke first');
-      let best = -1;
-      for (let s = box.min[plane.normalAxis] as number; s <= (box.max[plane.normalAxis] as number); s++) {
-        let n = 0;
-        for (let v = 0; v < height; v++) for (let u = 0; u < width; u++) if (read(u, v, s)) n++;
-        if (n > best) {
-          best = n;
-          slice = s;
-        }
-      }
-    }
-    const bits = new Uint8Array(width * height);
-    let any = false;
-    for (let v = 0; v < height; v++)
-      for (let u = 0; u < width; u++)
-        if (read(u, v, slice)) {
-          bits[u + width * v] = 1;
-          any = true;
-        }
-    if (!any) throw new VoxaError('BAD_REQUEST', 'the segment has no voxels on that slice');
-    return { slice, mask: { width, height, bits } };
-  }
-
-  /** The mask voxel nearest the mask's centroid (in voxel indices): where a stroke says the lesion is. */
-  private maskSeed(m: { slice: number; mask: SliceMask }, planeName: PlaneName): Vec3 {
-    const plane = slicePlaneFor(this.volume.geometry, planeName);
-    const { width, height, bits } = m.mask;
-    let su = 0;
-    let sv = 0;
-    let n = 0;
-    for (let v = 0; v < height; v++)
-      for (let u = 0; u < width; u++)
-        if (bits[u + width * v]) {
-          su += u;
-          sv += v;
-          n++;
-        }
-    const cu = su / n;
-    const cv = sv / n;
-    let best: [number, number] = [0, 0];
-    let bestD = Infinity;
-    for (let v = 0; v < height; v++)
-      for (let u = 0; u < width; u++) {
-        if (!bits[u + width * v]) continue;
-        const d = (u - cu) ** 2 + (v - cv) ** 2;
-        if (d < bestD) {
-          bestD = d;
-          best = [u, v];
-        }
-      }
-    return planeToIjk(plane, best[0], best[1], m.slice);
-  }
-
   // ---- editing tools ----
 
   edit(op: EditOp): SegmentChange {
-    const target = this.target();
-    const image = this.volume.voxels;
-    const rangeOf = (t: { rangeHu: [number, number] } | { toleranceHu: number }, at: Vec3): [number, number] => ('rangeHu' in t ? t.rangeHu : rangeFromClick(image, this.dims, at, t.toleranceHu));
     if (op.tool !== 'brush' || op.mode === 'paint') this.segment(op.label);
     else if (op.label !== 0) this.segment(op.label);
-    let delta: EditDelta;
-    let name: string;
-    switch (op.tool) {
-      case 'brush': {
-        const intensity = op.threshold ? { image, range: rangeOf(op.threshold, op.points[0] as Vec3) } : undefined;
-        delta = brushStroke(target, {
-          mode: op.mode,
-          label: op.label,
-          points: op.points,
-          radiusMm: op.radiusMm,
-          shape: op.shape,
-          ...(op.planeAxis !== undefined ? { planeAxis: op.planeAxis } : {}),
-          ...(op.overwrite !== undefined ? { overwrite: op.overwrite } : {}),
-          ...(intensity ? { intensity } : {}),
-        });
-        name = op.mode === 'erase' ? STEP_NAMES.erase : op.threshold ? STEP_NAMES.thresholdBrush : STEP_NAMES.brush;
-        break;
-      }
-      case 'fill':
-        delta = floodFill(target, {
-          seed: op.seed,
-          label: op.label,
-          dimensionality: op.dimensionality,
-          ...(op.planeAxis !== undefined ? { planeAxis: op.planeAxis } : {}),
-          ...(op.connectivity !== undefined ? { connectivity: op.connectivity } : {}),
-          ...(op.threshold ? { intensity: { image, range: rangeOf(op.threshold, op.seed) } } : {}),
-        });
-        name = STEP_NAMES.fill;
-        break;
-      case 'fillHoles':
-        delta = fillHoles(target, {
-          label: op.label,
-          dimensionality: op.dimensionality,
-          ...(op.planeAxis !== undefined ? { planeAxis: op.planeAxis } : {}),
-          ...(op.connectivity !== undefined ? { connectivity: op.connectivity } : {}),
-        });
-        name = STEP_NAMES.fillHoles;
-        break;
-      case 'islands':
-        delta = removeIslands(target, { label: op.label, keep: op.keep, ...(op.connectivity !== undefined ? { connectivity: op.connectivity } : {}) });
-        name = STEP_NAMES.removeIslands;
-        break;
-      case 'interpolate':
-        delta = interpolateSlices(target, { label: op.label, axis: op.axis, ...(op.keySlices ? { keySlices: op.keySlices } : {}) });
-        name = STEP_NAMES.interpolate;
-        break;
-      case 'smooth':
-        delta = smoothSegment(target, { label: op.label, method: op.method, radiusMm: op.radiusMm, dimensionality: op.dimensionality, ...(op.planeAxis !== undefined ? { planeAxis: op.planeAxis } : {}) });
-        name = STEP_NAMES.smooth;
-        break;
-    }
-    return this.step({ name, delta });
+    return this.step(editOpDelta(this.target(), this.volume.voxels, this.dims, op));
   }
 
   // ---- history ----
@@ -586,28 +381,7 @@ export class SegmentSession {
       labelOf.push(label);
       metas.push(this.newMeta(label, m.name || undefined, m.colour));
     }
-    // The union of the masks' bounding boxes.
-    const min: Vec3 = [dims[0], dims[1], dims[2]];
-    const max: Vec3 = [-1, -1, -1];
-    const [ni, nj] = dims;
-    for (const m of masks) maskBounds(m.mask, dims, { min, max });
-    let delta = emptyEditDelta(dims);
-    if (max[0] >= 0) {
-      const box = { min, max };
-      const proposed = readBox(this.state.labels, dims, box);
-      const [bi, bj] = boxSize(box);
-      masks.forEach((m, s) => {
-        for (let k = min[2]; k <= max[2]; k++)
-          for (let j = min[1]; j <= max[1]; j++)
-            for (let i = min[0]; i <= max[0]; i++) {
-              if (!m.mask[i + ni * (j + nj * k)]) continue;
-              const q = i - min[0] + bi * (j - min[1] + bj * (k - min[2]));
-              if (proposed[q] === 0) proposed[q] = labelOf[s] as number;
-            }
-      });
-      const locked = lockTable(before.filter((x) => x.locked).map((x) => x.label));
-      delta = buildEditDelta(this.state.labels, dims, box, proposed, locked);
-    }
+    const delta = masksDelta(this.state.labels, dims, masks.map((m) => m.mask), labelOf, before.filter((x) => x.locked).map((x) => x.label));
     const change = this.step({ name: STEP_NAMES.importMask, delta, segments: { before, after: [...before, ...metas].sort((a, b) => a.label - b.label) } });
     return { ...change, added: labelOf };
   }

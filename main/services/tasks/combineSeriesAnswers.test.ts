@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combineSeriesAnswers } from './taskService';
+import { combineSeriesAnswers } from './taskOutputs';
 
 describe('combineSeriesAnswers (a VQA question about a whole series)', () => {
   it('yes/no: yes when any slice says yes, with that slice and its P(yes)', () => {

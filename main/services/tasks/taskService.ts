@@ -3,14 +3,14 @@
  * inference engine: the same registry (schema, sha256 and ONNX interface
  * checks before any session), the same worker with execution-provider
  * fallback, and cancellation (an AbortSignal, and calls sharing a `key`
- * supersede each other, as segmentation does).
+ * supersede each other, as segmentation does: main/services/jobs/jobRunner.ts).
+ * What model outputs become (probabilities, pooled embeddings, a series
+ * answer) is in taskOutputs.ts.
  *
  * Targets of a 2D model: one slice (default the middle one), a lesion (a crop
  * around its mask), or the series (whole slices spread over it; embeddings are
  * pooled as [mean ‖ max] over slices, so one slice with a finding still shows).
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { VoxaError } from '../../../common/contract';
 import type { Volume, VolumeGeometry } from '../../../common/volume';
 import { ModelRegistry } from '../inference/registry';
@@ -19,9 +19,13 @@ import { sharedInferenceClient, type InferenceClient } from '../inference/worker
 import type { WireTensor } from '../inference/worker/protocol';
 import { lesionInput, seriesInputs, seriesSliceIndices, sliceCount, sliceInput, type SliceInput } from './imageInput';
 import { answerMeasured, measuredIntent, type MeasuredAnswer, type MeasurementSource } from './measuredAnswers';
-import { taskConfig, vqaVocabSchema, type Slice2dPreprocessing, type TaskConfig, type VqaVocab } from './taskConfig';
+import { taskConfig, type Slice2dPreprocessing, type TaskConfig } from './taskConfig';
+import { VqaVocabs } from './vqaVocabs';
 import { answerSpace, rankAnswers, tokenise, type AnswerType } from './vqaText';
 import { volume3dInput } from './volumeInput';
+import { activate, combineSeriesAnswers, poolMeanMax } from './taskOutputs';
+import { throwIfCancelled } from '../jobs/cancelled';
+import { JobRunner } from '../jobs/jobRunner';
 
 export type MaskInput = { geometry: VolumeGeometry; voxels: ArrayLike<number> };
 export type ImageTarget = { kind: 'slice'; slice?: number } | { kind: 'lesion'; mask: MaskInput; label?: number; slice?: number } | { kind: 'series' };
@@ -86,28 +90,17 @@ function f32(data: Float32Array, dims: number[]): WireTensor {
 export class TaskService {
   readonly registry: ModelRegistry;
   private readonly client: InferenceClient;
-  private readonly inflight = new Map<string, AbortController>();
-  private readonly vocabs = new Map<string, Promise<VqaVocab>>();
+  /** Calls sharing a key supersede each other (main/services/jobs). */
+  private readonly jobs = new JobRunner();
+  private readonly vocabs = new VqaVocabs();
 
   constructor(opts: { registry?: ModelRegistry; client?: InferenceClient } = {}) {
     this.registry = opts.registry ?? new ModelRegistry();
     this.client = opts.client ?? sharedInferenceClient();
   }
 
-  private async supersede<T>(opts: TaskOptions, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const key = opts.key ?? 'default';
-    this.inflight.get(key)?.abort();
-    const controller = new AbortController();
-    this.inflight.set(key, controller);
-    const onOuter = () => controller.abort();
-    opts.signal?.addEventListener('abort', onOuter, { once: true });
-    if (opts.signal?.aborted) controller.abort();
-    try {
-      return await fn(controller.signal);
-    } finally {
-      opts.signal?.removeEventListener('abort', onOuter);
-      if (this.inflight.get(key) === controller) this.inflight.delete(key);
-    }
+  private supersede<T>(opts: TaskOptions, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.jobs.start(opts.key ?? 'default', fn, { signal: opts.signal });
   }
 
   /** Resolves, checks the task and loads sessions (once per pack). */
@@ -236,34 +229,12 @@ export class TaskService {
     };
   }
 
-  private vocab(pack: VerifiedPack, file: string): Promise<VqaVocab> {
-    const key = path.join(pack.dir, file);
-    let v = this.vocabs.get(key);
-    if (!v) {
-      v = (async () => {
-        // Listed in the manifest, so its sha256 was checked with the pack.
-        let json: unknown;
-        try {
-          json = JSON.parse(await readFile(key, 'utf8'));
-        } catch (e) {
-          throw new VoxaError('CORRUPT_INPUT', `model pack ${pack.manifest.id}: ${file} is not readable JSON (${e instanceof Error ? e.message : String(e)})`);
-        }
-        const r = vqaVocabSchema.safeParse(json);
-        if (!r.success) throw new VoxaError('CORRUPT_INPUT', `model pack ${pack.manifest.id}: ${file}: ${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`);
-        return r.data;
-      })();
-      this.vocabs.set(key, v);
-      v.catch(() => this.vocabs.delete(key));
-    }
-    return v;
-  }
-
   /** Suggested questions of a VQA pack (chips in the UI). */
   async suggestedQuestions(modelId: string): Promise<string[]> {
     const pack = await this.registry.resolve(modelId);
     const cfg = taskConfig(pack.manifest);
     if (cfg.task !== 'vqa') throw new VoxaError('UNSUPPORTED', `model ${modelId} is not a vqa model`);
-    return (await this.vocab(pack, cfg.pre.question.vocab)).suggestedQuestions;
+    return (await this.vocabs.load(pack, cfg.pre.question.vocab)).suggestedQuestions;
   }
 
   /**
@@ -288,7 +259,7 @@ export class TaskService {
       const t0 = performance.now();
       const o = await this.open(modelId, ['vqa']);
       if (o.cfg.task !== 'vqa') throw new VoxaError('INTERNAL', 'unexpected task');
-      const vocab = await this.vocab(o.pack, o.cfg.pre.question.vocab);
+      const vocab = await this.vocabs.load(o.pack, o.cfg.pre.question.vocab);
       if (vocab.maxTokens !== o.cfg.pre.question.maxTokens) throw new VoxaError('CORRUPT_INPUT', `model pack ${modelId}: vocab maxTokens ${vocab.maxTokens} ≠ preprocessing ${o.cfg.pre.question.maxTokens}`);
       const tp = performance.now();
       let input: SliceInput;
@@ -342,7 +313,7 @@ export class TaskService {
     const t0 = performance.now();
     const answers: ModelAnswer[] = [];
     for (const k of picks) {
-      if (opts.signal?.aborted) throw new VoxaError('CANCELLED', 'the question was cancelled');
+      throwIfCancelled(opts.signal, 'the question was cancelled');
       const a = await this.vqa(volume, modelId, question, { slice: k, ...(req.options ? { options: req.options } : {}) }, opts);
       if (a.source !== 'model') throw new VoxaError('INTERNAL', 'a measured question reached the series path');
       answers.push(a);
@@ -407,61 +378,4 @@ export class TaskService {
       };
     });
   }
-}
-
-/** Series answer from per-slice answers (same question, same allowed answers); see TaskService.vqaSeries. */
-export function combineSeriesAnswers(answers: readonly Pick<ModelAnswer, 'answerType' | 'answer' | 'confidence' | 'alternatives' | 'slice'>[]): {
-  answer: string;
-  confidence: number;
-  alternatives: { answer: string; probability: number }[];
-  slice: number;
-} {
-  const dist = (a: (typeof answers)[number]) => new Map([[a.answer, a.confidence], ...a.alternatives.map((x) => [x.answer, x.probability] as const)]);
-  const first = answers[0];
-  if (!first) throw new VoxaError('BAD_REQUEST', 'no slice answers to combine');
-  if (first.answerType === 'yes/no') {
-    let best = first;
-    for (const a of answers) if ((dist(a).get('yes') ?? 0) > (dist(best).get('yes') ?? 0)) best = a;
-    const pYes = dist(best).get('yes') ?? 0;
-    return pYes >= 0.5
-      ? { answer: 'yes', confidence: pYes, alternatives: [{ answer: 'no', probability: 1 - pYes }], slice: best.slice }
-      : { answer: 'no', confidence: 1 - pYes, alternatives: [{ answer: 'yes', probability: pYes }], slice: best.slice };
-  }
-  const mean = new Map<string, number>();
-  for (const a of answers) for (const [k, p] of dist(a)) mean.set(k, (mean.get(k) ?? 0) + p / answers.length);
-  const ranked = [...mean].map(([answer, probability]) => ({ answer, probability })).sort((x, y) => y.probability - x.probability);
-  const top = ranked[0] as { answer: string; probability: number };
-  let at = first;
-  for (const a of answers) if ((dist(a).get(top.answer) ?? 0) > (dist(at).get(top.answer) ?? 0)) at = a;
-  return { answer: top.answer, confidence: top.probability, alternatives: ranked.slice(1), slice: at.slice };
-}
-
-/** [mean ‖ max] over rows. */
-export function poolMeanMax(rows: Float32Array[]): number[] {
-  const d = (rows[0] as Float32Array).length;
-  const mean = new Array<number>(d).fill(0);
-  const max = new Array<number>(d).fill(-Infinity);
-  for (const r of rows) {
-    for (let j = 0; j < d; j++) {
-      const v = r[j] as number;
-      mean[j] = (mean[j] as number) + v / rows.length;
-      if (v > (max[j] as number)) max[j] = v;
-    }
-  }
-  return [...mean, ...max];
-}
-
-/** Class probabilities from a model's output row by the pack's postprocessing. */
-export function activate(row: ArrayLike<number>, post: { activation: 'softmax' | 'sigmoid' | 'platt'; platt?: { a: number; b: number } }): number[] {
-  const v = Array.from(row);
-  if (post.activation === 'softmax') {
-    const m = Math.max(...v);
-    const e = v.map((x) => Math.exp(x - m));
-    const s = e.reduce((a, b) => a + b, 0);
-    return e.map((x) => x / s);
-  }
-  // One output: probability of the positive class; two labels [absent, present].
-  const s = v[0] as number;
-  const p = post.activation === 'platt' ? 1 / (1 + Math.exp((post.platt?.a ?? -1) * s + (post.platt?.b ?? 0))) : 1 / (1 + Math.exp(-s));
-  return v.length === 1 ? [1 - p, p] : v.map((x) => 1 / (1 + Math.exp(-x)));
 }
