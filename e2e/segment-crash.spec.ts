@@ -10,7 +10,8 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { applyEdit, decodeEditDelta, type EditDelta } from '../common/editing/editDelta';
+import { applyEdit, type EditDelta } from '../common/labelmap/editDelta';
+import { decodeEditDelta } from '../common/labelmap/editDeltaCodec';
 import { DEFAULT_HISTORY_LIMITS } from '../common/editing/history';
 import { connectHostApi } from './helpers/hostApi';
 import { REPO_ROOT, startHost } from './helpers/hostProcess';

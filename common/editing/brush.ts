@@ -13,7 +13,8 @@
  */
 import { VoxaError } from '../contract/errors';
 import type { Vec3 } from '../volume';
-import { buildEditDelta, clipBox, emptyEditDelta, isEmptyBox, boxSize, type EditDelta, type VoxelBox } from './editDelta';
+import { buildEditDelta, emptyEditDelta, type EditDelta } from '../labelmap/editDelta';
+import { clipBox, isEmptyBox, boxSize, type VoxelBox } from '../labelmap/voxelBox';
 import { checkAxis, checkImage, checkLabel, checkRange, distance2, extentVoxels, planeExtentVoxels, prepareTarget, type Axis, type EditTarget } from './editTarget';
 
 export interface BrushOptions {

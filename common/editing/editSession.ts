@@ -6,7 +6,8 @@
  */
 import { VoxaError } from '../contract/errors';
 import type { Vec3 } from '../volume';
-import { applyEdit, checkLabelmap, revertEdit, validateEditDelta, type Labelmap } from './editDelta';
+import { applyEdit, revertEdit, validateEditDelta } from '../labelmap/editDelta';
+import { checkLabelmap, type Labelmap } from '../labelmap/labelmap';
 import { createHistory, pushStep, redoStep, undoStep, type EditHistory, type HistoryLimits, type HistoryStep, type PromptState, type SegmentMeta } from './history';
 
 export type SessionEvent =

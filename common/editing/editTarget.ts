@@ -5,7 +5,8 @@
  */
 import { VoxaError } from '../contract/errors';
 import type { Vec3, VolumeGeometry } from '../volume';
-import { checkLabelmap, lockTable, maxLabelOf, type Labelmap, type LockTable } from './editDelta';
+import { checkLabelmap, maxLabelOf, type Labelmap } from '../labelmap/labelmap';
+import { lockTable, type LockTable } from '../labelmap/editDelta';
 
 export type Axis = 0 | 1 | 2;
 

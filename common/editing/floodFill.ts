@@ -14,7 +14,8 @@
  */
 import { VoxaError } from '../contract/errors';
 import type { Vec3 } from '../volume';
-import { buildEditDelta, emptyEditDelta, boxSize, type EditDelta, type Labelmap, type VoxelBox } from './editDelta';
+import { buildEditDelta, emptyEditDelta, type EditDelta } from '../labelmap/editDelta';
+import { boxSize, labelBox, readBox, type VoxelBox } from '../labelmap/voxelBox';
 import { checkAxis, checkImage, checkLabel, checkRange, checkVoxel, neighbourOffsets, prepareTarget, type Axis, type EditTarget } from './editTarget';
 
 export interface FloodFillOptions {
@@ -83,19 +84,6 @@ export function connectedComponents(inside: Uint8Array, size: Vec3, offsets: Vec
     }
   }
   return { ids, sizes, touchesBorder: touches };
-}
-
-/** Copies a box of the labelmap (i fastest). */
-export function readBox(labels: ArrayLike<number>, dims: Vec3, box: VoxelBox): Uint16Array {
-  const [bi, bj, bk] = boxSize(box);
-  const out = new Uint16Array(bi * bj * bk);
-  let q = 0;
-  for (let k = box.min[2]; k <= box.max[2]; k++)
-    for (let j = box.min[1]; j <= box.max[1]; j++) {
-      let p = box.min[0] + dims[0] * (j + dims[1] * k);
-      for (let i = box.min[0]; i <= box.max[0]; i++, p++, q++) out[q] = labels[p] as number;
-    }
-  return out;
 }
 
 export function floodFill(target: EditTarget, o: FloodFillOptions): EditDelta {
@@ -168,42 +156,6 @@ export interface FillHolesOptions {
   planeAxis?: Axis;
   /** Background connectivity: 4/8 in 2D (default 4), 6/18/26 in 3D (default 6). */
   connectivity?: number;
-}
-
-/** Bounding box of the voxels holding `label`; empty when none do. */
-export function labelBox(labels: Labelmap | ArrayLike<number>, dims: Vec3, label: number): VoxelBox {
-  const min: Vec3 = [dims[0], dims[1], dims[2]];
-  const max: Vec3 = [-1, -1, -1];
-  const [ni, nj, nk] = dims;
-  const typed = labels instanceof Uint8Array || labels instanceof Uint16Array ? labels : null;
-  for (let k = 0; k < nk; k++) {
-    const s0 = ni * nj * k;
-    // Skip empty slices with the native search (most slices of a lesion labelmap are empty).
-    if (typed && typed.subarray(s0, s0 + ni * nj).indexOf(label) < 0) continue;
-    for (let j = 0; j < nj; j++) {
-      const r0 = s0 + ni * j;
-      let first = -1;
-      let last = -1;
-      if (typed) {
-        const row = typed.subarray(r0, r0 + ni);
-        first = row.indexOf(label);
-        if (first >= 0) last = row.lastIndexOf(label);
-      } else
-        for (let i = 0; i < ni; i++)
-          if (labels[r0 + i] === label) {
-            if (first < 0) first = i;
-            last = i;
-          }
-      if (first < 0) continue;
-      if (first < min[0]) min[0] = first;
-      if (last > max[0]) max[0] = last;
-      if (j < min[1]) min[1] = j;
-      if (j > max[1]) max[1] = j;
-      if (k < min[2]) min[2] = k;
-      if (k > max[2]) max[2] = k;
-    }
-  }
-  return max[0] < 0 ? { min: [0, 0, 0], max: [-1, -1, -1] } : { min, max };
 }
 
 export function fillHoles(target: EditTarget, o: FillHolesOptions): EditDelta {

@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import type { Mat3, Vec3, VolumeGeometry } from '../volume';
-import { deltaFromMask } from '../segmentation/labelmapDelta';
+import { deltaFromMask } from '../labelmap/labelmapDelta';
 import { brushStroke } from './brush';
-import { buildEditDelta, lockTable, type EditDelta } from './editDelta';
+import { buildEditDelta, lockTable, type EditDelta } from '../labelmap/editDelta';
 import { applySessionEvent, createSessionState } from './editSession';
 import { canRedo, canUndo, createHistory, historyView, pushStep, redoStep, STEP_NAMES, undoStep } from './history';
 import { editFromMask } from './maskEdit';

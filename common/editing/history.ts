@@ -10,8 +10,7 @@
  * takes the click back (prompt-level undo).
  */
 import { z } from 'zod';
-import type { EditDelta } from './editDelta';
-import { editDeltaBytes } from './editDelta';
+import { type EditDelta, editDeltaBytes } from '../labelmap/editDelta';
 
 /** Names shown in the history panel. */
 export const STEP_NAMES = {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { VoxaError } from '../contract/errors';
 import type { Mat3, Vec3, VolumeGeometry } from '../volume';
-import { applyEdit } from './editDelta';
+import { applyEdit } from '../labelmap/editDelta';
 import { interpolateSlices } from './interpolate';
 import { signedDistance2d, squaredDistanceTransform2d } from './distanceTransform';
 

@@ -18,8 +18,8 @@
  */
 import { VoxaError } from '../contract/errors';
 import type { Vec3 } from '../volume';
-import { buildEditDelta, emptyEditDelta, boxSize, type EditDelta, type VoxelBox } from './editDelta';
-import { labelBox, readBox } from './floodFill';
+import { buildEditDelta, emptyEditDelta, type EditDelta } from '../labelmap/editDelta';
+import { boxSize, type VoxelBox, labelBox, readBox } from '../labelmap/voxelBox';
 import { signedDistance2d } from './distanceTransform';
 import { checkAxis, checkLabel, prepareTarget, type Axis, type EditTarget } from './editTarget';
 

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { VoxaError } from '../contract/errors';
 import type { Mat3, Vec3, VolumeGeometry } from '../volume';
-import { applyEdit } from './editDelta';
+import { applyEdit } from '../labelmap/editDelta';
 import { removeIslands, type IslandOptions } from './islands';
 
 const I3: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];

@@ -7,8 +7,9 @@
  */
 import { VoxaError } from '../contract/errors';
 import type { Vec3 } from '../volume';
-import { buildEditDelta, emptyEditDelta, boxSize, type EditDelta } from './editDelta';
-import { connectedComponents, labelBox, readBox } from './floodFill';
+import { buildEditDelta, emptyEditDelta, type EditDelta } from '../labelmap/editDelta';
+import { boxSize, labelBox, readBox } from '../labelmap/voxelBox';
+import { connectedComponents } from './floodFill';
 import { checkLabel, checkVoxel, neighbourOffsets, prepareTarget, type EditTarget } from './editTarget';
 
 export type IslandKeep = { kind: 'largest' } | { kind: 'clicked'; seed: Vec3 } | { kind: 'minSize'; minVoxels: number };

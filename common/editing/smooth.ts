@@ -17,8 +17,8 @@
  */
 import { VoxaError } from '../contract/errors';
 import type { Vec3 } from '../volume';
-import { buildEditDelta, clipBox, emptyEditDelta, boxSize, type EditDelta, type VoxelBox } from './editDelta';
-import { labelBox, readBox } from './floodFill';
+import { buildEditDelta, emptyEditDelta, type EditDelta } from '../labelmap/editDelta';
+import { clipBox, boxSize, type VoxelBox, labelBox, readBox } from '../labelmap/voxelBox';
 import { checkAxis, checkLabel, distance2, extentVoxels, planeExtentVoxels, prepareTarget, type Axis, type EditTarget } from './editTarget';
 
 export interface SmoothOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Mat3, Vec3 } from '../volume';
-import { deltaFromMask, maskFromDelta } from './labelmapDelta';
+import { deltaFromMask, maskFromDelta } from '../labelmap/labelmapDelta';
 import { applyNegativeClicks } from './negativeClicks';
 
 const I: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];

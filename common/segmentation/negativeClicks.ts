@@ -10,7 +10,7 @@
 import type { Vec3, VolumeGeometry } from '../volume';
 import { distance2, gramMatrix, neighbourOffsets } from '../editing/editTarget';
 import { connectedComponents } from '../editing/floodFill';
-import { deltaFromBoxMask, forEachDeltaVoxel, type LabelmapDelta } from './labelmapDelta';
+import { deltaFromBoxMask, forEachDeltaVoxel, type LabelmapDelta } from '../labelmap/labelmapDelta';
 
 export function applyNegativeClicks(mask: LabelmapDelta, geometry: Pick<VolumeGeometry, 'spacingMm' | 'direction'>, positives: Vec3[], negatives: Vec3[]): LabelmapDelta {
   if (negatives.length === 0 || mask.voxelCount === 0) return mask;
@@ -21,8 +21,8 @@ export function applyNegativeClicks(mask: LabelmapDelta, geometry: Pick<VolumeGe
     return best;
   };
   const [ni, nj] = mask.dimensions;
-  const min = mask.bboxMin;
-  const size: Vec3 = [mask.bboxMax[0] - min[0] + 1, mask.bboxMax[1] - min[1] + 1, mask.bboxMax[2] - min[2] + 1];
+  const { min, max } = mask.box;
+  const size: Vec3 = [max[0] - min[0] + 1, max[1] - min[1] + 1, max[2] - min[2] + 1];
   const inside = new Uint8Array(size[0] * size[1] * size[2]);
   forEachDeltaVoxel(mask, (n) => {
     const i = n % ni;
@@ -44,5 +44,5 @@ export function applyNegativeClicks(mask: LabelmapDelta, geometry: Pick<VolumeGe
     // No positive click lies in the mask (a box prompt): keep every remaining part.
     if (keep.size > 0) for (let q = 0; q < inside.length; q++) if (inside[q] && !keep.has(ids[q] as number)) inside[q] = 0;
   }
-  return deltaFromBoxMask(inside, [...min], [...mask.bboxMax], mask.dimensions, mask.label);
+  return deltaFromBoxMask(inside, [...min], [...max], mask.dimensions, mask.label);
 }

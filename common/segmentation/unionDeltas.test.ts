@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '../volume';
-import { deltaFromMask, maskFromDelta } from './labelmapDelta';
+import { deltaFromMask, maskFromDelta } from '../labelmap/labelmapDelta';
 import { unionDeltas } from './unionDeltas';
 
 describe('unionDeltas', () => {

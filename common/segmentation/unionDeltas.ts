@@ -4,15 +4,15 @@
  * boxes, never on the whole grid.
  */
 import type { Vec3 } from '../volume';
-import { deltaFromBoxMask, emptyDelta, forEachDeltaVoxel, type LabelmapDelta } from './labelmapDelta';
+import { unionBox } from '../labelmap/voxelBox';
+import { deltaFromBoxMask, emptyDelta, forEachDeltaVoxel, type LabelmapDelta } from '../labelmap/labelmapDelta';
 
 export function unionDeltas(deltas: LabelmapDelta[], dimensions: Vec3, label: number): LabelmapDelta {
   const used = deltas.filter((d) => d.voxelCount > 0);
   for (const d of used) if (d.dimensions.some((v, a) => v !== dimensions[a])) throw new RangeError('deltas of different grids');
   if (used.length === 0) return emptyDelta(dimensions, label);
   if (used.length === 1) return { ...(used[0] as LabelmapDelta), label };
-  const min = [0, 1, 2].map((a) => Math.min(...used.map((d) => d.bboxMin[a] as number))) as Vec3;
-  const max = [0, 1, 2].map((a) => Math.max(...used.map((d) => d.bboxMax[a] as number))) as Vec3;
+  const { min, max } = unionBox(used.map((d) => d.box));
   const size = [0, 1, 2].map((a) => (max[a] as number) - (min[a] as number) + 1) as Vec3;
   const box = new Uint8Array(size[0] * size[1] * size[2]);
   const [ni, nj] = dimensions;

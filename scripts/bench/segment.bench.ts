@@ -39,7 +39,7 @@ const fromCaller = (p: string) => path.resolve(process.env.INIT_CWD ?? process.c
 
 async function bench(opts: BenchOptions): Promise<void> {
   const startedAt = new Date().toISOString();
-  const { maskFromDelta } = await import('../../common/segmentation/labelmapDelta');
+  const { maskFromDelta } = await import('../../common/labelmap/labelmapDelta');
   const { CLASSICAL_MODEL_ID, ModelRegistry } = await import('../../main/services/inference/registry');
   const { SegmentationService } = await import('../../main/services/inference/segmentService');
   const { InferenceClient } = await import('../../main/services/inference/worker/inferenceClient');

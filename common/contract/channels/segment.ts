@@ -3,7 +3,7 @@
  *
  * The labelmap of each open volume lives in main (on the image grid); every
  * change answers with a `change`: the labelmap delta (`encodeEditDelta` bytes,
- * common/editing/editDelta.ts — a voxel box plus runs, never the whole
+ * common/labelmap/editDelta.ts — a voxel box plus runs, never the whole
  * volume), the segment list, the history and per-segment statistics. Only
  * `segment:state` sends the whole labelmap, once, when a volume is opened or
  * restored.
@@ -83,7 +83,7 @@ export const historyViewSchema = z.object({
 /** What every labelmap-changing call returns. */
 export const segmentChangeSchema = z.object({
   volumeId: z.string(),
-  /** `encodeEditDelta` bytes: apply with `toLabelRuns(decodeEditDelta(delta))`; an empty delta changes nothing. */
+  /** `encodeEditDelta` bytes: apply its `editSide` (common/labelmap) over its box; an empty delta changes nothing. */
   delta: binary,
   /** Voxels whose label changed. */
   changed: z.number().int().nonnegative(),

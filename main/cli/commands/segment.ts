@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Vec3, Volume } from '../../../common/volume';
-import { maskFromDelta } from '../../../common/segmentation/labelmapDelta';
+import { maskFromDelta } from '../../../common/labelmap/labelmapDelta';
 import type { PlaneName } from '../../../common/segmentation/slicePlane';
 import { CLASSICAL_MODEL_ID, ModelRegistry } from '../../services/inference/registry';
 import { SegmentationService, type PromptPoint, type SegmentRequest } from '../../services/inference/segmentService';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import { diceBy } from '../../../common/segmentation/dice';
-import { maskFromDelta } from '../../../common/segmentation/labelmapDelta';
+import { maskFromDelta } from '../../../common/labelmap/labelmapDelta';
 import { generatePhantomStudy } from '../phantom/phantomStudy';
 import { generateTorsoPhantom } from '../phantom/torsoPhantom';
 import { classicalSegment } from './classical';
@@ -61,8 +61,8 @@ describe('classical fallback (confidence-connected region growing)', () => {
     expect(r.delta.voxelCount).toBeGreaterThan(0);
     expect(far).toBe(0);
     const boxed = classicalSegment(phantom.volume, { points: [{ ijk: c, positive: true }], box: { a: [c[0] - 3, c[1] - 3, c[2]], b: [c[0] + 3, c[1] + 3, c[2]] } });
-    expect(boxed.delta.bboxMax[0] - boxed.delta.bboxMin[0]).toBeLessThanOrEqual(7);
-    expect(boxed.delta.bboxMax[2] - boxed.delta.bboxMin[2]).toBeGreaterThan(4);
+    expect(boxed.delta.box.max[0] - boxed.delta.box.min[0]).toBeLessThanOrEqual(7);
+    expect(boxed.delta.box.max[2] - boxed.delta.box.min[2]).toBeGreaterThan(4);
   });
 
   it('refuses a click outside the image', () => {

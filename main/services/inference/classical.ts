@@ -20,7 +20,7 @@
  * by the radius, not by the image size.
  */
 import { VoxaError } from '../../../common/contract';
-import { deltaFromBoxMask, type LabelmapDelta } from '../../../common/segmentation/labelmapDelta';
+import { deltaFromBoxMask, type LabelmapDelta } from '../../../common/labelmap/labelmapDelta';
 import type { Vec3, Volume } from '../../../common/volume';
 
 export interface ClassicalOptions {

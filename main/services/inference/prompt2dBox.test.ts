@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maskFromDelta } from '../../../common/segmentation/labelmapDelta';
+import { maskFromDelta } from '../../../common/labelmap/labelmapDelta';
 import type { Vec3, Volume } from '../../../common/volume';
 import { BOX_MARGIN_FRACTION } from './prompt2d';
 import { ModelRegistry } from './registry';

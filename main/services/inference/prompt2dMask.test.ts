@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Prompt2dConfig } from '../../../common/models/manifest';
-import { maskFromDelta } from '../../../common/segmentation/labelmapDelta';
+import { maskFromDelta } from '../../../common/labelmap/labelmapDelta';
 import { planeSize, slicePlaneFor, type SliceMask } from '../../../common/segmentation/slicePlane';
 import type { Vec3, Volume } from '../../../common/volume';
 import { runPrompt2d, type ModelRunner } from './prompt2d';

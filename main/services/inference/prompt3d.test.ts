@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseManifest } from '../../../common/models/manifest';
 import { diceBy } from '../../../common/segmentation/dice';
-import { maskFromDelta } from '../../../common/segmentation/labelmapDelta';
+import { maskFromDelta } from '../../../common/labelmap/labelmapDelta';
 import type { Vec3, Volume } from '../../../common/volume';
 import { hasPythonModules, runPythonJson } from '../../testing/pythonReference';
 import { clickMap, cropFrame, insideCrop, sampleCrop, toCrop } from './prompt3d';
@@ -125,7 +125,7 @@ describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold te
     const b: Vec3 = [50, 80, 20];
     const r = await service.segment(volume, { modelId: 'thresh3d', points: [], box: { a: { ijk: a }, b: { ijk: b } } });
     expect(r.voxelCount).toBeGreaterThan(1000);
-    const iMax = r.delta.bboxMax[0];
+    const iMax = r.delta.box.max[0];
     expect(iMax).toBeLessThanOrEqual(50 + Math.ceil(0.1 * 33 + 1));
     expect(iMax).toBeGreaterThan(45);
   }, 60_000);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ijkToLps } from '../../../common/geometry/affine';
 import { diceBy } from '../../../common/segmentation/dice';
-import { maskFromDelta } from '../../../common/segmentation/labelmapDelta';
+import { maskFromDelta } from '../../../common/labelmap/labelmapDelta';
 import type { Mat3, Vec3, Volume } from '../../../common/volume';
 import { ModelRegistry } from './registry';
 import { SegmentationService } from './segmentService';
@@ -99,7 +99,7 @@ describe.skipIf(!HAS_ONNX_PYTHON)('segment.prompt2d through the inference worker
     const progress: number[] = [];
     const r = await service.segment(cylinder, { modelId: 'thresh', points: [{ ijk: [24, 23, 15], positive: true }] }, { onProgress: (p) => progress.push(p.slice) });
     expect(r.stops).toEqual({ minus: 'empty', plus: 'empty' });
-    expect([r.delta.bboxMin[2], r.delta.bboxMax[2]]).toEqual([10, 25]);
+    expect([r.delta.box.min[2], r.delta.box.max[2]]).toEqual([10, 25]);
     expect(r.slicesSpanned).toBe(16);
     expect(diceWith(maskFromDelta(r.delta), (q) => inCylinder(q, 25))).toBeGreaterThanOrEqual(0.95);
     // 16 kept slices + the two empty ones that stopped each direction.
@@ -111,11 +111,11 @@ describe.skipIf(!HAS_ONNX_PYTHON)('segment.prompt2d through the inference worker
   it('stops on a predicted IoU below the manifest threshold, dropping that slice, but keeps a prompted slice', async () => {
     const r = await service.segment(cylinder, { modelId: 'thresh-strict', points: [{ ijk: [24, 23, 15], positive: true }] });
     expect(r.stops).toEqual({ minus: 'empty', plus: 'low-iou' });
-    expect([r.delta.bboxMin[2], r.delta.bboxMax[2]]).toEqual([10, 20]);
+    expect([r.delta.box.min[2], r.delta.box.max[2]]).toEqual([10, 20]);
     expect(diceWith(maskFromDelta(r.delta), (q) => inCylinder(q, 20))).toBeGreaterThanOrEqual(0.95);
     const low = await service.segment(cylinder, { modelId: 'thresh-strict', points: [{ ijk: [24, 23, 23], positive: true }] });
     expect(low.stops).toEqual({ minus: 'low-iou', plus: 'low-iou' });
-    expect([low.delta.bboxMin[2], low.delta.bboxMax[2]]).toEqual([23, 23]);
+    expect([low.delta.box.min[2], low.delta.box.max[2]]).toEqual([23, 23]);
   });
 
   it('gives the same mask with a split encoder/decoder pack and on the coronal plane', async () => {
@@ -125,7 +125,7 @@ describe.skipIf(!HAS_ONNX_PYTHON)('segment.prompt2d through the inference worker
     const cor = await service.segment(cylinder, { modelId: 'thresh', plane: 'coronal', points: [{ ijk: [24, 23, 15], positive: true }] });
     expect(cor.stops).toEqual({ minus: 'empty', plus: 'empty' });
     // Rows j = 15 and 31 hold a single voxel column (1 mm wide), below half a 2 mm crop pixel: they drop out.
-    expect([cor.delta.bboxMin[1], cor.delta.bboxMax[1]]).toEqual([16, 30]);
+    expect([cor.delta.box.min[1], cor.delta.box.max[1]]).toEqual([16, 30]);
     expect(diceWith(maskFromDelta(cor.delta), (q) => inCylinder(q, 25))).toBeGreaterThanOrEqual(0.93);
   });
 

@@ -25,7 +25,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { VoxaError } from '../../../common/contract';
-import type { Labelmap } from '../../../common/editing/editDelta';
+import type { Labelmap } from '../../../common/labelmap/labelmap';
 import { applySessionEvent, createSessionState, type EditSessionState, type SessionEvent } from '../../../common/editing/editSession';
 import { segmentListSchema, stepBytes, type HistoryEntry, type HistoryLimits } from '../../../common/editing/history';
 import type { Vec3 } from '../../../common/volume';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deflateSync } from 'fflate';
+import { deflateSync, inflateSync } from 'fflate';
 import { VoxaError } from '../../../common/contract';
 import { decodeEvent, encodeEvent, packLabels, unpackLabels } from './journalCodec';
 
@@ -11,6 +11,11 @@ describe('journal codec', () => {
     expect(unpackLabels(packLabels(a), 'uint8', a.length)).toEqual(a);
     const b = new Uint16Array(5000).map((_, n) => (n * 7919) % 65536);
     expect(unpackLabels(packLabels(b), 'uint16', b.length)).toEqual(b);
+  });
+  it('snapshot runs are written value first, then length, as journals on disk have them', () => {
+    expect(Array.from(inflateSync(packLabels(Uint8Array.of(0, 0, 3, 3, 3, 1))))).toEqual([0, 2, 3, 3, 1, 1]);
+    // 300 = 0b10_0101100: low 7 bits with the continuation bit, then 2.
+    expect(Array.from(inflateSync(packLabels(new Uint16Array(300).fill(40_000))))).toEqual([0xc0, 0xb8, 0x02, 0xac, 0x02]);
   });
   it('a snapshot for another grid, a value too large or garbage is CORRUPT_INPUT', () => {
     const a = new Uint8Array(1000).fill(1);

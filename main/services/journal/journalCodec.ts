@@ -6,7 +6,10 @@
 import { deflateSync, inflateSync } from 'fflate';
 import { z } from 'zod';
 import { VoxaError } from '../../../common/contract';
-import { decodeEditDelta, encodeEditDelta, type Labelmap } from '../../../common/editing/editDelta';
+import { decodeEditDelta, encodeEditDelta } from '../../../common/labelmap/editDeltaCodec';
+import type { Labelmap } from '../../../common/labelmap/labelmap';
+import { forEachValueRun } from '../../../common/labelmap/runLength';
+import { VarintReader, VarintWriter } from '../../../common/labelmap/varint';
 import type { SessionEvent } from '../../../common/editing/editSession';
 import { segmentListSchema, type HistoryEntry, type HistoryStep } from '../../../common/editing/history';
 
@@ -132,37 +135,20 @@ export function decodeEntries(bytes: Uint8Array): (HistoryStep & { id: number })
 }
 
 /**
- * Labelmap bytes for a snapshot: run-length pairs (value, length) as LEB128
- * varints, then deflated. A lesion labelmap is a few thousand runs, so this
- * takes one pass over the voxels (about 0.1 s for 512×512×300) where
- * deflating the raw voxels takes seconds.
+ * Labelmap bytes for a snapshot: the whole grid in the one run-length format
+ * (common/labelmap/runLength.ts), each run written value first then length
+ * (the order every journal on disk has) as LEB128 varints, then deflated. A
+ * lesion labelmap is a few thousand runs, so this takes one pass over the
+ * voxels (about 0.1 s for 512×512×300) where deflating the raw voxels takes
+ * seconds.
  */
 export function packLabels(labels: Labelmap): Uint8Array {
-  let out = new Uint8Array(1 << 16);
-  let p = 0;
-  const put = (v: number) => {
-    if (p + 10 > out.length) {
-      const grown = new Uint8Array(out.length * 2);
-      grown.set(out);
-      out = grown;
-    }
-    while (v >= 0x80) {
-      out[p++] = (v & 0x7f) | 0x80;
-      v = Math.floor(v / 128);
-    }
-    out[p++] = v;
-  };
-  const n = labels.length;
-  let i = 0;
-  while (i < n) {
-    const v = labels[i] as number;
-    let j = i + 1;
-    while (j < n && labels[j] === v) j++;
-    put(v);
-    put(j - i);
-    i = j;
-  }
-  return deflateSync(out.subarray(0, p), { level: 6 });
+  const out = new VarintWriter();
+  forEachValueRun(labels, (length, value) => {
+    out.put(value);
+    out.put(length);
+  });
+  return deflateSync(out.bytes(), { level: 6 });
 }
 
 export function unpackLabels(bytes: Uint8Array, dtype: 'uint8' | 'uint16', voxels: number): Labelmap {
@@ -174,23 +160,11 @@ export function unpackLabels(bytes: Uint8Array, dtype: 'uint8' | 'uint16', voxel
   }
   const out = dtype === 'uint8' ? new Uint8Array(voxels) : new Uint16Array(voxels);
   const max = dtype === 'uint8' ? 255 : 65535;
-  let p = 0;
-  const get = () => {
-    let v = 0;
-    let scale = 1;
-    for (;;) {
-      if (p >= raw.length) throw new VoxaError('CORRUPT_INPUT', 'journal snapshot labelmap is truncated');
-      const b = raw[p++] as number;
-      v += (b & 0x7f) * scale;
-      if (b < 0x80) return v;
-      scale *= 128;
-      if (scale > 2 ** 35) throw new VoxaError('CORRUPT_INPUT', 'journal snapshot labelmap has an oversized number');
-    }
-  };
+  const runs = new VarintReader(raw, 0, 'journal snapshot labelmap');
   let i = 0;
-  while (p < raw.length) {
-    const v = get();
-    const len = get();
+  while (!runs.done) {
+    const v = runs.next();
+    const len = runs.next();
     if (v > max || len === 0 || i + len > voxels) throw new VoxaError('CORRUPT_INPUT', 'journal snapshot labelmap does not match its grid');
     if (v !== 0) out.fill(v, i, i + len);
     i += len;

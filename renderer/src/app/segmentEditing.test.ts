@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { VoxaError, type ChannelName, type ChannelRequest, type ChannelResponse, type VolumeHeader } from '../../../common/contract';
 import type { SegmentChange } from '../../../common/contract/channels/segment';
-import { buildEditDelta, emptyEditDelta, encodeEditDelta, lockTable } from '../../../common/editing/editDelta';
+import { buildEditDelta, emptyEditDelta, lockTable } from '../../../common/labelmap/editDelta';
+import { encodeEditDelta } from '../../../common/labelmap/editDeltaCodec';
 import type { Vec3 } from '../../../common/volume';
 import type { VoxaClient } from '../client/voxaClient';
 import { createEditToolStore } from '../state/editToolStore';

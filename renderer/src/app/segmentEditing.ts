@@ -2,12 +2,12 @@
  * The renderer side of segmentation editing: calls the segment channels and
  * applies what they return. The labelmap is authoritative in main; the
  * renderer's copy (segmentationStore) changes only by the delta each
- * response carries (`toLabelRuns` of the edit delta), and is reloaded whole
+ * response carries (the edit delta, written by common's run-length code), and is reloaded whole
  * (`segment:state`) only when a volume opens or the copy is found out of step.
  */
 import { VoxaError } from '../../../common/contract';
 import type { EditOp, SegmentChange } from '../../../common/contract/channels/segment';
-import { decodeEditDelta, toLabelRuns } from '../../../common/editing/editDelta';
+import { decodeEditDelta } from '../../../common/labelmap/editDeltaCodec';
 import type { SegmentMeta } from '../../../common/editing/history';
 import { ijkToLps, lpsToIjk } from '../../../common/geometry/affine';
 import type { Vec3, VolumeGeometry } from '../../../common/volume';
@@ -103,7 +103,7 @@ export class SegmentEditor {
     if (!seg || seg.volumeId !== change.volumeId) return;
     const d = decodeEditDelta(new Uint8Array(change.delta));
     try {
-      if (d.changed > 0) this.segStore.getState().applyDelta(toLabelRuns(d));
+      if (d.changed > 0) this.segStore.getState().applyEdit(d);
     } catch {
       // Out of step (should not happen): take the whole labelmap again.
       void this.open(change.volumeId);

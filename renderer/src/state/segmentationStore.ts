@@ -1,8 +1,8 @@
 /**
  * Segmentation state, apart from display (no React, no vtk.js): a labelmap on
  * the image grid plus per-segment metadata. The labelmap changes only through
- * `applyDelta` (bounding box + run-length values; returns the inverse for
- * undo); the editing tools of later issues drive it. How segments are drawn
+ * `applyEdit`: the edit delta main sent (common/labelmap/editDelta.ts), whose
+ * `after` side is written over its box with common's run-length code. How segments are drawn
  * (opacity, fill/outline, 3D surfaces) is a separate, per-viewer
  * representation, as in Cornerstone3D.
  *
@@ -11,10 +11,12 @@
  * array is made by the first change that writes a label.
  */
 import { createStore } from 'zustand/vanilla';
+import { editSide, type EditDelta } from '../../../common/labelmap/editDelta';
+import { validateBoxRuns, writeBoxRuns, type LabelRuns } from '../../../common/labelmap/runLength';
+import type { VoxelBox } from '../../../common/labelmap/voxelBox';
 import type { Vec3 } from '../../../common/volume';
-import { applyDelta, boxVoxelCount, validateDelta, type LabelDelta, type VoxelBox } from './labelDelta';
 
-const writesOnlyZeros = (delta: LabelDelta) => delta.runs.every((v, n) => n % 2 === 0 || v === 0);
+const writesOnlyZeros = (runs: LabelRuns) => runs.every((v, n) => n % 2 === 0 || v === 0);
 
 export type Rgb = [number, number, number];
 
@@ -68,8 +70,12 @@ export interface SegmentationActions {
   removeSegment(label: number): void;
   /** Replaces the segment list (the services own it while editing). */
   setSegments(segments: Segment[]): void;
-  /** Applies a delta; returns its inverse, or throws RangeError for a bad delta. */
-  applyDelta(delta: LabelDelta): LabelDelta;
+  /**
+   * Writes an edit delta's new content over its box (whatever the copy held
+   * there); throws RangeError for a delta that does not fit the labelmap.
+   * An empty delta (nothing changed) is refused too: callers skip it.
+   */
+  applyEdit(delta: EditDelta): void;
   setRepresentation(patch: Partial<SegmentationRepresentation>): void;
 }
 
@@ -171,20 +177,20 @@ export function createSegmentationStore() {
       if (!seg) return;
       set({ segmentation: { ...seg, segments: [...segments].sort((a, b) => a.label - b.label) } });
     },
-    applyDelta(delta) {
+    applyEdit(delta) {
       const seg = get().segmentation;
       if (!seg) throw new RangeError('no segmentation');
-      const problem = validateDelta(delta, seg.dimensions);
+      const runs = editSide(delta, 'after');
+      const problem = delta.dimensions.some((v, a) => v !== seg.dimensions[a]) ? 'delta grid is not the labelmap grid' : validateBoxRuns(delta.box, runs, seg.dimensions, 255);
       if (problem) throw new RangeError(`bad labelmap delta: ${problem}`);
-      if (!seg.labels && writesOnlyZeros(delta)) {
-        // Zeros into an empty labelmap change nothing: the inverse is zeros too, and nothing is allocated.
+      if (!seg.labels && writesOnlyZeros(runs)) {
+        // Zeros into an empty labelmap change nothing, and nothing is allocated.
         set({ segmentation: { ...seg, version: seg.version + 1, lastChange: delta.box } });
-        return { box: delta.box, runs: [boxVoxelCount(delta.box), 0] };
+        return;
       }
       const labels = seg.labels ?? new Uint8Array(seg.dimensions[0] * seg.dimensions[1] * seg.dimensions[2]);
-      const inverse = applyDelta(labels, seg.dimensions, delta);
+      writeBoxRuns(labels, seg.dimensions, delta.box, runs);
       set({ segmentation: { ...seg, labels, version: seg.version + 1, lastChange: delta.box } });
-      return inverse;
     },
     setRepresentation(patch) {
       const r = { ...get().representation, ...patch };

@@ -4,7 +4,7 @@
  * of events without the journal, and compare.
  */
 import { brushStroke } from '../../../../common/editing/brush';
-import type { EditDelta } from '../../../../common/editing/editDelta';
+import type { EditDelta } from '../../../../common/labelmap/editDelta';
 import { canRedo, canUndo, STEP_NAMES, type SegmentMeta } from '../../../../common/editing/history';
 import type { EditSessionState, SessionEvent } from '../../../../common/editing/editSession';
 import { floodFill } from '../../../../common/editing/floodFill';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Vec3 } from '../volume';
-import { applyDelta, deltaFromMask, deltaSliceSpan, maskBounds, maskFromDelta } from './labelmapDelta';
+import { applyDelta, deltaFromMask, deltaSliceSpan, maskFromDelta } from './labelmapDelta';
+import { runsVoxels } from './runLength';
 
 function lcg(seed: number) {
   let s = seed >>> 0;
@@ -17,10 +18,10 @@ describe('labelmap delta', () => {
     mask[3 + 17 * (2 + 13 * 1)] = 1;
     mask[11 + 17 * (9 + 13 * 6)] = 1;
     const d = deltaFromMask(mask, dims, 3);
-    expect(d.bboxMin).toEqual([3, 2, 1]);
-    expect(d.bboxMax).toEqual([11, 9, 6]);
+    expect(d.box.min).toEqual([3, 2, 1]);
+    expect(d.box.max).toEqual([11, 9, 6]);
     expect(d.voxelCount).toBe(mask.reduce((a, b) => a + b, 0));
-    expect(Array.from(d.runs).reduce((a, b) => a + b, 0)).toBe(9 * 8 * 6);
+    expect(runsVoxels(d.runs)).toBe(9 * 8 * 6);
     expect(Array.from(maskFromDelta(d))).toEqual(Array.from(mask));
     expect(deltaSliceSpan(d, 2)).toBe(6);
   });
@@ -30,7 +31,7 @@ describe('labelmap delta', () => {
     const mask = new Uint8Array(128 * 128 * 64);
     for (let k = 20; k < 30; k++) for (let j = 50; j < 60; j++) for (let i = 40; i < 52; i++) mask[i + 128 * (j + 128 * k)] = 1;
     const d = deltaFromMask(mask, dims);
-    // One run per row of the box plus the leading one: 10 slices × 10 rows, a solid box is a single inside run.
+    // The box is tight, so a solid lesion is a single (length, 1) run.
     expect(d.runs.length).toBe(2);
     expect(d.voxelCount).toBe(1200);
   });
@@ -59,28 +60,5 @@ describe('labelmap delta', () => {
     expect(d.voxelCount).toBe(0);
     expect(maskFromDelta(d).every((v) => v === 0)).toBe(true);
     expect(deltaSliceSpan(d, 2)).toBe(0);
-  });
-});
-
-describe('maskBounds', () => {
-  it('inclusive box and count of the set voxels, and an empty mask', () => {
-    const dims: [number, number, number] = [4, 3, 2];
-    const mask = new Uint8Array(24);
-    mask[1 + 4 * (2 + 3 * 0)] = 1; // (1, 2, 0)
-    mask[3 + 4 * (0 + 3 * 1)] = 5; // (3, 0, 1)
-    expect(maskBounds(mask, dims)).toEqual({ min: [1, 0, 0], max: [3, 2, 1], count: 2 });
-    expect(maskBounds(new Uint8Array(24), dims)).toEqual({ min: [4, 3, 2], max: [-1, -1, -1], count: 0 });
-  });
-
-  it('grows a given box (union over several masks)', () => {
-    const dims: [number, number, number] = [4, 3, 2];
-    const a = new Uint8Array(24);
-    a[0] = 1;
-    const box = { min: [4, 3, 2] as [number, number, number], max: [-1, -1, -1] as [number, number, number] };
-    maskBounds(a, dims, box);
-    const b = new Uint8Array(24);
-    b[23] = 1;
-    maskBounds(b, dims, box);
-    expect(box).toEqual({ min: [0, 0, 0], max: [3, 2, 1] });
   });
 });

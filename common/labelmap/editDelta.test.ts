@@ -2,19 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { VoxaError } from '../contract/errors';
 import type { Vec3 } from '../volume';
 import { mulberry32 } from '../random';
-import {
-  applyEdit,
-  buildEditDelta,
-  decodeEditDelta,
-  encodeEditDelta,
-  invertEdit,
-  labelCountChanges,
-  lockTable,
-  revertEdit,
-  toLabelRuns,
-  validateEditDelta,
-  type EditDelta,
-} from './editDelta';
+import { applyEdit, buildEditDelta, invertEdit, labelCountChanges, lockTable, revertEdit, editSide, validateEditDelta, type EditDelta } from './editDelta';
+import { decodeEditDelta, encodeEditDelta } from './editDeltaCodec';
 
 const full = (dims: Vec3) => ({ min: [0, 0, 0] as Vec3, max: [dims[0] - 1, dims[1] - 1, dims[2] - 1] as Vec3 });
 
@@ -81,11 +70,11 @@ describe('buildEditDelta', () => {
       expect(d.changed).toBe(changes);
       applyEdit(labels, d);
       expect(labels).toEqual(expected);
-      // The after-runs alone are the box's new content.
-      const lr = toLabelRuns(d, 'after');
+      // The after-runs alone are the box's new content, in the one (length, value) format.
+      const lr = editSide(d, 'after');
       let pos = 0;
       const flat: number[] = [];
-      for (let m = 0; m < lr.runs.length; m += 2) for (let c = 0; c < lr.runs[m]!; c++) flat.push(lr.runs[m + 1]!);
+      for (let m = 0; m < lr.length; m += 2) for (let c = 0; c < lr[m]!; c++) flat.push(lr[m + 1]!);
       for (let k = d.box.min[2]; d.changed && k <= d.box.max[2]; k++)
         for (let j = d.box.min[1]; j <= d.box.max[1]; j++)
           for (let i = d.box.min[0]; i <= d.box.max[0]; i++) expect(flat[pos++]).toBe(expected[i + dims[0] * (j + dims[1] * k)]);
@@ -124,6 +113,17 @@ describe('binary form', () => {
     expect(decodeEditDelta(encodeEditDelta(d))).toEqual(d);
     const e = buildEditDelta(new Uint8Array(4), [4, 1, 1], full([4, 1, 1]), [0, 0, 0, 0], lockTable());
     expect(decodeEditDelta(encodeEditDelta(e))).toEqual(e);
+  });
+  it('keeps the byte layout that journals on disk and the wire hold (bytes written by the build before common/labelmap)', () => {
+    const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    const old =
+      '5658454401000000040000000300000002000000000000000000000000000000030000000200000001000000050000001e0000000100c8010400000100c8010400000100c8010400000100c8010400000100c801030000';
+    expect(hex(encodeEditDelta(d))).toBe(old);
+    // Runs longer than one varint byte and labels above 255 (a uint16 labelmap).
+    const big = buildEditDelta(new Uint16Array(300), [300, 1, 1], full([300, 1, 1]), Array.from({ length: 300 }, (_, n) => (n >= 10 && n < 290 ? 40000 : 0)), lockTable());
+    const bigOld = '56584544010000002c01000001000000010000000a00000000000000000000002101000000000000000000001801000003000000980200c0b802';
+    expect(hex(encodeEditDelta(big))).toBe(bigOld);
+    expect(decodeEditDelta(Uint8Array.from(bigOld.match(/../g)!, (x) => parseInt(x, 16)))).toEqual(big);
   });
   it('rejects truncated, foreign and inconsistent bytes with CORRUPT_INPUT', () => {
     const bytes = encodeEditDelta(d);

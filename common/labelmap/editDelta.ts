@@ -4,8 +4,10 @@
  * run-length triples `(length, before, after)` covering the box in grid order
  * (i fastest, then j, then k). A run with `before === after` is untouched: it
  * still records the value there, so the delta's `after` runs alone are the
- * box's full new content (the renderer store's `(length, label)` form, see
- * `toLabelRuns`) and its `before` runs the full old content.
+ * box's full new content (`editSide`, in the one `(length, value)` format of
+ * runLength.ts, which the renderer's store writes) and its `before` runs the
+ * full old content. The same delta is the wire form of every labelmap change
+ * and the journal's step (bytes: editDeltaCodec.ts).
  *
  * Editing operations never mutate the labelmap: they propose new values for a
  * box, `buildEditDelta` keeps only what is allowed (locked segments never
@@ -16,15 +18,9 @@
  */
 import { VoxaError } from '../contract/errors';
 import type { Vec3 } from '../volume';
-
-/** A labelmap on the image grid: one label per voxel, i fastest; 0 = background. */
-export type Labelmap = Uint8Array | Uint16Array;
-
-/** Inclusive voxel-index box; empty when any max < min. */
-export interface VoxelBox {
-  min: Vec3;
-  max: Vec3;
-}
+import { checkLabelmap, MAX_LABEL, maxLabelOf, type Labelmap } from './labelmap';
+import { RunBuilder, type LabelRuns } from './runLength';
+import { boxOutsideGrid, boxSize, boxVoxels, clipBox, emptyBox, isEmptyBox, type VoxelBox } from './voxelBox';
 
 export interface EditDelta {
   /** The full grid the box lies in. */
@@ -39,51 +35,14 @@ export interface EditDelta {
 /** A set of locked labels, as a lookup table over every label value. */
 export type LockTable = Uint8Array;
 
-export const MAX_LABEL = 65535;
-
 export function lockTable(locked: Iterable<number> = []): LockTable {
   const t = new Uint8Array(MAX_LABEL + 1);
   for (const l of locked) if (Number.isInteger(l) && l >= 0 && l <= MAX_LABEL) t[l] = 1;
   return t;
 }
 
-export function emptyBox(): VoxelBox {
-  return { min: [0, 0, 0], max: [-1, -1, -1] };
-}
-
-export function isEmptyBox(b: VoxelBox): boolean {
-  return b.max[0] < b.min[0] || b.max[1] < b.min[1] || b.max[2] < b.min[2];
-}
-
-export function boxSize(b: VoxelBox): Vec3 {
-  return [Math.max(0, b.max[0] - b.min[0] + 1), Math.max(0, b.max[1] - b.min[1] + 1), Math.max(0, b.max[2] - b.min[2] + 1)];
-}
-
-export function boxVoxels(b: VoxelBox): number {
-  const s = boxSize(b);
-  return s[0] * s[1] * s[2];
-}
-
-/** The box clipped to a grid of `dims`. */
-export function clipBox(b: VoxelBox, dims: Vec3): VoxelBox {
-  return {
-    min: [Math.max(0, b.min[0]), Math.max(0, b.min[1]), Math.max(0, b.min[2])],
-    max: [Math.min(dims[0] - 1, b.max[0]), Math.min(dims[1] - 1, b.max[1]), Math.min(dims[2] - 1, b.max[2])],
-  };
-}
-
 export function emptyEditDelta(dimensions: Vec3): EditDelta {
   return { dimensions: [...dimensions], box: emptyBox(), runs: new Uint32Array(0), changed: 0 };
-}
-
-export function maxLabelOf(labels: Labelmap): number {
-  return labels instanceof Uint8Array ? 255 : MAX_LABEL;
-}
-
-/** Checks that a labelmap matches its grid; throws BAD_REQUEST otherwise. */
-export function checkLabelmap(labels: Labelmap, dims: Vec3): void {
-  for (const d of dims) if (!Number.isInteger(d) || d <= 0) throw new VoxaError('BAD_REQUEST', `grid dimensions must be positive integers, got ${dims.join('×')}`);
-  if (labels.length !== dims[0] * dims[1] * dims[2]) throw new VoxaError('BAD_REQUEST', `labelmap has ${labels.length} voxels, grid ${dims.join('×')} needs ${dims[0] * dims[1] * dims[2]}`);
 }
 
 /**
@@ -160,11 +119,7 @@ export function buildEditDelta(labels: Labelmap, dims: Vec3, box: VoxelBox, prop
 export function validateEditDelta(d: EditDelta, dims: Vec3): string | null {
   if (d.dimensions.some((v, a) => v !== dims[a])) return `delta grid ${d.dimensions.join('×')} is not the labelmap grid ${dims.join('×')}`;
   if (d.changed === 0) return d.runs.length === 0 ? null : 'an empty delta has runs';
-  for (let a = 0; a < 3; a++) {
-    const lo = d.box.min[a] as number;
-    const hi = d.box.max[a] as number;
-    if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi >= (dims[a] as number) || lo > hi) return 'delta box lies outside the grid';
-  }
+  if (boxOutsideGrid(d.box, dims)) return 'delta box lies outside the grid';
   if (d.runs.length % 3 !== 0) return 'runs must be (length, before, after) triples';
   let total = 0;
   let changed = 0;
@@ -235,21 +190,16 @@ export function invertEdit(d: EditDelta): EditDelta {
 }
 
 /**
- * The box's full content after (or, with `side = 'before'`, before) the edit
- * as `(length, label)` pairs: the form the renderer's segmentation store
- * applies. Empty for an empty delta.
+ * The box's full content after (or, with `side = 'before'`, before) the edit,
+ * in the one run-length format (runLength.ts): what a copy of the labelmap
+ * writes over the box to follow the edit (the renderer's store). Empty for an
+ * empty delta.
  */
-export function toLabelRuns(d: EditDelta, side: 'after' | 'before' = 'after'): { box: VoxelBox; runs: number[] } {
+export function editSide(d: EditDelta, side: 'after' | 'before' = 'after'): LabelRuns {
   const off = side === 'after' ? 2 : 1;
-  const runs: number[] = [];
-  for (let r = 0; r < d.runs.length; r += 3) {
-    const len = d.runs[r] as number;
-    const v = d.runs[r + off] as number;
-    const last = runs.length - 2;
-    if (last >= 0 && runs[last + 1] === v) runs[last] = (runs[last] as number) + len;
-    else runs.push(len, v);
-  }
-  return { box: { min: [...d.box.min], max: [...d.box.max] }, runs };
+  const b = new RunBuilder();
+  for (let r = 0; r < d.runs.length; r += 3) b.push(d.runs[r + off] as number, d.runs[r] as number);
+  return b.finish();
 }
 
 /** Number of voxels per label the delta adds (positive) or removes (negative). */
@@ -264,69 +214,6 @@ export function labelCountChanges(d: EditDelta): Map<number, number> {
     m.set(a, (m.get(a) ?? 0) + len);
   }
   return m;
-}
-
-// ---- binary form (journal, IPC) ----
-
-const MAGIC = 0x44455856; // 'VXED' little-endian
-const VERSION = 1;
-
-function pushVarint(out: number[], v: number): void {
-  while (v >= 0x80) {
-    out.push((v & 0x7f) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-}
-
-/** Compact bytes: a fixed header, then the runs as LEB128 varints. */
-export function encodeEditDelta(d: EditDelta): Uint8Array {
-  const head = new Uint8Array(4 * 13);
-  const v = new DataView(head.buffer);
-  const fields = [MAGIC, VERSION, ...d.dimensions, ...d.box.min.map((x) => x >>> 0), ...d.box.max.map((x) => x >>> 0), d.changed, d.runs.length];
-  fields.forEach((x, n) => v.setUint32(n * 4, x, true));
-  const body: number[] = [];
-  for (let r = 0; r < d.runs.length; r++) pushVarint(body, d.runs[r] as number);
-  const out = new Uint8Array(head.length + body.length);
-  out.set(head, 0);
-  out.set(body, head.length);
-  return out;
-}
-
-/** Parses `encodeEditDelta` output; anything malformed is CORRUPT_INPUT. */
-export function decodeEditDelta(bytes: Uint8Array): EditDelta {
-  if (bytes.length < 52) throw new VoxaError('CORRUPT_INPUT', 'edit delta is truncated');
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const u = (n: number) => v.getUint32(n * 4, true);
-  if (u(0) !== MAGIC) throw new VoxaError('CORRUPT_INPUT', 'not an edit delta');
-  if (u(1) !== VERSION) throw new VoxaError('UNSUPPORTED', `edit delta version ${u(1)}`);
-  const dims: Vec3 = [u(2), u(3), u(4)];
-  const s = (x: number) => (x | 0);
-  const box: VoxelBox = { min: [s(u(5)), s(u(6)), s(u(7))], max: [s(u(8)), s(u(9)), s(u(10))] };
-  const changed = u(11);
-  const nRuns = u(12);
-  if (nRuns > bytes.length - 52) throw new VoxaError('CORRUPT_INPUT', 'edit delta claims more runs than it holds');
-  const runs = new Uint32Array(nRuns);
-  let p = 52;
-  for (let r = 0; r < nRuns; r++) {
-    let value = 0;
-    let scale = 1;
-    for (;;) {
-      if (p >= bytes.length) throw new VoxaError('CORRUPT_INPUT', 'edit delta is truncated');
-      const b = bytes[p++] as number;
-      value += (b & 0x7f) * scale;
-      if (b < 0x80) break;
-      scale *= 128;
-      if (scale > 2 ** 35) throw new VoxaError('CORRUPT_INPUT', 'edit delta has an oversized number');
-    }
-    if (value > 0xffffffff) throw new VoxaError('CORRUPT_INPUT', 'edit delta has an oversized number');
-    runs[r] = value;
-  }
-  if (p !== bytes.length) throw new VoxaError('CORRUPT_INPUT', 'edit delta has trailing bytes');
-  const d: EditDelta = { dimensions: dims, box: changed === 0 ? emptyBox() : box, runs, changed };
-  const problem = validateEditDelta(d, dims);
-  if (problem) throw new VoxaError('CORRUPT_INPUT', `edit delta: ${problem}`);
-  return d;
 }
 
 /** Approximate bytes held in memory by a delta (for history caps). */

@@ -1,58 +1,34 @@
 /**
- * A labelmap delta: what one segmentation step changed, as a bounding box on
- * the image grid plus run lengths of the voxels inside it. Masks cross process
- * boundaries in this form, never as whole volumes (DESIGN §3, "Big buffers"):
- * a 30-slice lesion in a 512×512×300 CT is a few kilobytes instead of 78 MB.
+ * A mask delta: one segment's voxels as a model or a tool found them, as a
+ * box on the image grid plus runs over it. Masks cross process boundaries in
+ * this form, never as whole volumes (DESIGN §3, "Big buffers"): a 30-slice
+ * lesion in a 512×512×300 CT is a few kilobytes instead of 78 MB. It is a
+ * mask, not a change: turning it into an undoable change of the labelmap
+ * gives an edit delta (common/editing/maskEdit.ts, editDelta.ts).
  *
- * Runs cover the box in grid order (i fastest, then j, then k) and alternate
- * outside/inside, starting with an outside run (possibly of length 0).
+ * Runs are the one run-length format (runLength.ts): `(length, value)` pairs
+ * over the box in grid order (i fastest, then j, then k), value 1 inside the
+ * mask and 0 outside.
  */
 import type { Vec3 } from '../volume';
+import { RunBuilder, type LabelRuns } from './runLength';
+import { emptyBox, maskBounds, type VoxelBox } from './voxelBox';
 
 export interface LabelmapDelta {
   /** Dimensions of the full image grid the box lies in. */
   dimensions: Vec3;
-  /** Inclusive voxel-index bounds of the changed region; an empty delta has max < min. */
-  bboxMin: Vec3;
-  bboxMax: Vec3;
+  /** Inclusive voxel-index bounds of the mask; empty (max < min) for an empty mask. */
+  box: VoxelBox;
   /** The label value painted where the mask is set. */
   label: number;
-  /** Alternating run lengths (outside, inside, outside, ...) over the box. */
-  runs: Uint32Array;
+  /** `(length, 0 | 1)` runs over the box. */
+  runs: LabelRuns;
   /** Number of voxels set. */
   voxelCount: number;
 }
 
 export function emptyDelta(dimensions: Vec3, label = 1): LabelmapDelta {
-  return { dimensions: [...dimensions], bboxMin: [0, 0, 0], bboxMax: [-1, -1, -1], label, runs: new Uint32Array(0), voxelCount: 0 };
-}
-
-/**
- * Voxel bounding box (inclusive) and count of a mask's set voxels; with no
- * voxel set, count is 0 and max is [-1, -1, -1].
- */
-export function maskBounds(mask: ArrayLike<number>, dimensions: Vec3, into?: { min: Vec3; max: Vec3 }): { min: Vec3; max: Vec3; count: number } {
-  const [ni, nj, nk] = dimensions;
-  const min: Vec3 = into?.min ?? [ni, nj, nk];
-  const max: Vec3 = into?.max ?? [-1, -1, -1];
-  let count = 0;
-  for (let k = 0; k < nk; k++) {
-    for (let j = 0; j < nj; j++) {
-      const row = ni * (j + nj * k);
-      for (let i = 0; i < ni; i++) {
-        if (mask[row + i]) {
-          count++;
-          if (i < min[0]) min[0] = i;
-          if (i > max[0]) max[0] = i;
-          if (j < min[1]) min[1] = j;
-          if (j > max[1]) max[1] = j;
-          if (k < min[2]) min[2] = k;
-          if (k > max[2]) max[2] = k;
-        }
-      }
-    }
-  }
-  return { min, max, count };
+  return { dimensions: [...dimensions], box: emptyBox(), label, runs: new Uint32Array(0), voxelCount: 0 };
 }
 
 /** Encodes a binary mask (non-zero = set) on a grid of `dimensions` as a delta. */
@@ -61,41 +37,31 @@ export function deltaFromMask(mask: ArrayLike<number>, dimensions: Vec3, label =
   if (mask.length !== ni * nj * nk) throw new RangeError(`mask has ${mask.length} voxels, grid ${ni}×${nj}×${nk} needs ${ni * nj * nk}`);
   const { min, max, count } = maskBounds(mask, dimensions);
   if (count === 0) return emptyDelta(dimensions, label);
-  const runs: number[] = [];
-  let inside = false;
-  let run = 0;
+  const runs = new RunBuilder();
   for (let k = min[2]; k <= max[2]; k++) {
     for (let j = min[1]; j <= max[1]; j++) {
       const row = ni * (j + nj * k);
-      for (let i = min[0]; i <= max[0]; i++) {
-        const v = mask[row + i] ? true : false;
-        if (v !== inside) {
-          runs.push(run);
-          run = 0;
-          inside = v;
-        }
-        run++;
-      }
+      for (let i = min[0]; i <= max[0]; i++) runs.push(mask[row + i] ? 1 : 0);
     }
   }
-  runs.push(run);
-  return { dimensions: [...dimensions], bboxMin: min, bboxMax: max, label, runs: Uint32Array.from(runs), voxelCount: count };
+  return { dimensions: [...dimensions], box: { min, max }, label, runs: runs.finish(), voxelCount: count };
 }
 
 /** Calls `visit(index)` for every set voxel of the delta (index into the full grid). */
 export function forEachDeltaVoxel(d: LabelmapDelta, visit: (index: number) => void): void {
   if (d.voxelCount === 0) return;
   const [ni, nj] = d.dimensions;
-  const bi = d.bboxMax[0] - d.bboxMin[0] + 1;
-  const bj = d.bboxMax[1] - d.bboxMin[1] + 1;
+  const { min, max } = d.box;
+  const bi = max[0] - min[0] + 1;
+  const bj = max[1] - min[1] + 1;
   let pos = 0;
-  for (let r = 0; r < d.runs.length; r++) {
+  for (let r = 0; r < d.runs.length; r += 2) {
     const len = d.runs[r] as number;
-    if (r % 2 === 1) {
+    if (d.runs[r + 1]) {
       for (let p = pos; p < pos + len; p++) {
-        const i = d.bboxMin[0] + (p % bi);
-        const j = d.bboxMin[1] + (Math.floor(p / bi) % bj);
-        const k = d.bboxMin[2] + Math.floor(p / (bi * bj));
+        const i = min[0] + (p % bi);
+        const j = min[1] + (Math.floor(p / bi) % bj);
+        const k = min[2] + Math.floor(p / (bi * bj));
         visit(i + ni * (j + nj * k));
       }
     }
@@ -112,10 +78,11 @@ export function applyDelta(labelmap: Uint8Array | Uint16Array, d: LabelmapDelta,
   const [ni, nj, nk] = d.dimensions;
   if (labelmap.length !== ni * nj * nk) throw new RangeError('labelmap does not match the delta grid');
   if (mode === 'replace' && d.voxelCount > 0) {
-    for (let k = d.bboxMin[2]; k <= d.bboxMax[2]; k++) {
-      for (let j = d.bboxMin[1]; j <= d.bboxMax[1]; j++) {
+    const { min, max } = d.box;
+    for (let k = min[2]; k <= max[2]; k++) {
+      for (let j = min[1]; j <= max[1]; j++) {
         const row = ni * (j + nj * k);
-        for (let i = d.bboxMin[0]; i <= d.bboxMax[0]; i++) if (labelmap[row + i] === d.label) labelmap[row + i] = 0;
+        for (let i = min[0]; i <= max[0]; i++) if (labelmap[row + i] === d.label) labelmap[row + i] = 0;
       }
     }
   }
@@ -135,7 +102,7 @@ export function maskFromDelta(d: LabelmapDelta): Uint8Array {
 
 /** Number of slices along grid axis `axis` spanned by the delta's box (0 when empty). */
 export function deltaSliceSpan(d: LabelmapDelta, axis: 0 | 1 | 2): number {
-  return d.voxelCount === 0 ? 0 : d.bboxMax[axis] - d.bboxMin[axis] + 1;
+  return d.voxelCount === 0 ? 0 : d.box.max[axis] - d.box.min[axis] + 1;
 }
 
 /**
@@ -150,10 +117,6 @@ export function deltaFromBoxMask(boxMask: Uint8Array, bboxMin: Vec3, bboxMax: Ve
   if (boxMask.length !== bi * bj * bk) throw new RangeError('box mask does not match its box');
   const local = deltaFromMask(boxMask, [bi, bj, bk], label);
   if (local.voxelCount === 0) return emptyDelta(dimensions, label);
-  return {
-    ...local,
-    dimensions: [...dimensions],
-    bboxMin: [bboxMin[0] + local.bboxMin[0], bboxMin[1] + local.bboxMin[1], bboxMin[2] + local.bboxMin[2]],
-    bboxMax: [bboxMin[0] + local.bboxMax[0], bboxMin[1] + local.bboxMax[1], bboxMin[2] + local.bboxMax[2]],
-  };
+  const at = (v: Vec3): Vec3 => [bboxMin[0] + v[0], bboxMin[1] + v[1], bboxMin[2] + v[2]];
+  return { ...local, dimensions: [...dimensions], box: { min: at(local.box.min), max: at(local.box.max) } };
 }
