@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as dicomParser from 'dicom-parser';
 import { writeNifti } from '../../main/services/io/niftiWriter';
-import { writeDicomSeries } from '../../main/services/phantom/dicomSeriesWriter';
+import { writeDicomSeries } from '../../main/services/io/dicom/seriesWriter';
 import { generateTorsoPhantom } from '../../main/services/phantom/torsoPhantom';
 
 const J2K_LOSSLESS = '1.2.840.10008.1.2.4.90';

@@ -9,7 +9,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Volume } from '../../common/volume';
-import { scanDicomFolder, seriesToVolume } from '../../main/services/io/dicomSeriesReader';
+import { seriesToVolume } from '../../main/services/io/dicom/seriesReader';
+import { scanDicomFolder } from '../../main/services/io/dicom/seriesScan';
 import { loadVolume } from '../../main/services/io/volumeLoader';
 
 /** The floor: every file's bytes read into memory, one after the other. */

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { loadVolume } from '../../services/io/volumeLoader';
 import { writeNifti } from '../../services/io/niftiWriter';
-import { writeDicomSeg } from '../../services/masks/dicomSeg';
+import { writeDicomSeg } from '../../services/masks/dicomSegWrite';
 import { dicomMaskKind, readMaskFile, type MaskKind } from '../../services/masks/maskFiles';
 import { writeNiftiLabelmap } from '../../services/masks/niftiLabelmap';
 import { segmentVoxelCount } from '../../services/masks/segmentation';
 import { loadSourceSeries, type SourceSeries } from '../../services/masks/sourceSeries';
-import { writeDicomSeries } from '../../services/phantom/dicomSeriesWriter';
+import { writeDicomSeries } from '../../services/io/dicom/seriesWriter';
 import { parseFlags, UsageError, type CliCommand } from '../command';
 
 const isNifti = (p: string) => /\.nii(\.gz)?$/i.test(p);

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { issueLines, VoxaError } from '../../../common/contract';
 import { pacsNodeSchema, pacsQuerySchema, type PacsNodeInput, type RetrieveMethod } from '../../../common/contract/channels/pacs';
-import { listFiles } from '../../services/access/listFiles';
+import { listFiles } from '../../services/io/dicom/listFiles';
 import { defaultDatabasePath, StudyDatabase } from '../../services/db/studyDatabase';
 import { listenerConfig, PacsService } from '../../services/pacs/pacsService';
 import { parseFlags, UsageError, type CliCommand, type CliIo } from '../command';

@@ -4,7 +4,8 @@ import type { Caliper, LesionMeasurement } from '../../../common/geometry/recist
 import { assessMeasurability } from '../../../common/recist/measurability';
 import type { Vec3 } from '../../../common/volume';
 import { measureMaskFile, srLesionOf } from '../../services/recist/maskMeasurement';
-import { lesionFromGroup, readTid1500File, writeTid1500, type SrDocument } from '../../services/recist/tid1500';
+import { lesionFromGroup, readTid1500File, type SrDocument } from '../../services/recist/tid1500';
+import { writeTid1500 } from '../../services/recist/tid1500Write';
 import { hashedUid, randomUid } from '../../services/io/dicom/part10';
 import { parseFlags, UsageError, type CliCommand } from '../command';
 

@@ -16,9 +16,9 @@ import type { CallContext, Handlers } from '../../ipc/router';
 import { createHandlers } from '../../ipc/handlers';
 import { importPack } from '../inference/importPack';
 import { writeNifti } from '../io/niftiWriter';
-import { writeDicomSeries } from '../phantom/dicomSeriesWriter';
+import { writeDicomSeries } from '../io/dicom/seriesWriter';
 import { VolumeStore } from '../volumeStore';
-import { listFiles } from './listFiles';
+import { listFiles } from '../io/dicom/listFiles';
 import { PathGrants, redactPath } from './pathGrants';
 
 let tmp = '';

@@ -13,9 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { NaturalDataset } from '../io/dicom/part10';
-import { nNumber, nText } from '../masks/naturalValues';
-import { readDicomHeader } from '../masks/sourceSeries';
-import { listFiles } from '../access/listFiles';
+import { nNumber, nText } from '../io/dicom/naturalValues';
+import { readDicomHeader } from '../io/dicom/part10Read';
+import { listFiles } from '../io/dicom/listFiles';
 import type { FileAccess } from '../access/pathGrants';
 import { openStudyDatabaseFile } from './openDatabase';
 

@@ -14,8 +14,8 @@ import type { CallContext } from '../../ipc/router';
 import { cli } from '../../cli/testing/captureCli';
 import { PathGrants } from '../access/pathGrants';
 import { createHandlers } from '../../ipc/handlers';
-import { listFiles } from '../access/listFiles';
-import { writeDicomSeries } from '../phantom/dicomSeriesWriter';
+import { listFiles } from '../io/dicom/listFiles';
+import { writeDicomSeries } from '../io/dicom/seriesWriter';
 import { VolumeStore } from '../volumeStore';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'voxa-deidseg-'));

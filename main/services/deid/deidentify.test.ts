@@ -2,13 +2,13 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDicomSegFile } from '../masks/dicomSeg';
+import { readDicomSegFile } from '../masks/dicomSegRead';
 import { segmentVoxelCount } from '../masks/segmentation';
 import { loadSourceSeries } from '../masks/sourceSeries';
 import { dataPath, HAS_DATA as hasData } from '../../testing/dataDir';
 import { hasPythonModules, runPythonJson } from '../../testing/pythonReference';
 import { dciodvfyErrors, hasDciodvfy } from '../../testing/dicomValidator';
-import { writeDicomSeries } from '../phantom/dicomSeriesWriter';
+import { writeDicomSeries } from '../io/dicom/seriesWriter';
 import { generateTorsoPhantom } from '../phantom/torsoPhantom';
 import { BASIC_PROFILE } from './basicProfile';
 import { deidentifyPath, type DeidReport } from './deidentify';

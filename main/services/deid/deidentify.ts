@@ -19,10 +19,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import dcmjs, { type DicomDict, type DicomElement } from 'dcmjs';
+import type { DicomDict, DicomElement } from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
-import { listFiles } from '../access/listFiles';
+import { hasDicmPreamble } from '../io/dicom/dicomParse';
+import { listFiles } from '../io/dicom/listFiles';
 import { encodeDict, hashedUid, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, writeFileAtomic } from '../io/dicom/part10';
+import { readPart10Dicts } from '../io/dicom/part10Read';
 import { BASIC_PROFILE } from './basicProfile';
 
 export interface DeidOptions {
@@ -269,12 +271,11 @@ export async function deidentifyPath(input: string, outDir: string, options: Dei
     options.signal?.throwIfAborted();
     const rel = path.relative(base, file);
     const bytes = await readFile(file);
-    if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') {
+    if (!hasDicmPreamble(bytes)) {
       results.push({ input: rel, status: 'skipped', reason: 'not a DICOM Part 10 file' });
     } else {
       try {
-        const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-        const { meta, dict } = dcmjs.data.DicomMessage.readFile(ab);
+        const { meta, dict } = readPart10Dicts(bytes);
         if (firstString(dict['00080016']) === '1.2.840.10008.1.3.10') {
           results.push({ input: rel, status: 'skipped', reason: 'DICOMDIR (rebuild it from the de-identified files)' });
         } else {

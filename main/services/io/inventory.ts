@@ -9,7 +9,10 @@ import path from 'node:path';
 import { isVoxaError, VoxaError } from '../../../common/contract';
 import { orientationCode } from '../../../common/geometry/affine';
 import type { Mat3, Vec3, Volume } from '../../../common/volume';
-import { listScanFiles, refusedLinksEntry, scanDicomFiles, seriesLayout, seriesToVolume, type DicomScan, type ScanOptions, type SkippedFile } from './dicomSeriesReader';
+import type { SkippedFile } from './dicom/fileScan';
+import { seriesLayout } from './dicom/seriesLayout';
+import { seriesToVolume } from './dicom/seriesReader';
+import { listScanFiles, refusedLinksEntry, scanDicomFiles, type DicomScan, type ScanOptions } from './dicom/seriesScan';
 import { kindFromName, loadVolume } from './volumeLoader';
 
 export interface SeriesSummary {

@@ -18,7 +18,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { VoxaError } from '../../../common/contract';
 import type { Volume } from '../../../common/volume';
 import { dataPath, HAS_DATA } from '../../testing/dataDir';
-import { readDicomFile } from './dicomSeriesReader';
+import { readDicomFile } from './dicom/seriesReader';
 import { readNifti, readNiftiFile } from './niftiReader';
 import { encodeNifti } from './niftiWriter';
 import { readNrrd } from './nrrdReader';

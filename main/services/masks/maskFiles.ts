@@ -7,12 +7,13 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VoxaError } from '../../../common/contract';
 import { SEGMENTATION_STORAGE } from '../io/dicom/part10';
-import { readDicomSegFile } from './dicomSeg';
-import { nText } from './naturalValues';
+import { readDicomSegFile } from './dicomSegRead';
+import { nText } from '../io/dicom/naturalValues';
+import { readDicomHeader } from '../io/dicom/part10Read';
 import { readNiftiLabelmap } from './niftiLabelmap';
 import { readRtStructFile, RT_STRUCTURE_SET_STORAGE } from './rtStruct';
 import type { Segmentation } from './segmentation';
-import { readDicomHeader, type SourceSeries } from './sourceSeries';
+import type { SourceSeries } from './sourceSeries';
 
 export type MaskKind = 'seg' | 'rtstruct' | 'nifti-labelmap';
 

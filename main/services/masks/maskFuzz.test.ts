@@ -4,7 +4,7 @@ import { isVoxaError } from '../../../common/contract';
 import type { VolumeGeometry } from '../../../common/volume';
 import { dataPath, HAS_DATA as hasData } from '../../testing/dataDir';
 import { mulberry32 } from '../phantom/torsoPhantom';
-import { readDicomSeg } from './dicomSeg';
+import { readDicomSeg } from './dicomSegRead';
 import { readRtStruct } from './rtStruct';
 
 /** Seeded mutations: byte flips, truncation, and 32-bit length-field scribbles. */

@@ -9,16 +9,16 @@
  * (PS3.3 C.8.8.6.3). Contours off the grid's slices are counted in warnings.
  */
 import path from 'node:path';
-import dcmjs from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import type { Vec3, VolumeGeometry } from '../../../common/volume';
 import { voxelCount } from '../../../common/volume';
+import { hasDicmPreamble } from '../io/dicom/dicomParse';
 import { naturalize, type NaturalDataset } from '../io/dicom/part10';
-import { nNumber, nNumbers, nSeq, nText } from './naturalValues';
+import { readObjectFile, readPart10Dicts } from '../io/dicom/part10Read';
+import { nNumber, nNumbers, nSeq, nText } from '../io/dicom/naturalValues';
 import type { Segment, Segmentation } from './segmentation';
 import { DEFAULT_COLOURS } from './segmentCodes';
-import { MAX_OBJECT_BYTES, readWholeFile } from '../io/fileRange';
 
 export const RT_STRUCTURE_SET_STORAGE = '1.2.840.10008.5.1.4.1.1.481.3';
 const MAX_POINTS = 20_000_000;
@@ -76,9 +76,8 @@ export function readRtStruct(bytes: Uint8Array, name: string, geometry: VolumeGe
 function readRtStructUnchecked(bytes: Uint8Array, name: string, geometry: VolumeGeometry): RtStructReadResult {
   let natural: NaturalDataset;
   try {
-    if (bytes.length < 132 || Buffer.from(bytes.buffer, bytes.byteOffset + 128, 4).toString('latin1') !== 'DICM') throw new Error('no DICM preamble');
-    const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    natural = naturalize(dcmjs.data.DicomMessage.readFile(ab).dict);
+    if (!hasDicmPreamble(bytes)) throw new Error('no DICM preamble');
+    natural = naturalize(readPart10Dicts(bytes).dict);
   } catch (e) {
     throw new VoxaError('CORRUPT_INPUT', `${name}: not a readable DICOM file (${e instanceof Error ? e.message.slice(0, 100) : 'parse error'})`);
   }
@@ -169,9 +168,6 @@ function readRtStructUnchecked(bytes: Uint8Array, name: string, geometry: Volume
 }
 
 export async function readRtStructFile(file: string, geometry: VolumeGeometry): Promise<RtStructReadResult> {
-  const bytes = await readWholeFile(file, MAX_OBJECT_BYTES).catch((e: unknown) => {
-    if (e instanceof VoxaError) throw e;
-    throw new VoxaError('NOT_FOUND', `cannot read ${path.basename(file)}`);
-  });
+  const bytes = await readObjectFile(file);
   return readRtStruct(bytes, path.basename(file), geometry);
 }

@@ -4,7 +4,8 @@
  * Categories), CID 7151 (Segmentation Property Types) and CID 4 / 7154
  * (anatomic regions).
  */
-import type { Code, SegmentInfo } from './segmentation';
+import type { Code } from '../io/dicom/codeItems';
+import type { SegmentInfo } from './segmentation';
 
 const sct = (value: string, meaning: string): Code => ({ value, scheme: 'SCT', meaning });
 

@@ -8,13 +8,7 @@ import { VoxaError } from '../../../common/contract';
 import { ijkToLpsMatrix } from '../../../common/geometry/affine';
 import type { Vec3, VolumeGeometry } from '../../../common/volume';
 import { voxelCount } from '../../../common/volume';
-
-/** A coded concept (DICOM code sequence item). */
-export interface Code {
-  value: string;
-  scheme: string;
-  meaning: string;
-}
+import type { Code } from '../io/dicom/codeItems';
 
 export interface SegmentInfo {
   /** 1-based segment number (the label value in a labelmap). */

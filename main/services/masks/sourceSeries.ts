@@ -6,16 +6,15 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import dcmjs from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import type { Vec3, Volume } from '../../../common/volume';
-import { readDicomFolder } from '../io/dicomSeriesReader';
-import { listFiles } from '../access/listFiles';
+import { readDicomFolder } from '../io/dicom/seriesReader';
+import { listFiles } from '../io/dicom/listFiles';
 import type { FileAccess } from '../access/pathGrants';
-import { naturalize, type NaturalDataset } from '../io/dicom/part10';
-import { nNumbers, nText } from './naturalValues';
-import { MAX_OBJECT_BYTES, readWholeFile } from '../io/fileRange';
+import type { NaturalDataset } from '../io/dicom/part10';
+import { readDicomHeader } from '../io/dicom/part10Read';
+import { nNumbers, nText } from '../io/dicom/naturalValues';
 
 export interface SourceInstance {
   sopInstanceUid: string;
@@ -34,24 +33,6 @@ export interface SourceSeries {
   studyInstanceUid: string;
   seriesInstanceUid: string;
   frameOfReferenceUid: string;
-}
-
-/** Reads a DICOM file's header only (stops before Pixel Data); undefined when it is not DICOM. */
-export async function readDicomHeader(file: string): Promise<NaturalDataset | undefined> {
-  let bytes: Buffer;
-  try {
-    bytes = await readWholeFile(file, MAX_OBJECT_BYTES);
-  } catch {
-    return undefined;
-  }
-  if (bytes.length < 132 || bytes.toString('latin1', 128, 132) !== 'DICM') return undefined;
-  try {
-    const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    const { dict } = dcmjs.data.DicomMessage.readFile(ab, { untilTag: '7FE00010', includeUntilTagValue: false });
-    return naturalize(dict);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Loads the image series in `dirOrFile` (a folder, or one file of the series) with its per-slice SOP instances. */

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { api } from 'dicomweb-client';
 import XMLHttpRequest from 'xhr2';
 import { VoxaError } from '../../../common/contract';
-import { parseDataSet, str } from '../io/dicom/dicomFile';
+import { parseDataSet, str } from '../io/dicom/dicomParse';
 import { DEFAULT_IO_LIMITS } from '../io/limits';
 import { readWholeFile } from '../io/fileRange';
 import type { DicomWebNode, PacsQuery, PacsSeries, PacsStudy, RetrieveMethod } from '../../../common/contract/channels/pacs';

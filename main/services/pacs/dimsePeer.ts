@@ -4,7 +4,7 @@ import path from 'node:path';
 import { requests } from 'dcmjs-dimse';
 import type { DimseNode, PacsQuery, PacsSeries, PacsStudy, RetrieveMethod } from '../../../common/contract/channels/pacs';
 import { VoxaError } from '../../../common/contract';
-import { parseDataSet, str } from '../io/dicom/dicomFile';
+import { parseDataSet, str } from '../io/dicom/dicomParse';
 import { failedStatus, runAssociation, Status, statusText, type RawDataset } from './dimse';
 import type { StoredInstance } from './instanceStore';
 import {

@@ -8,7 +8,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { VoxaError } from '../../../common/contract';
-import { parseDataSet, str } from '../io/dicom/dicomFile';
+import { parseDataSet, str } from '../io/dicom/dicomParse';
 import { part10Header, writeFileAtomic } from '../io/dicom/part10';
 
 const UID = /^[0-9]+(\.[0-9]+)*$/;

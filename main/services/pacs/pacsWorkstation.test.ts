@@ -13,7 +13,7 @@ import type { EventName } from '../../../common/contract';
 import type { CallContext } from '../../ipc/router';
 import { cli } from '../../cli/testing/captureCli';
 import { createWorkstation } from '../../ipc/workstation';
-import type { WrittenSeries } from '../phantom/dicomSeriesWriter';
+import type { WrittenSeries } from '../io/dicom/seriesWriter';
 import { writeTestStudy } from './testing/fixtures';
 import { hasOrthanc, makeTestCa, startOrthanc, startTlsProxy, type Orthanc } from './testing/orthanc';
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Vec3 } from '../../../common/volume';
-import { readDicomFolder } from '../io/dicomSeriesReader';
+import { readDicomFolder } from '../io/dicom/seriesReader';
 import { generatePhantomStudy, writePhantomStudy } from './phantomStudy';
 import { hasPythonModules, runPythonJson } from '../../testing/pythonReference';
 

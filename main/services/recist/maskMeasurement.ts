@@ -11,11 +11,12 @@ import { measureLesion, type LesionMeasurement } from '../../../common/geometry/
 import type { Vec3, Volume, VolumeGeometry } from '../../../common/volume';
 import { loadVolume } from '../io/volumeLoader';
 import { dicomMaskKind, readMaskFile } from '../masks/maskFiles';
-import { nText } from '../masks/naturalValues';
+import { nText } from '../io/dicom/naturalValues';
+import { readDicomHeader } from '../io/dicom/part10Read';
 import type { Segmentation } from '../masks/segmentation';
-import { loadSourceSeries, readDicomHeader, type SourceSeries } from '../masks/sourceSeries';
+import { loadSourceSeries, type SourceSeries } from '../masks/sourceSeries';
 import { hashedUid } from '../io/dicom/part10';
-import type { SrLesion, SrSubject } from './tid1500';
+import type { SrLesion, SrSubject } from './tid1500Model';
 
 /** Refuses a mask whose voxel grid is not the image's (same dimensions, voxel centres within 1 % of a voxel). */
 export function checkSameGrid(image: VolumeGeometry, mask: VolumeGeometry): void {

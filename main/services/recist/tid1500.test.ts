@@ -14,7 +14,9 @@ import type { Vec3 } from '../../../common/volume';
 import { dataPath, HAS_DATA } from '../../testing/dataDir';
 import { hasPythonModules, PYTHON } from '../../testing/pythonReference';
 import { CT_IMAGE_STORAGE, hashedUid } from '../io/dicom/part10';
-import { CODES, lesionFromGroup, readTid1500File, writeTid1500, type SrLesion, type SrSubject } from './tid1500';
+import { lesionFromGroup, readTid1500File } from './tid1500';
+import { CODES, type SrLesion, type SrSubject } from './tid1500Model';
+import { writeTid1500 } from './tid1500Write';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'voxa-sr-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

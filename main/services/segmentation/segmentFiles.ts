@@ -11,7 +11,7 @@ import { VoxaError } from '../../../common/contract';
 import { deidentifyDataset, UidMapper } from '../deid/deidentify';
 import { encodeDict, writeFileAtomic } from '../io/dicom/part10';
 import type { FileAccess } from '../access/pathGrants';
-import { encodeDicomSeg } from '../masks/dicomSeg';
+import { encodeDicomSeg } from '../masks/dicomSegWrite';
 import { dicomMaskKind, readMaskFile, type MaskKind } from '../masks/maskFiles';
 import { readNiftiLabelmap, writeNiftiLabelmap } from '../masks/niftiLabelmap';
 import { fromLabelmap, sameGrid, segmentVoxelCount, type SegmentInfo, type Segmentation } from '../masks/segmentation';

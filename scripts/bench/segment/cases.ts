@@ -16,7 +16,7 @@ import path from 'node:path';
 import { lpsToIjk } from '../../../common/geometry/affine';
 import type { Vec3, Volume } from '../../../common/volume';
 import { loadVolume } from '../../../main/services/io/volumeLoader';
-import { readDicomSegFile } from '../../../main/services/masks/dicomSeg';
+import { readDicomSegFile } from '../../../main/services/masks/dicomSegRead';
 import { loadSourceSeries } from '../../../main/services/masks/sourceSeries';
 import { generatePhantomStudy } from '../../../main/services/phantom/phantomStudy';
 import { checkSameGrid } from '../../../main/services/recist/maskMeasurement';

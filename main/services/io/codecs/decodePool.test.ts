@@ -4,7 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DecodePool } from './decodePool';
 import { decodeFrameBytes, TS } from './frameCodecs';
 import type { FrameSpec } from './storedPixels';
-import { encapsulatedFrames, parseDataSet, describeDataSet, type DicomImage } from '../dicom/dicomFile';
+import { describeDataSet, type DicomImage } from '../dicom/dicomFile';
+import { parseDataSet } from '../dicom/dicomParse';
+import { encapsulatedFrames } from '../dicom/encapsulatedFrames';
 import { dataPath, HAS_DATA } from '../../../testing/dataDir';
 
 describe.skipIf(!HAS_DATA)('decode pool (worker threads)', () => {

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataPath, HAS_DATA } from '../../../testing/dataDir';
-import { readDicomFolder } from '../dicomSeriesReader';
+import { readDicomFolder } from '../dicom/seriesReader';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'voxa-bits-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lpsToIjk, ijkToLps } from '../../../../common/geometry/affine';
 import type { Vec3, Volume } from '../../../../common/volume';
-import { readDicomFile } from '../dicomSeriesReader';
+import { readDicomFile } from '../dicom/seriesReader';
 import { dataPath, HAS_DATA, pythonScriptJson, REFERENCE_PYTHON } from '../../../testing/dataDir';
 
 const CT = 'dicom_ts_matrix_ct_cornerstone';

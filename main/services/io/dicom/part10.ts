@@ -1,7 +1,7 @@
 /**
- * Writing DICOM Part 10 files with dcmjs, shared by every writer (phantom
- * series, SEG, RTSTRUCT, TID 1500 SR, de-identification) and the study
- * database's header reading.
+ * Writing DICOM Part 10 files with dcmjs: the one writer of every object Voxa
+ * writes (series, SEG, TID 1500 SR, de-identified copies, PACS instances);
+ * the header blocks they share are in headerBlocks.ts, reading in part10Read.ts.
  *
  * dcmjs ships no typings and main/types/dcmjs.d.ts declares only its read
  * side, so the write side is described here once (the shapes below are
@@ -14,17 +14,6 @@ import dcmjs, { type DicomDict } from 'dcmjs';
 
 /** A "naturalized" dataset: keyword → value (sequences as arrays of datasets); `_vrMap` pins VRs dcmjs cannot infer. */
 export type NaturalDataset = Record<string, unknown> & { _vrMap?: Record<string, string> };
-
-/** Patient and General Study attributes a derived object (SEG, SR) repeats from its source. */
-const PATIENT_STUDY_KEYWORDS = ['PatientName', 'PatientID', 'IssuerOfPatientID', 'PatientBirthDate', 'PatientSex', 'PatientAge', 'StudyDate', 'StudyTime', 'StudyID', 'AccessionNumber', 'ReferringPhysicianName', 'StudyDescription'];
-
-/** The source's patient and study attributes (those it has) and the study UID: the same study as the images it derives from. */
-export function patientStudyOf(source: NaturalDataset, studyInstanceUid: string): NaturalDataset {
-  const out: NaturalDataset = {};
-  for (const key of PATIENT_STUDY_KEYWORDS) if (source[key] !== undefined) out[key] = source[key];
-  out.StudyInstanceUID = studyInstanceUid;
-  return out;
-}
 
 interface DicomDictInstance {
   meta: DicomDict;

@@ -1,7 +1,7 @@
 /** Test studies for the PACS tests: a synthetic two-series study written by Voxa's DICOM writer, with known voxels. */
 import type { Volume } from '../../../../common/volume';
 import { mulberry32 } from '../../../../common/random';
-import { writeDicomSeries, type WrittenSeries } from '../../phantom/dicomSeriesWriter';
+import { writeDicomSeries, type WrittenSeries } from '../../io/dicom/seriesWriter';
 
 export function testVolume(ni: number, nj: number, nk: number, seed: number): Volume {
   const rand = mulberry32(seed);

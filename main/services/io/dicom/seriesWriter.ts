@@ -5,14 +5,17 @@
  * Geometry: ImageOrientationPatient = the i and j direction cosines,
  * PixelSpacing = [spacing j (between rows), spacing i (between columns)],
  * ImagePositionPatient of slice k = origin + k·spacing k·direction k. Slice
- * k = 0 is written first. Files are written atomically.
+ * k = 0 is written first. Files are written atomically. Used by `voxa convert`
+ * and the phantoms; the one Part 10 writer and patient/study block are
+ * part10.ts and headerBlocks.ts.
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { VoxaError } from '../../../common/contract';
-import type { Volume } from '../../../common/volume';
-import { valueRange } from '../../../common/volume';
-import { CT_IMAGE_STORAGE, ds, encodePart10, hashedUid, randomUid, writeFileAtomic, type NaturalDataset } from '../io/dicom/part10';
+import { VoxaError } from '../../../../common/contract';
+import type { Volume } from '../../../../common/volume';
+import { valueRange } from '../../../../common/volume';
+import { patientStudyOf, uidMaker } from './headerBlocks';
+import { CT_IMAGE_STORAGE, ds, encodePart10, writeFileAtomic, type NaturalDataset } from './part10';
 
 export interface DicomSeriesWriteOptions {
   /** Seeds every UID deterministically (same seed, same UIDs); random UIDs when absent. */
@@ -53,7 +56,7 @@ export async function writeDicomSeries(volume: Volume, dir: string, options: Dic
   const { dimensions: dims, spacingMm: sp, originLps: o, direction: d } = volume.geometry;
   const [ni, nj, nk] = dims;
   if (ni > 65535 || nj > 65535) throw new VoxaError('UNSUPPORTED', `a ${ni}×${nj} slice exceeds DICOM's 65535 rows/columns`);
-  const uid = (what: string) => (options.uidSeed !== undefined ? hashedUid(`${options.uidSeed}|${what}`) : randomUid());
+  const uid = uidMaker(options.uidSeed);
   const studyUid = options.studyInstanceUid ?? uid('study');
   const seriesUid = options.seriesInstanceUid ?? uid('series');
   const forUid = options.frameOfReferenceUid ?? uid('frame-of-reference');
@@ -71,6 +74,21 @@ export async function writeDicomSeries(volume: Volume, dir: string, options: Dic
     windowCentre = (min + max) / 2;
     windowWidth = Math.max(1, max - min);
   }
+  const patientStudy = patientStudyOf(
+    {
+      PatientName: options.patientName ?? (volume.meta.patientName || 'PHANTOM^VOXA'),
+      PatientID: options.patientId ?? (volume.meta.patientId || 'VOXA-PHANTOM'),
+      PatientBirthDate: '',
+      PatientSex: 'O',
+      StudyDate: date,
+      StudyTime: '120000',
+      StudyID: options.studyId ?? '1',
+      AccessionNumber: options.accessionNumber ?? '',
+      ReferringPhysicianName: '',
+      StudyDescription: 'Voxa synthetic study',
+    },
+    studyUid,
+  );
   for (let k = 0; k < nk; k++) {
     options.signal?.throwIfAborted();
     const pixels = new Int16Array(sliceVoxels);
@@ -86,30 +104,20 @@ export async function writeDicomSeries(volume: Volume, dir: string, options: Dic
       ImageType: ['ORIGINAL', 'PRIMARY', 'AXIAL'],
       SOPClassUID: CT_IMAGE_STORAGE,
       SOPInstanceUID: sop,
-      StudyDate: date,
+      ...patientStudy,
       SeriesDate: date,
       ContentDate: date,
-      StudyTime: '120000',
       SeriesTime: '120000',
       ContentTime: '120000',
-      AccessionNumber: options.accessionNumber ?? '',
       Modality: volume.meta.modality === 'OT' ? 'CT' : volume.meta.modality,
       Manufacturer: 'Voxa',
       ManufacturerModelName: 'Voxa synthetic phantom',
-      ReferringPhysicianName: '',
-      StudyDescription: 'Voxa synthetic study',
       SeriesDescription: options.seriesDescription ?? (volume.meta.description || 'Voxa synthetic series'),
-      PatientName: options.patientName ?? (volume.meta.patientName || 'PHANTOM^VOXA'),
-      PatientID: options.patientId ?? (volume.meta.patientId || 'VOXA-PHANTOM'),
-      PatientBirthDate: '',
-      PatientSex: 'O',
       BodyPartExamined: 'CHEST',
       SliceThickness: ds(sp[2]),
       KVP: '120',
       PatientPosition: 'HFS',
-      StudyInstanceUID: studyUid,
       SeriesInstanceUID: seriesUid,
-      StudyID: options.studyId ?? '1',
       AcquisitionNumber: '1',
       SeriesNumber: String(options.seriesNumber ?? 1),
       InstanceNumber: String(k + 1),

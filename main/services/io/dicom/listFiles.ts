@@ -13,8 +13,8 @@
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { VoxaError } from '../../../common/contract';
-import { OPEN_ACCESS, type FileAccess } from './pathGrants';
+import { VoxaError } from '../../../../common/contract';
+import { OPEN_ACCESS, type FileAccess } from '../../access/pathGrants';
 
 export interface ListOptions {
   access?: FileAccess;

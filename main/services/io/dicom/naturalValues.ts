@@ -1,5 +1,5 @@
 /** Typed reads from dcmjs "naturalized" datasets (keyword → value), which arrive untyped: parse, don't assert. */
-import type { NaturalDataset } from '../io/dicom/part10';
+import type { NaturalDataset } from './part10';
 
 export function nText(ds: NaturalDataset | undefined, key: string): string {
   let v = ds?.[key];

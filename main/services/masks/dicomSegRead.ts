@@ -1,34 +1,25 @@
 /**
- * DICOM Segmentation (SEG) objects in and out.
- *
- * Read: BINARY (1-bit, packed across frame boundaries) and FRACTIONAL
- * (8-bit) segmentations, overlapping segments (one mask per segment). Each
- * frame is placed on the target grid by the source image it references
- * (DerivationImageSequence → SourceImageSequence) when a source series is
- * given, else by its PlanePositionSequence; without a source series the grid
- * is built from the frames' own plane positions.
- *
- * Write: the SEG is built here (rather than with dcmjs's
- * derivations.Segmentation, which re-sorts the source frames) and encoded
- * with dcmjs: one frame per segment per non-empty slice, in segment then
- * slice order, each frame referencing its source image and carrying its
- * plane position, so other tools can place it either way.
+ * DICOM Segmentation (SEG) objects in: BINARY (1-bit, packed across frame
+ * boundaries) and FRACTIONAL (8-bit) segmentations, overlapping segments (one
+ * mask per segment). Each frame is placed on the target grid by the source
+ * image it references (DerivationImageSequence → SourceImageSequence) when a
+ * source series is given, else by its PlanePositionSequence; without a source
+ * series the grid is built from the frames' own plane positions.
+ * Written by dicomSegWrite.ts.
  */
 import path from 'node:path';
-import dcmjs, { type DicomDict } from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
 import { cross, dot, lpsToIjk, normalize } from '../../../common/geometry/affine';
 import type { Mat3, Vec3, VolumeGeometry } from '../../../common/volume';
-import { ds, encodePart10, hashedUid, naturalize, patientStudyOf, randomUid, SEGMENTATION_STORAGE, writeFileAtomic, type NaturalDataset } from '../io/dicom/part10';
-import { nFirst, nNumber, nNumbers, nSeq, nText } from './naturalValues';
-import type { Code, Segment, SegmentInfo, Segmentation } from './segmentation';
-import { sameGrid } from './segmentation';
-import { CATEGORY, DEFAULT_COLOURS, TYPE } from './segmentCodes';
+import { NATIVE_SYNTAXES } from '../io/codecs/frameCodecs';
+import { parseCode } from '../io/dicom/codeItems';
+import { naturalize, SEGMENTATION_STORAGE, type NaturalDataset } from '../io/dicom/part10';
+import { readObjectFile, readPart10Natural } from '../io/dicom/part10Read';
+import { nFirst, nNumber, nNumbers, nSeq, nText } from '../io/dicom/naturalValues';
+import type { Segment, SegmentInfo, Segmentation } from './segmentation';
 import type { SourceSeries } from './sourceSeries';
-import { cielabToRgb, rgbToCielab } from './cielab';
-import { MAX_OBJECT_BYTES, readWholeFile } from '../io/fileRange';
+import { cielabToRgb } from './cielab';
 
-const NATIVE_SYNTAXES = new Set(['1.2.840.10008.1.2', '1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2.1.99']);
 const MAX_SEG_BYTES = 2 * 1024 ** 3;
 
 interface FrameInfo {
@@ -36,17 +27,6 @@ interface FrameInfo {
   position?: Vec3;
   orientation?: number[];
   sourceSopUids: string[];
-}
-
-function parseCode(item: NaturalDataset | undefined): Code | undefined {
-  if (!item) return undefined;
-  const value = nText(item, 'CodeValue') || nText(item, 'LongCodeValue') || nText(item, 'URNCodeValue');
-  if (!value) return undefined;
-  return { value, scheme: nText(item, 'CodingSchemeDesignator'), meaning: nText(item, 'CodeMeaning') };
-}
-
-function codeItem(c: Code): NaturalDataset {
-  return { CodeValue: c.value, CodingSchemeDesignator: c.scheme, CodeMeaning: c.meaning };
 }
 
 /** Concatenated native pixel bytes of a parsed data set. */
@@ -63,19 +43,6 @@ function pixelBytes(natural: NaturalDataset): Uint8Array | undefined {
     o += p.byteLength;
   }
   return out;
-}
-
-function parseDicom(bytes: Uint8Array, name: string): { meta: DicomDict; natural: NaturalDataset } {
-  if (bytes.length < 132 || Buffer.from(bytes.buffer, bytes.byteOffset + 128, 4).toString('latin1') !== 'DICM') {
-    throw new VoxaError('CORRUPT_INPUT', `${name}: not a DICOM Part 10 file (no DICM preamble)`);
-  }
-  try {
-    const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    const { meta, dict } = dcmjs.data.DicomMessage.readFile(ab);
-    return { meta, natural: naturalize(dict) };
-  } catch (e) {
-    throw new VoxaError('CORRUPT_INPUT', `${name}: damaged DICOM (${e instanceof Error ? e.message.slice(0, 120) : 'parse error'})`);
-  }
 }
 
 /** Grid spanned by the frames themselves (no source series). */
@@ -123,7 +90,7 @@ export function readDicomSeg(bytes: Uint8Array, name: string, source?: SourceSer
 }
 
 function readDicomSegUnchecked(bytes: Uint8Array, name: string, source?: SourceSeries): Segmentation {
-  const { meta, natural } = parseDicom(bytes, name);
+  const { meta, natural } = readPart10Natural(bytes, name);
   const sopClass = nText(natural, 'SOPClassUID');
   if (sopClass !== SEGMENTATION_STORAGE) throw new VoxaError('UNSUPPORTED', `${name}: not a DICOM Segmentation (SOP class ${sopClass || 'missing'})`);
   const ts = nText(naturalize(meta), 'TransferSyntaxUID');
@@ -275,171 +242,6 @@ function readDicomSegUnchecked(bytes: Uint8Array, name: string, source?: SourceS
 }
 
 export async function readDicomSegFile(file: string, source?: SourceSeries): Promise<Segmentation> {
-  const bytes = await readWholeFile(file, MAX_OBJECT_BYTES).catch((e: unknown) => {
-    if (e instanceof VoxaError) throw e;
-    throw new VoxaError('NOT_FOUND', `cannot read ${path.basename(file)}`);
-  });
+  const bytes = await readObjectFile(file);
   return readDicomSeg(bytes, path.basename(file), source);
-}
-
-export interface SegWriteOptions {
-  seriesDescription?: string;
-  seriesNumber?: number;
-  contentLabel?: string;
-  contentCreator?: string;
-  /** Makes every new UID deterministic (tests, reproducible exports); random otherwise. */
-  uidSeed?: string;
-}
-
-/** Builds the SEG data set for `seg` on the grid of `source`. */
-export function buildDicomSeg(seg: Segmentation, source: SourceSeries, options: SegWriteOptions = {}): NaturalDataset {
-  const g = source.volume.geometry;
-  if (!sameGrid(seg.geometry, g)) throw new VoxaError('BAD_REQUEST', 'the segmentation is not on the source series grid (resample it first)');
-  if (seg.segments.length === 0) throw new VoxaError('BAD_REQUEST', 'the segmentation has no segments');
-  const [ni, nj, nk] = g.dimensions;
-  const sliceSize = ni * nj;
-  const uid = (what: string) => (options.uidSeed !== undefined ? hashedUid(`${options.uidSeed}|${what}`) : randomUid());
-  const fractional = seg.kind === 'FRACTIONAL';
-  const d = g.direction;
-  // Frames: segment by segment (in SegmentSequence order), slice by slice (k ascending). No re-sorting.
-  const frameList: { segIndex: number; k: number }[] = [];
-  seg.segments.forEach((s, segIndex) => {
-    if (s.mask.length !== sliceSize * nk) throw new VoxaError('BAD_REQUEST', `segment ${s.number} has ${s.mask.length} voxels, the grid ${sliceSize * nk}`);
-    let any = false;
-    for (let k = 0; k < nk; k++) {
-      const base = k * sliceSize;
-      let hit = false;
-      for (let v = 0; v < sliceSize; v++) if (s.mask[base + v] !== 0) { hit = true; break; }
-      if (hit) {
-        frameList.push({ segIndex, k });
-        any = true;
-      }
-    }
-    if (!any) frameList.push({ segIndex, k: 0 }); // an empty frame keeps the segment's metadata
-  });
-  const nFrames = frameList.length;
-  const frameBytes = fractional ? sliceSize : 0;
-  const pixelData = new Uint8Array(fractional ? frameBytes * nFrames : Math.ceil((sliceSize * nFrames) / 8));
-  frameList.forEach(({ segIndex, k }, f) => {
-    const mask = (seg.segments[segIndex] as Segment).mask;
-    const base = k * sliceSize;
-    for (let v = 0; v < sliceSize; v++) {
-      const value = mask[base + v] as number;
-      if (value === 0) continue;
-      if (fractional) pixelData[f * sliceSize + v] = Math.min(255, value);
-      else {
-        const bit = f * sliceSize + v;
-        pixelData[bit >> 3] = (pixelData[bit >> 3] as number) | (1 << (bit & 7));
-      }
-    }
-  });
-  const h = source.header;
-  const now = new Date();
-  const date = `${now.getUTCFullYear()}${String(now.getUTCMonth() + 1).padStart(2, '0')}${String(now.getUTCDate()).padStart(2, '0')}`;
-  const time = `${String(now.getUTCHours()).padStart(2, '0')}${String(now.getUTCMinutes()).padStart(2, '0')}${String(now.getUTCSeconds()).padStart(2, '0')}`;
-  const dimensionOrg = uid('dimension-organization');
-  const position = (k: number) => [g.originLps[0] + k * g.spacingMm[2] * d[6], g.originLps[1] + k * g.spacingMm[2] * d[7], g.originLps[2] + k * g.spacingMm[2] * d[8]].map(ds);
-  const referenced = source.instances.filter((x): x is NonNullable<typeof x> => !!x);
-  return {
-    SpecificCharacterSet: 'ISO_IR 192',
-    ...patientStudyOf(h, source.studyInstanceUid),
-    SOPClassUID: SEGMENTATION_STORAGE,
-    SOPInstanceUID: uid('sop-instance'),
-    Modality: 'SEG',
-    SeriesInstanceUID: uid('series'),
-    SeriesNumber: String(options.seriesNumber ?? 300),
-    SeriesDescription: options.seriesDescription ?? 'Voxa segmentation',
-    SeriesDate: date,
-    SeriesTime: time,
-    FrameOfReferenceUID: source.frameOfReferenceUid,
-    PositionReferenceIndicator: '',
-    Manufacturer: 'Voxa',
-    ManufacturerModelName: 'Voxa workstation',
-    DeviceSerialNumber: '1',
-    SoftwareVersions: '0.1.0',
-    InstanceNumber: '1',
-    ContentDate: date,
-    ContentTime: time,
-    ContentLabel: (options.contentLabel ?? 'SEGMENTATION').toUpperCase().replace(/[^A-Z0-9_ ]/g, '_').slice(0, 16),
-    ContentDescription: options.seriesDescription ?? 'Voxa segmentation',
-    ContentCreatorName: options.contentCreator ?? 'Voxa^Workstation',
-    ImageType: ['DERIVED', 'PRIMARY'],
-    SamplesPerPixel: 1,
-    PhotometricInterpretation: 'MONOCHROME2',
-    Rows: nj,
-    Columns: ni,
-    BitsAllocated: fractional ? 8 : 1,
-    BitsStored: fractional ? 8 : 1,
-    HighBit: fractional ? 7 : 0,
-    PixelRepresentation: 0,
-    LossyImageCompression: '00',
-    SegmentationType: seg.kind,
-    ...(fractional ? { SegmentationFractionalType: 'PROBABILITY', MaximumFractionalValue: Math.min(255, seg.maxFractionalValue) } : {}),
-    NumberOfFrames: String(nFrames),
-    ReferencedSeriesSequence: [
-      {
-        SeriesInstanceUID: source.seriesInstanceUid,
-        ReferencedInstanceSequence: referenced.map((r) => ({ ReferencedSOPClassUID: r.sopClassUid, ReferencedSOPInstanceUID: r.sopInstanceUid })),
-      },
-    ],
-    DimensionOrganizationSequence: [{ DimensionOrganizationUID: dimensionOrg }],
-    DimensionIndexSequence: [
-      { DimensionOrganizationUID: dimensionOrg, DimensionIndexPointer: 0x0062000b, FunctionalGroupPointer: 0x0062000a, DimensionDescriptionLabel: 'ReferencedSegmentNumber' },
-      { DimensionOrganizationUID: dimensionOrg, DimensionIndexPointer: 0x00200032, FunctionalGroupPointer: 0x00209113, DimensionDescriptionLabel: 'ImagePositionPatient' },
-    ],
-    SharedFunctionalGroupsSequence: [
-      {
-        PlaneOrientationSequence: [{ ImageOrientationPatient: [d[0], d[1], d[2], d[3], d[4], d[5]].map(ds) }],
-        PixelMeasuresSequence: [{ PixelSpacing: [ds(g.spacingMm[1]), ds(g.spacingMm[0])], SliceThickness: ds(g.spacingMm[2]), SpacingBetweenSlices: ds(g.spacingMm[2]) }],
-      },
-    ],
-    PerFrameFunctionalGroupsSequence: frameList.map(({ segIndex, k }) => {
-      const inst = source.instances[k];
-      return {
-        FrameContentSequence: [{ DimensionIndexValues: [segIndex + 1, k + 1] }],
-        PlanePositionSequence: [{ ImagePositionPatient: position(k) }],
-        SegmentIdentificationSequence: [{ ReferencedSegmentNumber: (seg.segments[segIndex] as Segment).number }],
-        ...(inst
-          ? {
-              DerivationImageSequence: [
-                {
-                  SourceImageSequence: [
-                    {
-                      ReferencedSOPClassUID: inst.sopClassUid,
-                      ReferencedSOPInstanceUID: inst.sopInstanceUid,
-                      PurposeOfReferenceCodeSequence: [{ CodeValue: '121322', CodingSchemeDesignator: 'DCM', CodeMeaning: 'Source image for image processing operation' }],
-                    },
-                  ],
-                  DerivationCodeSequence: [{ CodeValue: '113076', CodingSchemeDesignator: 'DCM', CodeMeaning: 'Segmentation' }],
-                },
-              ],
-            }
-          : {}),
-      };
-    }),
-    SegmentSequence: seg.segments.map((s, n) => {
-      const algorithm = s.algorithmType ?? 'MANUAL';
-      return {
-        SegmentNumber: s.number,
-        SegmentLabel: s.label.slice(0, 64),
-        ...(s.description ? { SegmentDescription: s.description } : {}),
-        SegmentAlgorithmType: algorithm,
-        ...(algorithm !== 'MANUAL' ? { SegmentAlgorithmName: s.algorithmName ?? 'Voxa' } : {}),
-        SegmentedPropertyCategoryCodeSequence: [codeItem(s.category ?? CATEGORY.tissue)],
-        SegmentedPropertyTypeCodeSequence: [codeItem(s.type ?? TYPE.tissue)],
-        ...(s.anatomicRegion ? { AnatomicRegionSequence: [codeItem(s.anatomicRegion)] } : {}),
-        RecommendedDisplayCIELabValue: rgbToCielab(s.colorRgb ?? (DEFAULT_COLOURS[n % DEFAULT_COLOURS.length] as Vec3)),
-      };
-    }),
-    PixelData: pixelData.buffer,
-    _vrMap: { PixelData: 'OB' },
-  };
-}
-
-export function encodeDicomSeg(seg: Segmentation, source: SourceSeries, options: SegWriteOptions = {}): Uint8Array {
-  return encodePart10(buildDicomSeg(seg, source, options));
-}
-
-export async function writeDicomSeg(seg: Segmentation, source: SourceSeries, file: string, options: SegWriteOptions = {}): Promise<void> {
-  await writeFileAtomic(file, encodeDicomSeg(seg, source, options));
 }
