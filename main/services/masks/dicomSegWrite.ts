@@ -9,7 +9,7 @@
 import { VoxaError } from '../../../common/contract';
 import type { Vec3 } from '../../../common/volume';
 import { codeItem } from '../io/dicom/codeItems';
-import { dicomDateTime, patientStudyOf, uidMaker, VOXA_EQUIPMENT } from '../io/dicom/headerBlocks';
+import { derivedObjectHeader, dicomDateTime, uidMaker } from '../io/dicom/headerBlocks';
 import { ds, encodePart10, SEGMENTATION_STORAGE, writeFileAtomic, type NaturalDataset } from '../io/dicom/part10';
 import type { Segment, Segmentation } from './segmentation';
 import { sameGrid } from './segmentation';
@@ -68,29 +68,27 @@ export function buildDicomSeg(seg: Segmentation, source: SourceSeries, options: 
       }
     }
   });
-  const h = source.header;
   const { date, time } = dicomDateTime();
   const dimensionOrg = uid('dimension-organization');
   const position = (k: number) => [g.originLps[0] + k * g.spacingMm[2] * d[6], g.originLps[1] + k * g.spacingMm[2] * d[7], g.originLps[2] + k * g.spacingMm[2] * d[8]].map(ds);
   const referenced = source.instances.filter((x): x is NonNullable<typeof x> => !!x);
   return {
-    SpecificCharacterSet: 'ISO_IR 192',
-    ...patientStudyOf(h, source.studyInstanceUid),
-    SOPClassUID: SEGMENTATION_STORAGE,
-    SOPInstanceUID: uid('sop-instance'),
-    Modality: 'SEG',
-    SeriesInstanceUID: uid('series'),
-    SeriesNumber: String(options.seriesNumber ?? 300),
-    SeriesDescription: options.seriesDescription ?? 'Voxa segmentation',
+    ...derivedObjectHeader({
+      source: source.header,
+      studyInstanceUid: source.studyInstanceUid,
+      sopClassUid: SEGMENTATION_STORAGE,
+      modality: 'SEG',
+      seriesNumber: options.seriesNumber ?? 300,
+      seriesDescription: options.seriesDescription ?? 'Voxa segmentation',
+      uid,
+      date,
+      time,
+    }),
     SeriesDate: date,
     SeriesTime: time,
     FrameOfReferenceUID: source.frameOfReferenceUid,
     PositionReferenceIndicator: '',
-    ...VOXA_EQUIPMENT,
     DeviceSerialNumber: '1',
-    InstanceNumber: '1',
-    ContentDate: date,
-    ContentTime: time,
     ContentLabel: (options.contentLabel ?? 'SEGMENTATION').toUpperCase().replace(/[^A-Z0-9_ ]/g, '_').slice(0, 16),
     ContentDescription: options.seriesDescription ?? 'Voxa segmentation',
     ContentCreatorName: options.contentCreator ?? 'Voxa^Workstation',

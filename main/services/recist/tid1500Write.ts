@@ -7,7 +7,7 @@
  */
 import { VoxaError } from '../../../common/contract';
 import { codeItem, type Code } from '../io/dicom/codeItems';
-import { dicomDateTime, patientStudyOf, uidMaker, VOXA_EQUIPMENT } from '../io/dicom/headerBlocks';
+import { derivedObjectHeader, dicomDateTime, uidMaker } from '../io/dicom/headerBlocks';
 import { ds, encodePart10, hashedUid, writeFileAtomic, type NaturalDataset } from '../io/dicom/part10';
 import { CODES, COMPREHENSIVE_3D_SR_STORAGE, ROLE_CODES, type SrImageRef, type SrLesion, type SrLine, type SrSubject, type SrWriteOptions } from './tid1500Model';
 
@@ -96,7 +96,6 @@ export function buildTid1500(lesions: SrLesion[], subject: SrSubject, options: S
     uids.add(l.trackingUid);
   }
   const uid = uidMaker(options.uidSeed);
-  const h = subject.header;
   const { date, time } = dicomDateTime();
   const deviceUid = hashedUid('voxa-workstation');
   const imageItems = subject.images.map((r) =>
@@ -118,18 +117,17 @@ export function buildTid1500(lesions: SrLesion[], subject: SrSubject, options: S
     evidenceSeries.push({ SeriesInstanceUID: ref.series, ReferencedSOPSequence: [{ ReferencedSOPClassUID: ref.sop.sopClassUid, ReferencedSOPInstanceUID: ref.sop.sopInstanceUid }] });
   }
   return {
-    SpecificCharacterSet: 'ISO_IR 192',
-    ...patientStudyOf(h, subject.studyInstanceUid),
-    SOPClassUID: COMPREHENSIVE_3D_SR_STORAGE,
-    SOPInstanceUID: uid('sop-instance'),
-    Modality: 'SR',
-    SeriesInstanceUID: uid('series'),
-    SeriesNumber: String(options.seriesNumber ?? 400),
-    SeriesDescription: options.seriesDescription ?? 'Voxa RECIST measurements',
-    ...VOXA_EQUIPMENT,
-    InstanceNumber: '1',
-    ContentDate: date,
-    ContentTime: time,
+    ...derivedObjectHeader({
+      source: subject.header,
+      studyInstanceUid: subject.studyInstanceUid,
+      sopClassUid: COMPREHENSIVE_3D_SR_STORAGE,
+      modality: 'SR',
+      seriesNumber: options.seriesNumber ?? 400,
+      seriesDescription: options.seriesDescription ?? 'Voxa RECIST measurements',
+      uid,
+      date,
+      time,
+    }),
     ReferencedPerformedProcedureStepSequence: [],
     PerformedProcedureCodeSequence: [],
     CompletionFlag: 'COMPLETE',

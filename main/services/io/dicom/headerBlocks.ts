@@ -22,9 +22,6 @@ export function uidMaker(seed: string | undefined): (what: string) => string {
   return (what) => (seed !== undefined ? hashedUid(`${seed}|${what}`) : randomUid());
 }
 
-/** Voxa as the equipment of the objects it derives (General Equipment module). */
-export const VOXA_EQUIPMENT: NaturalDataset = { Manufacturer: 'Voxa', ManufacturerModelName: 'Voxa workstation', SoftwareVersions: '0.1.0' };
-
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** DICOM DA and TM values (UTC) of `now`. */
@@ -32,5 +29,43 @@ export function dicomDateTime(now: Date = new Date()): { date: string; time: str
   return {
     date: `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}`,
     time: `${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}${pad(now.getUTCSeconds())}`,
+  };
+}
+
+export interface DerivedObject {
+  /** The source images' header (patient and study are copied from it) and study. */
+  source: NaturalDataset;
+  studyInstanceUid: string;
+  sopClassUid: string;
+  modality: string;
+  seriesNumber: number;
+  seriesDescription: string;
+  uid: (what: string) => string;
+  /** Content date and time (dicomDateTime). */
+  date: string;
+  time: string;
+}
+
+/**
+ * The header of an object Voxa derives from images (SEG, SR): UTF-8, the
+ * source's patient and study, a new series and instance, Voxa as the
+ * equipment (General Equipment module), the content date.
+ */
+export function derivedObjectHeader(o: DerivedObject): NaturalDataset {
+  return {
+    SpecificCharacterSet: 'ISO_IR 192',
+    ...patientStudyOf(o.source, o.studyInstanceUid),
+    SOPClassUID: o.sopClassUid,
+    SOPInstanceUID: o.uid('sop-instance'),
+    Modality: o.modality,
+    SeriesInstanceUID: o.uid('series'),
+    SeriesNumber: String(o.seriesNumber),
+    SeriesDescription: o.seriesDescription,
+    Manufacturer: 'Voxa',
+    ManufacturerModelName: 'Voxa workstation',
+    SoftwareVersions: '0.1.0',
+    InstanceNumber: '1',
+    ContentDate: o.date,
+    ContentTime: o.time,
   };
 }
