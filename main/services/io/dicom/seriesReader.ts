@@ -1,21 +1,20 @@
 /**
  * A folder of DICOM files → series → {@link Volume} in LPS.
  *
- * Scan: every file below the folder is read up to its pixel data (header only)
- * and described (dicomFile.ts, fileScan.ts): image frames with their geometry, or the
- * reason it is skipped (not DICOM, damaged, SR/SEG/RTSTRUCT..., unsupported).
- * Frames are grouped by SeriesInstanceUID, orientation, matrix size and a split
- * key (enhanced stack / frame type / temporal position, echo); a group whose
- * frames repeat positions is split by occurrence (several volumes in one series).
+ * Scan (seriesScan.ts; one file: fileScan.ts, dicomFile.ts): every file below
+ * the folder is read up to its pixel data (header only) and described: image
+ * frames with their geometry, or the reason it is skipped (not DICOM, damaged,
+ * SR/SEG/RTSTRUCT..., unsupported). Frames are grouped by SeriesInstanceUID,
+ * orientation, matrix size and a split key (enhanced stack / frame type /
+ * temporal position, echo); a group whose frames repeat positions is split by
+ * occurrence (several volumes in one series).
  *
  * Load: slices are ordered by the projection of their position on the slice
  * normal (never file name or InstanceNumber); the slice spacing is the median
  * of the position differences, not SliceThickness (which is the slab thickness,
  * often different from the spacing). Gaps, non-uniform spacing and gantry tilt
- * are reported as warnings. Compressed frames decode in worker threads.
- *
- * Scan: seriesScan.ts (one file: fileScan.ts); grid and voxel type:
- * seriesLayout.ts; decode: pixelDecode.ts.
+ * are reported as warnings (seriesLayout.ts). Compressed frames decode in
+ * worker threads (pixelDecode.ts).
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
