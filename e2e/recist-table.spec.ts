@@ -14,7 +14,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { measureLesion } from '../common/geometry/recistAxes';
 import type { Vec3, VolumeGeometry } from '../common/volume';
-import { computeView, lpsToDisplay } from '../renderer/src/viewport/mprGeometry';
+import { computeView, lpsToDisplay } from '../renderer/src/geometry/mprGeometry';
 import { REPO_ROOT, type HostProcess } from './helpers/hostProcess';
 import { type TorsoStudy } from './helpers/segmentPhantoms';
 import { startTorsoHost, type TorsoHost } from './helpers/torsoHost';

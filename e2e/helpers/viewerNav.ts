@@ -1,7 +1,7 @@
 /** Keyboard navigation of the viewer for UI specs. */
 import type { Page } from '@playwright/test';
 import type { Vec3, VolumeGeometry } from '../../common/volume';
-import { computeView, lpsToDisplay } from '../../renderer/src/viewport/mprGeometry';
+import { computeView, lpsToDisplay } from '../../renderer/src/geometry/mprGeometry';
 
 /** Scrolls the axial view to slice k (0-based), reading the status bar's "Slice n/N". */
 export async function goToAxialSlice(page: Page, k: number): Promise<void> {

@@ -7,7 +7,7 @@ import { createClient } from './client/voxaClient';
 import { hostSocketUrl, wsTransport } from './client/wsTransport';
 import { createSegmentationStore } from './state/segmentationStore';
 import { createViewerStore } from './state/viewerStore';
-import { openTimings } from './app/openVolume';
+import { openTimings } from './actions/openVolume';
 import { liveMprViews } from './viewport/MprViewport';
 import './styles.css';
 

@@ -12,19 +12,22 @@ import { StudyPanel } from '../components/StudyPanel';
 import { Toolbar } from '../components/Toolbar';
 import { ViewerLayout } from '../components/ViewerLayout';
 import { VqaPanel } from '../components/VqaPanel';
-import { createEditToolStore, handleSegmentKey } from '../state/editToolStore';
+import { handleSegmentKey } from '../tools/toolKeys';
+import { createEditToolStore } from '../tools/toolStore';
+import { createLesionTableStore } from '../state/lesionTableStore';
+import { createPacsStore } from '../state/pacsStore';
 import { createSegmentationStore, type SegmentationStore } from '../state/segmentationStore';
 import { createStudyListStore, type StudyListStore } from '../state/studyListStore';
 import { handleViewerKey } from '../state/viewerKeys';
 import type { ViewerStore } from '../state/viewerStore';
 import { axialThumbnail } from '../viewport/thumbnail';
-import { exportFileName, exportFolder } from './exportName';
-import { openLabelmap } from './openLabelmap';
-import { cancelOpen, openVolume } from './openVolume';
-import { createSaveAs } from './saveAs';
-import { importIntoDatabase } from './studyDb';
-import { SegmentEditor } from './segmentEditing';
-import { segmentToolHandler } from './segmentTools';
+import { exportFileName, exportFolder } from '../actions/exportName';
+import { openLabelmap } from '../actions/openLabelmap';
+import { cancelOpen, openVolume } from '../actions/openVolume';
+import { createSaveAs } from '../actions/saveAs';
+import { importIntoDatabase } from '../actions/studyDb';
+import { SegmentEditor } from '../actions/segmentEditing';
+import { WorkstationContext, type Workstation } from './workstation';
 
 function browserStorage() {
   try {
@@ -56,10 +59,10 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
   const [saving, setSaving] = useState<{ name: string; onPicked: (path: string) => void } | null>(null);
   const [tools] = useState(() => createEditToolStore());
   const editor = useMemo(() => new SegmentEditor(client, store, segStore, tools), [client, store, segStore, tools]);
-  const toolHandler = useMemo(() => segmentToolHandler(editor), [editor]);
+  const [lesions] = useState(() => createLesionTableStore());
+  const [pacs] = useState(() => createPacsStore());
+  const workstation = useMemo<Workstation>(() => ({ client, store, segStore, studies, tools, editor, lesions, pacs }), [client, store, segStore, studies, tools, editor, lesions, pacs]);
   const [models, setModels] = useState<{ id: string; name: string }[]>([]);
-  const tool = useStore(tools, (s) => s.tool);
-  const brushRadiusMm = useStore(tools, (s) => s.brushRadiusMm);
   const [dropped, setDropped] = useState(false);
   const volume = useStore(store, (s) => s.volume);
   /** The volume's voxels are still arriving: tools that need all of them wait. */
@@ -162,77 +165,67 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
       : setBrowsing('labelmap');
 
   return (
-    <div
-      className="app"
-      onDragOver={(e) => e.preventDefault()}
-      onDrop={(e) => {
-        e.preventDefault();
-        // Electron: the preload sends real dropped paths to main, which asks for an import (app:openPath). A browser has no path.
-        setDropped(info?.mode !== 'electron');
-      }}
-    >
-      <Toolbar
-        store={store}
-        nativeDialogs={info?.nativeDialogs ?? false}
-        onOpenDicom={() => dialog('dicomFolder')}
-        onOpenNifti={() => dialog('niftiFile')}
-        onBrowse={() => setBrowsing('image')}
-      />
-      <main className="workspace">
-        <StudyPanel
-          client={client}
-          store={store}
-          studies={studies}
-          segStore={segStore}
-          dropped={dropped}
-          appLine={info ? `Voxa ${info.version} · ${info.mode} mode` : ''}
-          onOpenPath={(p) => void openVolume(client, targets, p)}
-          onOpenSeries={(uid, label) => void openVolume(client, targets, `series:${uid}`, { seriesUid: uid, label })}
-          onImport={() =>
-            info?.nativeDialogs
-              ? void client.invoke('dialog:open', { kind: 'dicomFolder' }).then((r) => r.path && void importIntoDatabase(client, studies, r.path), () => undefined)
-              : setBrowsing('import')
-          }
+    <WorkstationContext.Provider value={workstation}>
+      <div
+        className="app"
+        onDragOver={(e) => e.preventDefault()}
+        onDrop={(e) => {
+          e.preventDefault();
+          // Electron: the preload sends real dropped paths to main, which asks for an import (app:openPath). A browser has no path.
+          setDropped(info?.mode !== 'electron');
+        }}
+      >
+        <Toolbar
+          nativeDialogs={info?.nativeDialogs ?? false}
+          onOpenDicom={() => dialog('dicomFolder')}
+          onOpenNifti={() => dialog('niftiFile')}
+          onBrowse={() => setBrowsing('image')}
         />
-        <ViewerLayout
-          store={store}
-          segStore={segStore}
-          onToolPointer={tool === 'navigate' || streaming ? undefined : toolHandler}
-          toolCursor={tool === 'brush' || tool === 'eraser' ? { radiusMm: brushRadiusMm } : null}
-        />
-        <SegmentPanel store={store} segStore={segStore} onOpenLabelmap={openLabelmapDialog}>
-          {volume && (
-            <SegmentEditorPanel
-              editor={editor}
-              segStore={segStore}
-              models={models}
-              defaultExportDir={exportDir}
-              exportName={(format) => exportFileName(volume.header, path ?? '', format, anonymise)}
-              sourceIsDicom={volume?.header.sourceFormat === 'dicom'}
-              saveAs={saveAs}
-              streaming={streaming}
-              onBrowseImport={() =>
-                info?.nativeDialogs
-                  ? void client.invoke('dialog:open', { kind: 'niftiFile' }).then((r) => r.path && void editor.importFrom(r.path), () => undefined)
-                  : setBrowsing('mask')
-              }
-            />
-          )}
-        </SegmentPanel>
-      </main>
-      {error && (
-        <div className="error-banner" role="alert" data-testid="error-banner">
-          {error}
-          <button onClick={() => store.getState().setError(null)} aria-label="Dismiss">
-            ✕
-          </button>
-        </div>
-      )}
-      <RecistTools client={client} store={store} segStore={segStore} exportDir={exportDir} {...(info?.nativeDialogs ? { saveAs } : {})} />
-      <VqaPanel client={client} store={store} tools={tools} />
-      <StatusBar store={store} onCancelLoad={() => cancelOpen(store)} />
-      {browsing && <FileBrowser client={client} title={BROWSE_TITLES[browsing]} {...(browsing === 'save' ? { saveName: saving?.name ?? '' } : {})} onOpen={open} onClose={() => setBrowsing(null)} />}
-      {helpOpen && <HelpOverlay client={client} onClose={() => store.getState().setHelpOpen(false)} />}
-    </div>
+        <main className="workspace">
+          <StudyPanel
+            dropped={dropped}
+            appLine={info ? `Voxa ${info.version} · ${info.mode} mode` : ''}
+            onOpenPath={(p) => void openVolume(client, targets, p)}
+            onOpenSeries={(uid, label) => void openVolume(client, targets, `series:${uid}`, { seriesUid: uid, label })}
+            onImport={() =>
+              info?.nativeDialogs
+                ? void client.invoke('dialog:open', { kind: 'dicomFolder' }).then((r) => r.path && void importIntoDatabase(client, studies, r.path), () => undefined)
+                : setBrowsing('import')
+            }
+          />
+          <ViewerLayout />
+          <SegmentPanel onOpenLabelmap={openLabelmapDialog}>
+            {volume && (
+              <SegmentEditorPanel
+                models={models}
+                defaultExportDir={exportDir}
+                exportName={(format) => exportFileName(volume.header, path ?? '', format, anonymise)}
+                sourceIsDicom={volume?.header.sourceFormat === 'dicom'}
+                saveAs={saveAs}
+                streaming={streaming}
+                onBrowseImport={() =>
+                  info?.nativeDialogs
+                    ? void client.invoke('dialog:open', { kind: 'niftiFile' }).then((r) => r.path && void editor.importFrom(r.path), () => undefined)
+                    : setBrowsing('mask')
+                }
+              />
+            )}
+          </SegmentPanel>
+        </main>
+        {error && (
+          <div className="error-banner" role="alert" data-testid="error-banner">
+            {error}
+            <button onClick={() => store.getState().setError(null)} aria-label="Dismiss">
+              ✕
+            </button>
+          </div>
+        )}
+        <RecistTools exportDir={exportDir} {...(info?.nativeDialogs ? { saveAs } : {})} />
+        <VqaPanel />
+        <StatusBar onCancelLoad={() => cancelOpen(store)} />
+        {browsing && <FileBrowser title={BROWSE_TITLES[browsing]} {...(browsing === 'save' ? { saveName: saving?.name ?? '' } : {})} onOpen={open} onClose={() => setBrowsing(null)} />}
+        {helpOpen && <HelpOverlay onClose={() => store.getState().setHelpOpen(false)} />}
+      </div>
+    </WorkstationContext.Provider>
   );
 }

@@ -1,11 +1,12 @@
 /** About Voxa (in the help overlay): version, and the licences of the models, data and packages it ships (app:about). */
 import { useEffect, useState } from 'react';
 import type { ChannelResponse } from '../../../common/contract';
-import type { VoxaClient } from '../client/voxaClient';
+import { useWorkstation } from '../app/workstation';
 
 type About = ChannelResponse<'app:about'>;
 
-export function AboutSection({ client }: { client: VoxaClient }) {
+export function AboutSection() {
+  const { client } = useWorkstation();
   const [about, setAbout] = useState<About | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {

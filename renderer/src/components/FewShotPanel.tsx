@@ -7,15 +7,14 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { ChannelResponse } from '../../../common/contract';
-import type { VoxaClient } from '../client/voxaClient';
-import type { EditToolStore } from '../state/editToolStore';
-import type { ViewerStore } from '../state/viewerStore';
+import { useWorkstation } from '../app/workstation';
 
 type TagSet = ChannelResponse<'fewshot:tags'>['sets'][number];
 type Trained = ChannelResponse<'fewshot:train'>;
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export function FewShotPanel({ client, store, tools, onClose }: { client: VoxaClient; store: ViewerStore; tools: EditToolStore; onClose: () => void }) {
+export function FewShotPanel({ onClose }: { onClose: () => void }) {
+  const { client, store, tools } = useWorkstation();
   const volume = useStore(store, (s) => s.volume);
   const selected = useStore(tools, (s) => s.selected);
   const [finding, setFinding] = useState('');

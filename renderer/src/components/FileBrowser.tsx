@@ -1,12 +1,11 @@
 /** Host-mode file browser: lists the configured roots only (the server enforces it). */
 import { useEffect, useState } from 'react';
 import type { FsEntry } from '../../../common/contract';
-import type { VoxaClient } from '../client/voxaClient';
+import { useWorkstation } from '../app/workstation';
 import { FileIcon } from './FileIcon';
 import { useEscape } from './useEscape';
 
 interface Props {
-  client: VoxaClient;
   /** What the pick is for, as the dialog's title (e.g. "Import into the study database"). */
   title?: string;
   /** Save-as: pick a folder inside the roots and a file name (starting with this one); onOpen gets folder/name. */
@@ -15,7 +14,8 @@ interface Props {
   onClose: () => void;
 }
 
-export function FileBrowser({ client, title = 'Open image', saveName, onOpen, onClose }: Props) {
+export function FileBrowser({ title = 'Open image', saveName, onOpen, onClose }: Props) {
+  const { client } = useWorkstation();
   const [name, setName] = useState(saveName ?? '');
   const [dir, setDir] = useState<{ path: string | null; parent: string | null; entries: FsEntry[] }>({ path: null, parent: null, entries: [] });
   const [error, setError] = useState<string | null>(null);

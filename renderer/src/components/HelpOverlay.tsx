@@ -1,10 +1,9 @@
 /** Keyboard and mouse conventions (`?`), from the same table the key handler uses, and About (versions and licences). */
-import type { VoxaClient } from '../client/voxaClient';
 import { KEYBOARD_SHORTCUTS, MOUSE_CONVENTIONS } from '../state/viewerKeys';
 import { AboutSection } from './AboutSection';
 import { useEscape } from './useEscape';
 
-export function HelpOverlay({ onClose, client }: { onClose: () => void; client?: VoxaClient }) {
+export function HelpOverlay({ onClose }: { onClose: () => void }) {
   useEscape(true, onClose);
   return (
     <div className="modal-backdrop" role="dialog" aria-label="Keyboard and mouse" data-testid="help-overlay" onClick={onClose}>
@@ -33,11 +32,9 @@ export function HelpOverlay({ onClose, client }: { onClose: () => void; client?:
               </table>
             </section>
           ))}
-          {client && (
-            <div className="help-about">
-              <AboutSection client={client} />
-            </div>
-          )}
+          <div className="help-about">
+            <AboutSection />
+          </div>
         </div>
       </div>
     </div>

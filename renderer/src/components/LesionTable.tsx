@@ -11,20 +11,14 @@ import type { ChannelResponse } from '../../../common/contract';
 import { spiderPlot, sumCurvePlot, type LesionSeries } from '../../../common/recist/plots';
 import { LESION_STATUSES } from '../../../common/recist/timepoints';
 import type { Vec3 } from '../../../common/volume';
-import type { VoxaClient } from '../client/voxaClient';
+import { useWorkstation } from '../app/workstation';
 import { ORGANS, rowValues, shownCaliper, type LesionTableStore } from '../state/lesionTableStore';
-import type { SegmentationStore } from '../state/segmentationStore';
-import type { ViewerStore } from '../state/viewerStore';
 import { RecistPlot } from './RecistPlot';
 import { useEscape } from './useEscape';
-import { exportAsking } from '../app/exportAsking';
-import type { SaveAs } from '../app/saveAs';
+import { exportAsking } from '../actions/exportAsking';
+import type { SaveAs } from '../actions/saveAs';
 
 interface Props {
-  client: VoxaClient;
-  store: ViewerStore;
-  segStore: SegmentationStore;
-  lesions: LesionTableStore;
   /** Folder offered for the report (beside the open study); the report goes into a new folder in it. */
   exportDir: string | null;
   /** Electron: Save as… through the native Save dialog; the chosen name becomes the report's folder and the report is written at once. */
@@ -34,7 +28,8 @@ interface Props {
 const f1 = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(1));
 const isoDate = (dicomDate: string) => (/^\d{8}$/.test(dicomDate) ? `${dicomDate.slice(0, 4)}-${dicomDate.slice(4, 6)}-${dicomDate.slice(6, 8)}` : new Date().toISOString().slice(0, 10));
 
-export function LesionTable({ client, store, segStore, lesions, exportDir, saveAs }: Props) {
+export function LesionTable({ exportDir, saveAs }: Props) {
+  const { client, store, segStore, lesions } = useWorkstation();
   const volume = useStore(store, (s) => s.volume);
   const segmentation = useStore(segStore, (s) => s.segmentation);
   const rows = useStore(lesions, (s) => s.lesions);

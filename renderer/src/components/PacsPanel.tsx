@@ -3,7 +3,7 @@
  * search its studies, expand a study's series, retrieve a study or a series
  * into the study database (progress, cancel, open the first series when it is
  * complete), and send the open volume's segmentation back. Each control's
- * error is shown beside it. Logic lives in app/pacs.ts.
+ * error is shown beside it. Logic lives in actions/pacs.ts.
  */
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { useStore } from 'zustand';
@@ -26,13 +26,10 @@ import {
   toggleStudy,
   type NodeForm,
   type SearchForm,
-} from '../app/pacs';
-import type { VoxaClient } from '../client/voxaClient';
-import type { PacsStore } from '../state/pacsStore';
+} from '../actions/pacs';
+import { useWorkstation } from '../app/workstation';
 
 interface Props {
-  client: VoxaClient;
-  pacs: PacsStore;
   anonymise: boolean;
   onOpenSeries: (seriesUid: string, label: string) => void;
   /** The open volume and its segment count, for "Send segmentation". */
@@ -49,7 +46,8 @@ function FieldError({ text, testId }: { text: string | undefined; testId: string
   ) : null;
 }
 
-function AddNodeForm({ client, pacs, onDone }: { client: VoxaClient; pacs: PacsStore; onDone: () => void }) {
+function AddNodeForm({ onDone }: { onDone: () => void }) {
+  const { client, pacs } = useWorkstation();
   const [f, setF] = useState<NodeForm>(emptyNodeForm);
   const error = useStore(pacs, (s) => s.errors.add);
   const set = (patch: Partial<NodeForm>) => setF((x) => ({ ...x, ...patch }));
@@ -140,7 +138,8 @@ function AddNodeForm({ client, pacs, onDone }: { client: VoxaClient; pacs: PacsS
   );
 }
 
-function SeriesRows({ client, pacs, node, st, onOpenSeries }: { client: VoxaClient; pacs: PacsStore; node: string; st: PacsStudy; onOpenSeries: Props['onOpenSeries'] }) {
+function SeriesRows({ node, st, onOpenSeries }: { node: string; st: PacsStudy; onOpenSeries: Props['onOpenSeries'] }) {
+  const { client, pacs } = useWorkstation();
   const list = useStore(pacs, (s) => s.series[st.studyUid]);
   const busy = useStore(pacs, (s) => s.retrieve !== null);
   const error = useStore(pacs, (s) => s.errors.series);
@@ -173,7 +172,8 @@ function SeriesRows({ client, pacs, node, st, onOpenSeries }: { client: VoxaClie
   );
 }
 
-function RetrieveStatus({ client, pacs, studyUid }: { client: VoxaClient; pacs: PacsStore; studyUid: string }) {
+function RetrieveStatus({ studyUid }: { studyUid: string }) {
+  const { client, pacs } = useWorkstation();
   const job = useStore(pacs, (s) => s.retrieve);
   const outcome = useStore(pacs, (s) => s.outcome);
   const error = useStore(pacs, (s) => s.errors.retrieve);
@@ -203,7 +203,8 @@ function RetrieveStatus({ client, pacs, studyUid }: { client: VoxaClient; pacs: 
   );
 }
 
-function StudyRows({ client, pacs, node, st, anonymise, onOpenSeries }: { client: VoxaClient; pacs: PacsStore; node: string; st: PacsStudy; anonymise: boolean; onOpenSeries: Props['onOpenSeries'] }) {
+function StudyRows({ node, st, anonymise, onOpenSeries }: { node: string; st: PacsStudy; anonymise: boolean; onOpenSeries: Props['onOpenSeries'] }) {
+  const { client, pacs } = useWorkstation();
   const expanded = useStore(pacs, (s) => s.expanded === st.studyUid);
   const busy = useStore(pacs, (s) => s.retrieve !== null);
   const counts = [st.seriesCount !== null ? `${st.seriesCount} series` : null, st.instanceCount !== null ? `${st.instanceCount} images` : null].filter(Boolean).join(' · ');
@@ -233,15 +234,16 @@ function StudyRows({ client, pacs, node, st, anonymise, onOpenSeries }: { client
       </tr>
       <tr className="pacs-study-detail">
         <td colSpan={2}>
-          <RetrieveStatus client={client} pacs={pacs} studyUid={st.studyUid} />
-          {expanded && <SeriesRows client={client} pacs={pacs} node={node} st={st} onOpenSeries={onOpenSeries} />}
+          <RetrieveStatus studyUid={st.studyUid} />
+          {expanded && <SeriesRows node={node} st={st} onOpenSeries={onOpenSeries} />}
         </td>
       </tr>
     </>
   );
 }
 
-export function PacsPanel({ client, pacs, anonymise, onOpenSeries, volumeId, segmentCount, fileStem }: Props) {
+export function PacsPanel({ anonymise, onOpenSeries, volumeId, segmentCount, fileStem }: Props) {
+  const { client, pacs } = useWorkstation();
   const { nodes, node, echo, errors, searching, results, openWhenReady, sending, sendNote } = useStore(pacs);
   const [adding, setAdding] = useState(false);
   const [deidentify, setDeidentify] = useState(false);
@@ -296,7 +298,7 @@ export function PacsPanel({ client, pacs, anonymise, onOpenSeries, volumeId, seg
       <FieldError text={errors.echo} testId="pacs-echo-error" />
       <FieldError text={errors.remove} testId="pacs-remove-error" />
       <FieldError text={errors.nodes} testId="pacs-nodes-error" />
-      {adding && <AddNodeForm client={client} pacs={pacs} onDone={() => setAdding(false)} />}
+      {adding && <AddNodeForm onDone={() => setAdding(false)} />}
 
       <h2>Search</h2>
       <div className="pacs-search" onKeyDown={onEnter} role="search">
@@ -348,7 +350,7 @@ export function PacsPanel({ client, pacs, anonymise, onOpenSeries, volumeId, seg
             <table className="pacs-results" data-testid="pacs-results">
               <tbody>
                 {results.map((st) => (
-                  <StudyRows key={st.studyUid} client={client} pacs={pacs} node={node ?? ''} st={st} anonymise={anonymise} onOpenSeries={onOpenSeries} />
+                  <StudyRows key={st.studyUid} node={node ?? ''} st={st} anonymise={anonymise} onOpenSeries={onOpenSeries} />
                 ))}
               </tbody>
             </table>

@@ -5,10 +5,10 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import { exportFilters, type SaveAs } from '../app/saveAs';
-import type { SegmentEditor } from '../app/segmentEditing';
-import type { EditTool } from '../state/editToolStore';
-import type { Segment, SegmentationStore } from '../state/segmentationStore';
+import { exportFilters, type SaveAs } from '../actions/saveAs';
+import { useWorkstation } from '../app/workstation';
+import type { EditTool } from '../tools/toolStore';
+import type { Segment } from '../state/segmentationStore';
 
 const hex = (c: [number, number, number]) => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 const rgb = (h: string): [number, number, number] => [1, 3, 5].map((n) => parseInt(h.slice(n, n + 2), 16)) as [number, number, number];
@@ -28,8 +28,6 @@ const TOOLS: { id: EditTool; label: string; key: string }[] = [
 ];
 
 export function SegmentEditorPanel({
-  editor,
-  segStore,
   models,
   defaultExportDir,
   exportName,
@@ -38,8 +36,6 @@ export function SegmentEditorPanel({
   saveAs,
   streaming = false,
 }: {
-  editor: SegmentEditor;
-  segStore: SegmentationStore;
   models: { id: string; name: string }[];
   /** Folder offered for exports (beside the open study). */
   defaultExportDir: string | null;
@@ -54,6 +50,7 @@ export function SegmentEditorPanel({
   /** The volume's voxels are still arriving: Point, Box, Brush and Eraser wait. */
   streaming?: boolean;
 }) {
+  const { editor, segStore } = useWorkstation();
   const t = useStore(editor.tools);
   const segments = useStore(segStore, (s) => s.segmentation?.segments ?? NO_SEGMENTS);
   // DICOM SEG references a DICOM series: the default (and the only SEG offer) for DICOM studies; NIfTI otherwise.

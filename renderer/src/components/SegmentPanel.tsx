@@ -1,15 +1,16 @@
 /** Segments (colour, visibility, opacity, fill/outline, 3D surfaces) and the 3D view's preset and clipping box. */
 import type { ReactNode } from 'react';
 import { useStore } from 'zustand';
-import type { SegmentationStore } from '../state/segmentationStore';
-import type { ClipBox, ViewerStore } from '../state/viewerStore';
+import { useWorkstation } from '../app/workstation';
+import type { ClipBox } from '../state/viewerStore';
 import { VR_PRESETS, type VrPresetId } from '../state/volumePresets';
 
 const hex = (c: [number, number, number]) => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 const rgb = (h: string): [number, number, number] => [1, 3, 5].map((n) => parseInt(h.slice(n, n + 2), 16)) as [number, number, number];
 const AXES = ['i', 'j', 'k'];
 
-export function SegmentPanel({ store, segStore, onOpenLabelmap, children }: { store: ViewerStore; segStore: SegmentationStore; onOpenLabelmap: () => void; children?: ReactNode }) {
+export function SegmentPanel({ onOpenLabelmap, children }: { onOpenLabelmap: () => void; children?: ReactNode }) {
+  const { store, segStore } = useWorkstation();
   const volume = useStore(store, (s) => s.volume);
   const vrPreset = useStore(store, (s) => s.vrPreset);
   const clip = useStore(store, (s) => s.clip);

@@ -1,10 +1,12 @@
 import { useStore } from 'zustand';
-import { sliceOf, type ViewerStore } from '../state/viewerStore';
+import { useWorkstation } from '../app/workstation';
+import { sliceOf } from '../state/viewerStore';
 
 const mm = (v: number) => v.toFixed(1);
 
 /** `onCancelLoad`: offered while a volume's voxels are still arriving (stops the open; the half volume leaves the viewer). */
-export function StatusBar({ store, onCancelLoad }: { store: ViewerStore; onCancelLoad?: () => void }) {
+export function StatusBar({ onCancelLoad }: { onCancelLoad?: () => void }) {
+  const { store } = useWorkstation();
   const s = useStore(store);
   const axial = sliceOf(s, 'axial');
   const active = s.activeView === '3d' ? null : sliceOf(s, s.activeView);

@@ -9,21 +9,14 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useStore } from 'zustand';
 import type { StudyListEntry } from '../../../common/contract/channels/study';
-import { cancelImport, refreshStudies, removeFromDatabase } from '../app/studyDb';
-import type { VoxaClient } from '../client/voxaClient';
+import { cancelImport, refreshStudies, removeFromDatabase } from '../actions/studyDb';
+import { useWorkstation } from '../app/workstation';
 import { matchesQuery, seriesThumbnail, type StudyEntry, type StudyListStore } from '../state/studyListStore';
-import type { ViewerStore } from '../state/viewerStore';
-import { createPacsStore } from '../state/pacsStore';
-import type { SegmentationStore } from '../state/segmentationStore';
 import { PacsPanel } from './PacsPanel';
 import { patientLabel } from '../../../common/patientLabel';
 import { studyName } from '../state/studyName';
 
 interface Props {
-  client: VoxaClient;
-  store: ViewerStore;
-  studies: StudyListStore;
-  segStore: SegmentationStore;
   appLine: string;
   onOpenPath: (path: string) => void;
   onOpenSeries: (seriesUid: string, label: string) => void;
@@ -150,9 +143,9 @@ function PanelTabs({ tab, onTab }: { tab: Tab; onTab: (t: Tab) => void }) {
   );
 }
 
-export function StudyPanel({ client, store, studies, segStore, appLine, onOpenPath, onOpenSeries, onImport, dropped }: Props) {
+export function StudyPanel({ appLine, onOpenPath, onOpenSeries, onImport, dropped }: Props) {
+  const { client, store, studies, segStore } = useWorkstation();
   const [tab, setTab] = useState<Tab>('studies');
-  const [pacs] = useState(() => createPacsStore());
   const segmentCount = useStore(segStore, (s) => s.segmentation?.segments.length ?? 0);
   const volume = useStore(store, (s) => s.volume);
   const notices = useStore(store, (s) => s.notices);
@@ -209,8 +202,6 @@ export function StudyPanel({ client, store, studies, segStore, appLine, onOpenPa
       {tab === 'pacs' ? (
         <div role="tabpanel" id="tabpanel-pacs" aria-labelledby="tab-pacs">
           <PacsPanel
-            client={client}
-            pacs={pacs}
             anonymise={anonymise}
             onOpenSeries={onOpenSeries}
             volumeId={h?.volumeId ?? null}

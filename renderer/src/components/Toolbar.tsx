@@ -1,9 +1,9 @@
 import { useStore } from 'zustand';
-import type { Layout, ViewerStore } from '../state/viewerStore';
+import { useWorkstation } from '../app/workstation';
+import type { Layout } from '../state/viewerStore';
 import { CT_PRESETS } from '../state/windowPresets';
 
 interface Props {
-  store: ViewerStore;
   nativeDialogs: boolean;
   onOpenDicom: () => void;
   onOpenNifti: () => void;
@@ -16,7 +16,8 @@ const LAYOUTS: { id: Layout; label: string }[] = [
   { id: '2x2', label: '2×2' },
 ];
 
-export function Toolbar({ store, nativeDialogs, onOpenDicom, onOpenNifti, onBrowse }: Props) {
+export function Toolbar({ nativeDialogs, onOpenDicom, onOpenNifti, onBrowse }: Props) {
+  const { store } = useWorkstation();
   const volume = useStore(store, (s) => s.volume);
   const interpolation = useStore(store, (s) => s.interpolation);
   const presetId = useStore(store, (s) => s.presetId);

@@ -7,9 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { ChannelResponse } from '../../../common/contract';
-import type { VoxaClient } from '../client/voxaClient';
-import type { EditToolStore } from '../state/editToolStore';
-import type { ViewerStore } from '../state/viewerStore';
+import { useWorkstation } from '../app/workstation';
 import { FewShotPanel } from './FewShotPanel';
 import { useEscape } from './useEscape';
 
@@ -17,7 +15,8 @@ type Answer = ChannelResponse<'task:vqa'>;
 type Scope = 'slice' | 'lesion' | 'series';
 const pct = (p: number) => `${(100 * p).toFixed(1)}%`;
 
-export function VqaPanel({ client, store, tools }: { client: VoxaClient; store: ViewerStore; tools: EditToolStore }) {
+export function VqaPanel() {
+  const { client, store, tools } = useWorkstation();
   const volume = useStore(store, (s) => s.volume);
   const selected = useStore(tools, (s) => s.selected);
   const [open, setOpen] = useState(false);
@@ -123,7 +122,7 @@ export function VqaPanel({ client, store, tools }: { client: VoxaClient; store: 
         </p>
       )}
       {answer && <AnswerView answer={answer} />}
-      {teach && <FewShotPanel client={client} store={store} tools={tools} onClose={() => setTeach(false)} />}
+      {teach && <FewShotPanel onClose={() => setTeach(false)} />}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Vec3, VolumeGeometry } from '../../../common/volume';
-import { onSlice } from '../tools/calipers/CaliperOverlay';
+import { onSlice } from '../tools/caliper/caliperOnView';
 import { createLesionTableStore, rowValues, shownCaliper } from './lesionTableStore';
 
 // Two discs on a 0.5 × 0.5 × 2 mm grid: label 1 radius 12 voxels on slices 2–4, label 2 radius 3 voxels on slice 6.

@@ -2,7 +2,7 @@
  * Keyboard and mouse conventions: one table, used both by the key handler and
  * by the help overlay (`?`), so the two cannot disagree.
  */
-import { SEGMENT_SHORTCUTS } from './editToolStore';
+import { SEGMENT_SHORTCUTS } from '../tools/toolKeys';
 import type { SegmentationStore } from './segmentationStore';
 import type { ViewerStore, ViewId } from './viewerStore';
 import { AUTO_WINDOW_KEY, CT_PRESETS } from './windowPresets';

@@ -9,7 +9,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { VolumeHeader } from '../../../common/contract';
 import type { Vec3, VoxelArray } from '../../../common/volume';
-import { MPR_VIEWS, sliceGrid, sliceIndexOf, volumeCentre, withSliceIndex, type MprView, type SliceGrid } from '../viewport/mprGeometry';
+import { MPR_VIEWS, sliceGrid, sliceIndexOf, volumeCentre, withSliceIndex, type MprView, type SliceGrid } from '../geometry/mprGeometry';
 import { VR_PRESETS, type VrPresetId } from './volumePresets';
 import { autoWindow, CT_PRESETS, defaultWindow } from './windowPresets';
 

@@ -1,11 +1,21 @@
-/** One MPR viewport (axial, coronal or sagittal): vtk.js drawing, SVG crosshair and annotations, mouse interaction. */
+/**
+ * One MPR viewport (axial, coronal or sagittal): vtk.js drawing, the SVG
+ * crosshair, tool overlay and annotations, and the mouse: the active editing
+ * tool takes an unmodified left button (tools/toolHandler.ts), navigation
+ * the rest (tools/navigate/behavior.ts).
+ */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { dot } from '../../../common/geometry/affine';
-import { colourTable, type SegmentationStore } from '../state/segmentationStore';
-import { sliceOf, type ViewerStore } from '../state/viewerStore';
-import { computeView, displayToLps, edgeLabels, lpsToDisplay, PLANE_AXES, sampleAt, scaleBarMm, type MprView, type Size } from './mprGeometry';
-import type { ToolCursor, ToolPointerHandler } from './toolPointer';
+import { useWorkstation } from '../app/workstation';
+import { colourTable } from '../state/segmentationStore';
+import { sliceOf } from '../state/viewerStore';
+import { RubberBand, type RubberBandPx } from '../tools/box/render';
+import { BrushCursor } from '../tools/brush/render';
+import { navigateDragFor, navigateStep, navigateWheel } from '../tools/navigate/behavior';
+import { Crosshair } from '../tools/navigate/render';
+import { computeView, displayToLps, edgeLabels, lpsToDisplay, PLANE_AXES, sampleAt, scaleBarMm, type MprView, type Size } from '../geometry/mprGeometry';
+import type { ToolCursor, ToolPointerHandler } from '../tools/toolPointer';
 import { VtkMprView } from './vtkMprView';
 import { planeLoadKey } from './unloadedSlices';
 import { studyName } from '../state/studyName';
@@ -17,20 +27,17 @@ export const liveMprViews = new Map<MprView, VtkMprView>();
 
 export function MprViewport({
   view,
-  store,
-  segStore,
   onToolPointer,
   toolCursor = null,
 }: {
   view: MprView;
-  store: ViewerStore;
-  segStore: SegmentationStore;
   /** The active editing tool's handler for the left button (prompts, brush); absent: navigation only. */
   onToolPointer?: ToolPointerHandler | undefined;
   toolCursor?: ToolCursor;
 }) {
+  const { store, segStore } = useWorkstation();
   const containerRef = useRef<HTMLDivElement>(null);
-  const [rubberBand, setRubberBand] = useState<{ x0: number; y0: number; x1: number; y1: number } | null>(null);
+  const [rubberBand, setRubberBand] = useState<RubberBandPx | null>(null);
   const [hover, setHover] = useState<{ x: number; y: number } | null>(null);
   const vtkRef = useRef<VtkMprView | null>(null);
   const [size, setSize] = useState<Size>({ width: 0, height: 0 });
@@ -174,14 +181,7 @@ export function MprViewport({
         return;
       }
     }
-    const mode =
-      e.button === 2
-        ? 'zoom'
-        : e.button === 1 || (e.button === 0 && e.shiftKey)
-          ? 'pan'
-          : e.button === 0 && (e.ctrlKey || e.altKey || s0.leftDrag === 'window')
-            ? 'window'
-            : 'crosshair';
+    const mode = navigateDragFor(e, s0.leftDrag);
     const moveCrosshair = (x: number, y: number) => {
       const lps = toLps(x, y);
       if (lps) store.getState().setCrosshair(lps);
@@ -194,14 +194,8 @@ export function MprViewport({
       const dy = ev.clientY - lastY;
       lastX = ev.clientX;
       lastY = ev.clientY;
-      const s = store.getState();
       if (mode === 'crosshair') moveCrosshair(ev.clientX, ev.clientY);
-      else if (mode === 'window') s.setWindow(s.windowWidth * Math.exp(dx * 0.005), s.windowLevel - dy * Math.max(1, s.windowWidth) * 0.002);
-      else if (mode === 'zoom') s.zoomBy(view, Math.exp(-dy * 0.01));
-      else if (viewState) {
-        const mmPerPx = (2 * viewState.parallelScale) / size.height;
-        s.panBy(view, -dx * mmPerPx, dy * mmPerPx);
-      }
+      else navigateStep(store, view, mode, dx, dy, viewState ? (2 * viewState.parallelScale) / size.height : null);
     };
     const up = () => {
       el.removeEventListener('pointermove', move);
@@ -214,14 +208,8 @@ export function MprViewport({
   };
 
   const onWheel = (e: React.WheelEvent) => {
-    const s = store.getState();
-    s.setActiveView(view);
-    if (e.ctrlKey) s.zoomBy(view, Math.exp(-e.deltaY * 0.002));
-    else {
-      s.scroll(view, e.deltaY > 0 ? 1 : e.deltaY < 0 ? -1 : 0);
-      // The pointer now lies over another slice: the readout follows (it showed the previous slice's voxel).
-      readoutAt(e.clientX, e.clientY);
-    }
+    // After a scroll the pointer lies over another slice: the readout follows (it showed the previous slice's voxel).
+    if (navigateWheel(store, view, e)) readoutAt(e.clientX, e.clientY);
   };
 
   const labels = edgeLabels(PLANE_AXES[view]);
@@ -254,23 +242,11 @@ export function MprViewport({
       />
       {volume && cross ? (
         <>
-          {showCrosshair && (
-            <svg className="crosshair" width={size.width} height={size.height} data-testid={`${view}-crosshair`} data-x={cross[0].toFixed(2)} data-y={cross[1].toFixed(2)}>
-              <line x1={0} x2={size.width} y1={cross[1]} y2={cross[1]} />
-              <line x1={cross[0]} x2={cross[0]} y1={0} y2={size.height} />
-            </svg>
-          )}
+          {showCrosshair && <Crosshair view={view} size={size} at={cross} />}
           {(rubberBand || (toolCursor && hover && mmPerPx > 0)) && (
             <svg className="tool-overlay" width={size.width} height={size.height} data-testid={`${view}-tool-overlay`}>
-              {rubberBand && (
-                <rect
-                  x={Math.min(rubberBand.x0, rubberBand.x1)}
-                  y={Math.min(rubberBand.y0, rubberBand.y1)}
-                  width={Math.abs(rubberBand.x1 - rubberBand.x0)}
-                  height={Math.abs(rubberBand.y1 - rubberBand.y0)}
-                />
-              )}
-              {toolCursor && hover && mmPerPx > 0 && <circle cx={hover.x} cy={hover.y} r={toolCursor.radiusMm / mmPerPx} />}
+              {rubberBand && <RubberBand band={rubberBand} />}
+              {toolCursor && hover && mmPerPx > 0 && <BrushCursor at={hover} radiusMm={toolCursor.radiusMm} mmPerPx={mmPerPx} />}
             </svg>
           )}
           {streamPercent !== null && (

@@ -1,8 +1,7 @@
 /** The 3D viewport: volume rendering, box clipping and segment surfaces (extracted in a Web Worker). */
 import { useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
-import type { SegmentationStore } from '../state/segmentationStore';
-import type { ViewerStore } from '../state/viewerStore';
+import { useWorkstation } from '../app/workstation';
 import { VR_PRESETS } from '../state/volumePresets';
 import { percentiles } from '../state/windowPresets';
 import type { SurfaceRequest, SurfaceResult } from './surfaceMessages';
@@ -49,7 +48,8 @@ class SurfaceExtractor {
   }
 }
 
-export function Volume3DViewport({ store, segStore }: { store: ViewerStore; segStore: SegmentationStore }) {
+export function Volume3DViewport() {
+  const { store, segStore } = useWorkstation();
   const containerRef = useRef<HTMLDivElement>(null);
   const vtkRef = useRef<VtkVolumeView | null>(null);
   const volume = useStore(store, (s) => s.volume);

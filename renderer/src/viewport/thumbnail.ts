@@ -1,8 +1,8 @@
 /** A small PNG preview of the axial slice through a point (for the study panel). */
 import { dot } from '../../../common/geometry/affine';
 import type { Vec3, VolumeGeometry } from '../../../common/volume';
-import { sliceGrid, type GridAxis } from './mprGeometry';
-import { resliceInto } from './reslice';
+import { sliceGrid, type GridAxis } from '../geometry/mprGeometry';
+import { resliceInto } from '../geometry/reslice';
 
 export function axialThumbnail(g: VolumeGeometry, voxels: ArrayLike<number>, at: Vec3, windowWidth: number, windowLevel: number, sizePx = 64): string | null {
   const full = sliceGrid(g, 'axial');

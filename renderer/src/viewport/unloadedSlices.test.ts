@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VolumeGeometry } from '../../../common/volume';
-import { sliceGrid } from './mprGeometry';
-import { resliceInto } from './reslice';
+import { sliceGrid } from '../geometry/mprGeometry';
+import { resliceInto } from '../geometry/reslice';
 import { blankUnloadedSlices, planeLoadKey } from './unloadedSlices';
 
 // i → x, j → y, k → z, 1 mm voxels but 2 mm slices: a coronal image's row b lies at z = b mm... the grid says.

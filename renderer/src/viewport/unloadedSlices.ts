@@ -5,8 +5,8 @@
  * and position, only while a volume is streaming.
  */
 import type { VolumeGeometry } from '../../../common/volume';
-import type { SliceGrid } from './mprGeometry';
-import { sliceIjkFrame, type Interpolation } from './reslice';
+import type { SliceGrid } from '../geometry/mprGeometry';
+import { sliceIjkFrame, type Interpolation } from '../geometry/reslice';
 
 /**
  * Sets `out` to `outside` wherever the sample at that pixel reads a slice k

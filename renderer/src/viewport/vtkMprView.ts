@@ -17,8 +17,8 @@ import vtkOpenGLRenderWindow from '@kitware/vtk.js/Rendering/OpenGL/RenderWindow
 import { dot } from '../../../common/geometry/affine';
 import type { VolumeGeometry } from '../../../common/volume';
 import { colourLabels, type LabelColourTable, type OverlayMode } from './labelmapOverlay';
-import type { SliceGrid, ViewState } from './mprGeometry';
-import { resliceInto, type Interpolation } from './reslice';
+import type { SliceGrid, ViewState } from '../geometry/mprGeometry';
+import { resliceInto, type Interpolation } from '../geometry/reslice';
 import { blankUnloadedSlices } from './unloadedSlices';
 
 type Image = ReturnType<typeof vtkImageData.newInstance>;

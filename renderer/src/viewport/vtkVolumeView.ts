@@ -37,7 +37,7 @@ import { ijkToLps } from '../../../common/geometry/affine';
 import type { Vec3, VolumeGeometry, VoxelArray } from '../../../common/volume';
 import type { ClipBox } from '../state/viewerStore';
 import type { VrPreset } from '../state/volumePresets';
-import { ORIENTATION_CUBE_STYLE, ORIENTATION_FACES } from './orientationCube';
+import { ORIENTATION_CUBE_STYLE, ORIENTATION_FACES } from '../geometry/orientationCube';
 import type { SurfaceResult } from './surfaceMessages';
 import { surfaceOpacities } from './surfacePasses';
 

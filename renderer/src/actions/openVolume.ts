@@ -20,7 +20,7 @@ import { slicesUnderPlane, streamRanges } from './streamOrder';
 import type { SegmentationStore } from '../state/segmentationStore';
 import type { StudyListStore } from '../state/studyListStore';
 import { initialCrosshairLps, type VoxelStreaming, type ViewerStore } from '../state/viewerStore';
-import { sliceGrid } from '../viewport/mprGeometry';
+import { sliceGrid } from '../geometry/mprGeometry';
 
 export interface OpenTargets {
   store: ViewerStore;

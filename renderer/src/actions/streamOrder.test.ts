@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VolumeGeometry } from '../../../common/volume';
-import { sliceGrid } from '../viewport/mprGeometry';
+import { sliceGrid } from '../geometry/mprGeometry';
 import { slicesUnderPlane, streamRanges } from './streamOrder';
 
 /** Every slice exactly once, by counting (independent of the order). */

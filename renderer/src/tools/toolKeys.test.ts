@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createEditToolStore, handleSegmentKey, MAX_BRUSH_MM, MIN_BRUSH_MM, SEGMENT_SHORTCUTS } from './editToolStore';
-import { KEYBOARD_SHORTCUTS } from './viewerKeys';
+import { MAX_BRUSH_MM, MIN_BRUSH_MM } from './brush/state';
+import { handleSegmentKey, SEGMENT_SHORTCUTS } from './toolKeys';
+import { createEditToolStore } from './toolStore';
+import { KEYBOARD_SHORTCUTS } from '../state/viewerKeys';
 
 const key = (k: string, mods: Partial<{ shiftKey: boolean; ctrlKey: boolean; metaKey: boolean; altKey: boolean }> = {}) => ({ key: k, shiftKey: false, ctrlKey: false, metaKey: false, altKey: false, ...mods });
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ijkToLps } from '../../../../common/geometry/affine';
 import { measureLesion } from '../../../../common/geometry/recistAxes';
 import type { Mat3, Vec3, VolumeGeometry } from '../../../../common/volume';
-import { PLANE_AXES, stepAlong } from '../../viewport/mprGeometry';
+import { PLANE_AXES, stepAlong } from '../../geometry/mprGeometry';
 import { caliperOnView, tiltFromViewDeg } from './caliperOnView';
 
 const PERMS: [number, number, number][] = [

@@ -28,3 +28,8 @@ export function tiltFromViewDeg(start: Vec3, end: Vec3, normal: Vec3): number {
   const len = Math.hypot(...d);
   return len > 0 ? (Math.asin(Math.min(1, Math.abs(dot(d, normal)) / len)) * 180) / Math.PI : 0;
 }
+
+/** Whether a caliper lies on the displayed slice: both ends within half a slice step of the view plane. */
+export function onSlice(start: Vec3, end: Vec3, normal: Vec3, planeMm: number, halfStepMm: number): boolean {
+  return caliperOnView(start, end, normal, planeMm, halfStepMm) === 'in-plane';
+}

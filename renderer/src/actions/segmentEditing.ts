@@ -12,10 +12,10 @@ import type { SegmentMeta } from '../../../common/editing/history';
 import { ijkToLps, lpsToIjk } from '../../../common/geometry/affine';
 import type { Vec3, VolumeGeometry } from '../../../common/volume';
 import type { VoxaClient } from '../client/voxaClient';
-import type { EditToolStore } from '../state/editToolStore';
+import type { EditToolStore } from '../tools/toolStore';
 import type { Segment, SegmentationStore } from '../state/segmentationStore';
 import type { ViewerStore } from '../state/viewerStore';
-import { PLANE_AXES, type MprView } from '../viewport/mprGeometry';
+import { PLANE_AXES, type MprView } from '../geometry/mprGeometry';
 import { exportAsking } from './exportAsking';
 
 /** The grid axis most parallel to a view's slice normal (the axis a 2D brush or fill works across). */

@@ -6,8 +6,8 @@
  * volume loader does from the middle out).
  */
 import type { VolumeGeometry } from '../../../common/volume';
-import type { SliceGrid } from '../viewport/mprGeometry';
-import { sliceIjkFrame } from '../viewport/reslice';
+import type { SliceGrid } from '../geometry/mprGeometry';
+import { sliceIjkFrame } from '../geometry/reslice';
 
 /**
  * Ranges [first, count] covering every slice of `sliceCount` once: `first`

@@ -4,7 +4,7 @@
  * pointer down; a non-null drag receives the moves and the release, in LPS.
  */
 import type { Vec3 } from '../../../common/volume';
-import type { MprView } from './mprGeometry';
+import type { MprView } from '../geometry/mprGeometry';
 
 export interface ToolPointerDown {
   view: MprView;

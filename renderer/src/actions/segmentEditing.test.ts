@@ -5,7 +5,7 @@ import { buildEditDelta, emptyEditDelta, lockTable } from '../../../common/label
 import { encodeEditDelta } from '../../../common/labelmap/editDeltaCodec';
 import type { Vec3 } from '../../../common/volume';
 import type { VoxaClient } from '../client/voxaClient';
-import { createEditToolStore } from '../state/editToolStore';
+import { createEditToolStore } from '../tools/toolStore';
 import { createSegmentationStore } from '../state/segmentationStore';
 import { createViewerStore } from '../state/viewerStore';
 import { normalGridAxis, restoredNotice, SegmentEditor } from './segmentEditing';

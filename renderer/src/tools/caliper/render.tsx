@@ -8,31 +8,24 @@
  * Over a lesion short on screen the handles are smaller and the labels sit
  * outside it with a leader line (caliperLabels.ts). A caliper measured on the
  * slice of an oblique acquisition is shown projected, dashed, on the view
- * slice through its middle (caliperOnView.ts).
+ * slice through its middle (caliperOnView.ts). The gesture is state.ts's;
+ * what a press, move and release do is behavior.ts's.
  */
 import { useEffect, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { useStore } from 'zustand';
 import { dot } from '../../../../common/geometry/affine';
 import type { Vec3 } from '../../../../common/volume';
-import { shownCaliper, type LesionTableStore } from '../../state/lesionTableStore';
-import type { ViewerStore } from '../../state/viewerStore';
+import { useWorkstation } from '../../app/workstation';
+import { shownCaliper } from '../../state/lesionTableStore';
+import { movePointer, pressEndpoint, pressView, release } from './behavior';
 import { caliperLayout, labelWidthPx, LINE_PX, type CaliperLayout } from './caliperLabels';
 import { caliperOnView, tiltFromViewDeg } from './caliperOnView';
-import { computeView, displayToLps, lpsToDisplay, PLANE_AXES, stepAlong, type MprView, type Size } from '../../viewport/mprGeometry';
+import { IDLE, type CaliperGesture } from './state';
+import { computeView, displayToLps, lpsToDisplay, PLANE_AXES, stepAlong, type MprView, type Size } from '../../geometry/mprGeometry';
 
-interface Props {
-  store: ViewerStore;
-  lesions: LesionTableStore;
-  view?: MprView;
-}
-
-/** Whether a caliper lies on the displayed slice: both ends within half a slice step of the view plane. */
-export function onSlice(start: Vec3, end: Vec3, normal: Vec3, planeMm: number, halfStepMm: number): boolean {
-  return caliperOnView(start, end, normal, planeMm, halfStepMm) === 'in-plane';
-}
-
-export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
+export function CaliperOverlay({ view = 'axial' }: { view?: MprView }) {
+  const { store, lesions } = useWorkstation();
   const volume = useStore(store, (s) => s.volume);
   const crosshair = useStore(store, (s) => s.crosshairLps);
   const camera = useStore(store, (s) => s.cameras[view]);
@@ -40,9 +33,8 @@ export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
   const rows = useStore(lesions, (s) => s.lesions);
   const selected = useStore(lesions, (s) => s.selected);
   const drawing = useStore(lesions, (s) => s.drawing);
-  const [line, setLine] = useState<{ a: Vec3; b: Vec3 } | null>(null);
+  const [gesture, setGesture] = useState<CaliperGesture>(IDLE);
   const [host, setHost] = useState<{ el: HTMLElement; size: Size } | null>(null);
-  const [drag, setDrag] = useState<{ id: string; which: 'long' | 'short'; end: 'start' | 'end' } | null>(null);
 
   // Find the viewport element and follow its size.
   useEffect(() => {
@@ -99,26 +91,21 @@ export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
       data-testid={`${view}-calipers`}
       data-mm-per-px={mmPerPx.toFixed(4)}
       onPointerDown={(e) => {
-        if (!drawing) return;
+        const draft = pressView(drawing !== null, toLps(e));
+        if (!draft) return;
         e.stopPropagation();
         e.currentTarget.setPointerCapture(e.pointerId);
-        const p = toLps(e);
-        setLine({ a: p, b: p });
+        setGesture(draft);
       }}
       onPointerMove={(e) => {
-        if (drag) lesions.getState().dragEndpoint(drag.id, drag.which, drag.end, toLps(e));
-        else if (line) setLine({ a: line.a, b: toLps(e) });
+        if (gesture.kind !== 'idle') setGesture(movePointer(gesture, lesions, toLps(e)));
       }}
-      onPointerUp={() => {
-        setDrag(null);
-        if (line) lesions.getState().finishDrawing(line.a, line.b);
-        setLine(null);
-      }}
-      style={{ pointerEvents: drag || drawing ? 'all' : 'none', cursor: drawing ? 'crosshair' : undefined }}
+      onPointerUp={() => setGesture(release(gesture, lesions))}
+      style={{ pointerEvents: gesture.kind === 'drag' || drawing ? 'all' : 'none', cursor: drawing ? 'crosshair' : undefined }}
     >
-      {line && (() => {
-        const [x1, y1] = lpsToDisplay(vs, host.size, line.a);
-        const [x2, y2] = lpsToDisplay(vs, host.size, line.b);
+      {gesture.kind === 'draft' && (() => {
+        const [x1, y1] = lpsToDisplay(vs, host.size, gesture.a);
+        const [x2, y2] = lpsToDisplay(vs, host.size, gesture.b);
         return <line className="caliper-draft" x1={x1} y1={y1} x2={x2} y2={y2} data-testid="caliper-draft" />;
       })()}
       {shapes.map((s) => {
@@ -147,8 +134,7 @@ export function CaliperOverlay({ store, lesions, view = 'axial' }: Props) {
                   onPointerDown={(e) => {
                     e.stopPropagation();
                     (e.currentTarget.ownerSVGElement as SVGSVGElement).setPointerCapture(e.pointerId);
-                    lesions.getState().select(s.id);
-                    setDrag({ id: s.id, which: s.which, end });
+                    setGesture(pressEndpoint(lesions, s.id, s.which, end));
                   }}
                 />
               );
