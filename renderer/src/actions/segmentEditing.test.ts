@@ -8,23 +8,12 @@ import type { VoxaClient } from '../client/voxaClient';
 import { createEditToolStore } from '../tools/toolStore';
 import { createSegmentationStore } from '../state/segmentationStore';
 import { createViewerStore } from '../state/viewerStore';
+import { testHeader } from '../testing/volumeHeader';
 import { normalGridAxis, restoredNotice, SegmentEditor } from './segmentEditing';
 
 const dims: Vec3 = [4, 3, 2];
-const header = (direction = [1, 0, 0, 0, 1, 0, 0, 0, 1]): VolumeHeader => ({
-  volumeId: 'v1',
-  geometry: { dimensions: dims, spacingMm: [1, 1, 2], originLps: [10, 20, 30], direction: direction as VolumeHeader['geometry']['direction'] },
-  dtype: 'int16',
-  modality: 'CT',
-  sourceFormat: 'nifti',
-  description: '',
-  patientName: '',
-  patientId: '',
-  studyDate: '',
-  valueRange: [0, 1],
-  orientation: 'LPS',
-  warnings: [],
-});
+const header = (direction = [1, 0, 0, 0, 1, 0, 0, 0, 1]): VolumeHeader =>
+  testHeader({ dimensions: dims, spacingMm: [1, 1, 2], originLps: [10, 20, 30], direction: direction as VolumeHeader['geometry']['direction'] });
 const meta = (label: number) => ({ label, name: `S${label}`, colour: [1, 2, 3] as [number, number, number], visible: true, locked: false });
 
 type Calls = { channel: ChannelName; request: unknown }[];

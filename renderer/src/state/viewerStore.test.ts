@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { VolumeHeader } from '../../../common/contract';
+import { testHeader } from '../testing/volumeHeader';
 import { createViewerStore, layoutViews, sliceOf, windowSample } from './viewerStore';
 
-const header = (modality: 'CT' | 'MR', direction = [1, 0, 0, 0, 1, 0, 0, 0, 1]): VolumeHeader => ({
-  volumeId: 'v1',
-  geometry: { dimensions: [8, 6, 10], spacingMm: [1, 1, 2], originLps: [0, 0, 0], direction: direction as VolumeHeader['geometry']['direction'] },
-  dtype: 'int16',
-  modality,
-  sourceFormat: 'nifti',
-  description: '',
-  patientName: '',
-  patientId: '',
-  studyDate: '',
-  valueRange: [0, 479],
-  orientation: 'LPS',
-  warnings: ['4D input'],
-});
+const header = (modality: 'CT' | 'MR', direction = [1, 0, 0, 0, 1, 0, 0, 0, 1]): VolumeHeader =>
+  testHeader({ dimensions: [8, 6, 10], spacingMm: [1, 1, 2], direction: direction as VolumeHeader['geometry']['direction'] }, { modality, valueRange: [0, 479], warnings: ['4D input'] });
 const ramp = () => new Int16Array(480).map((_, n) => n);
 
 describe('viewer store', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { VolumeHeader } from '../../../../common/contract';
 import { createViewerStore } from '../../state/viewerStore';
+import { testHeader } from '../../testing/volumeHeader';
 import { navigateDragFor, navigateStep, navigateWheel } from './behavior';
 
 const down = (button: number, mods: Partial<{ shiftKey: boolean; ctrlKey: boolean; altKey: boolean }> = {}) => ({ button, shiftKey: false, ctrlKey: false, altKey: false, ...mods });
@@ -34,21 +34,7 @@ describe('navigation', () => {
 
   it('the wheel zooms with Ctrl and otherwise scrolls (and says so, for the readout)', () => {
     const store = createViewerStore();
-    const header = {
-      volumeId: 'v',
-      geometry: { dimensions: [4, 4, 5], spacingMm: [1, 1, 1], originLps: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] },
-      dtype: 'int16',
-      modality: 'CT',
-      sourceFormat: 'nifti',
-      description: '',
-      patientName: '',
-      patientId: '',
-      studyDate: '',
-      valueRange: [0, 1],
-      orientation: 'LPS',
-      warnings: [],
-    } as VolumeHeader;
-    store.getState().setVolume({ header, voxels: new Int16Array(80) });
+    store.getState().setVolume({ header: testHeader({ dimensions: [4, 4, 5] }), voxels: new Int16Array(80) });
     const z = () => store.getState().crosshairLps[2];
     const z0 = z();
     expect(navigateWheel(store, 'axial', { ctrlKey: false, deltaY: 100 })).toBe(true);
