@@ -3,11 +3,14 @@ interior voxels, and the patient split (IBSI STS split.json plus a seeded split 
 import glob
 import json
 import os
+import sys
 
-import nibabel as nib
 import numpy as np
 import torch
 from scipy import ndimage as ndi
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # ibsi.py
+from ibsi import ibsi_cases, load_nifti as _load  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.abspath(os.environ.get("VOXA_DATA_DIR", os.path.join(HERE, "..", "..", "..", "..", "shared", "data")))
@@ -69,23 +72,8 @@ class Volume:
         self.body = None
 
 
-def _load(path):
-    im = nib.load(path)
-    return np.asanyarray(im.dataobj).astype(np.float32), im.header.get_zooms()
-
-
 def load_ibsi(patients):
-    vols = []
-    for p in patients:
-        root = IBSI if os.path.isdir(os.path.join(IBSI, p)) else EXTRA
-        for mod, stem in (("CT", "CT"), ("MR", "MR_T1")):
-            ip = os.path.join(root, p, f"{stem}_image.nii.gz")
-            if not os.path.exists(ip):
-                continue
-            img, sp = _load(ip)
-            m, _ = _load(os.path.join(root, p, f"{stem}_mask.nii.gz"))
-            vols.append(Volume(f"{p}/{mod}", img, (m > 0.5).astype(np.int16), sp, mod, "tumour"))
-    return vols
+    return [Volume(name, img, m, sp, mod, "tumour") for name, mod, img, m, sp in ibsi_cases(patients, (IBSI, EXTRA))]
 
 
 def load_organs():

@@ -11,11 +11,14 @@ import glob
 import json
 import math
 import os
+import sys
 
-import nibabel as nib
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # ibsi.py
+from ibsi import ibsi_cases, load_nifti as _load  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SPLIT = os.path.join(HERE, "..", "split.json")  # the patient split every model of native-models/training shares
@@ -76,22 +79,8 @@ class Volume:
                     self.objects.append((int(lab), int(k)))
 
 
-def _load(path):
-    im = nib.load(path)
-    return np.asanyarray(im.dataobj).astype(np.float32), im.header.get_zooms()
-
-
 def load_ibsi(patients):
-    vols = []
-    for p in patients:
-        for mod, stem in (("CT", "CT"), ("MR", "MR_T1")):
-            ip = os.path.join(IBSI, p, f"{stem}_image.nii.gz")
-            if not os.path.exists(ip):
-                continue
-            img, sp = _load(ip)
-            m, _ = _load(os.path.join(IBSI, p, f"{stem}_mask.nii.gz"))
-            vols.append(Volume(f"{p}/{mod}", img, (m > 0.5).astype(np.int16), sp, mod, "tumour"))
-    return vols
+    return [Volume(name, img, m, sp, mod, "tumour") for name, mod, img, m, sp in ibsi_cases(patients, (IBSI,))]
 
 
 def load_totalseg():
