@@ -93,11 +93,12 @@ export default tseslint.config(
     { group: ['**/main/**'], what: 'main/' },
     { group: ['**/preload/**'], what: 'preload/ (use `import type`)', allowTypeImports: true },
   ]),
-  // renderer state/: neither React nor vtk.js.
+  // renderer state/, geometry/ and each tool's state and behaviour: neither React nor vtk.js
+  // (a tool's render.tsx is the only part of it that draws).
   ...zone(
-    ['renderer/src/state/**/*.ts'],
+    ['renderer/src/state/**/*.ts', 'renderer/src/geometry/**/*.ts', 'renderer/src/tools/*.ts', 'renderer/src/tools/*/state.ts', 'renderer/src/tools/*/behavior.ts'],
     [],
-    'renderer state/',
+    'renderer state/, geometry/ and tool state/behaviour',
     [
       { group: nodeBuiltins, what: 'Node built-ins' },
       { group: ['electron', 'electron/*'], what: 'electron' },

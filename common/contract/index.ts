@@ -50,7 +50,6 @@ export type ChannelResponse<C extends ChannelName> = z.output<Contract[C]['res']
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
 export const CHANNELS = Object.keys(contract) as ChannelName[];
-export const EVENTS = Object.keys(events) as EventName[];
 
 export function isChannelName(name: string): name is ChannelName {
   return Object.prototype.hasOwnProperty.call(contract, name);

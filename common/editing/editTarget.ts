@@ -101,9 +101,6 @@ export function checkAxis(axis: number): asserts axis is Axis {
   if (axis !== 0 && axis !== 1 && axis !== 2) throw new VoxaError('BAD_REQUEST', `plane axis must be 0, 1 or 2, got ${axis}`);
 }
 
-export type Connectivity2d = 4 | 8;
-export type Connectivity3d = 6 | 18 | 26;
-
 /**
  * Neighbour offsets: in 3D, 6 (faces), 18 (faces + edges) or 26 (all); in 2D
  * (the plane normal to `planeAxis`), 4 (edges) or 8 (edges + corners).

@@ -69,28 +69,6 @@ export function forEachDeltaVoxel(d: LabelmapDelta, visit: (index: number) => vo
   }
 }
 
-/**
- * Applies a delta to a labelmap in place. `paint` sets the delta's voxels to its
- * label; `replace` also clears that label elsewhere inside the box (the
- * semantics of "this is now the whole segment" within the box).
- */
-export function applyDelta(labelmap: Uint8Array | Uint16Array, d: LabelmapDelta, mode: 'paint' | 'replace' = 'paint'): void {
-  const [ni, nj, nk] = d.dimensions;
-  if (labelmap.length !== ni * nj * nk) throw new RangeError('labelmap does not match the delta grid');
-  if (mode === 'replace' && d.voxelCount > 0) {
-    const { min, max } = d.box;
-    for (let k = min[2]; k <= max[2]; k++) {
-      for (let j = min[1]; j <= max[1]; j++) {
-        const row = ni * (j + nj * k);
-        for (let i = min[0]; i <= max[0]; i++) if (labelmap[row + i] === d.label) labelmap[row + i] = 0;
-      }
-    }
-  }
-  forEachDeltaVoxel(d, (n) => {
-    labelmap[n] = d.label;
-  });
-}
-
 /** The dense binary mask (1 = set) of a delta on its full grid. */
 export function maskFromDelta(d: LabelmapDelta): Uint8Array {
   const out = new Uint8Array(d.dimensions[0] * d.dimensions[1] * d.dimensions[2]);
@@ -98,11 +76,6 @@ export function maskFromDelta(d: LabelmapDelta): Uint8Array {
     out[n] = 1;
   });
   return out;
-}
-
-/** Number of slices along grid axis `axis` spanned by the delta's box (0 when empty). */
-export function deltaSliceSpan(d: LabelmapDelta, axis: 0 | 1 | 2): number {
-  return d.voxelCount === 0 ? 0 : d.box.max[axis] - d.box.min[axis] + 1;
 }
 
 /**

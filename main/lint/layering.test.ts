@@ -33,6 +33,11 @@ describe('layering (lint import zones)', () => {
     ['renderer/src/state/bad.ts', "import { useState } from 'react';"],
     ['renderer/src/state/bad.ts', "import vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData';"],
     ['renderer/src/state/bad.ts', "import { create } from 'zustand';"],
+    // A tool's state and behaviour, and the MPR geometry, stay free of React and vtk.js.
+    ['renderer/src/tools/brush/state.ts', "import { useState } from 'react';"],
+    ['renderer/src/tools/caliper/behavior.ts', "import vtkImageData from '@kitware/vtk.js/Common/DataModel/ImageData';"],
+    ['renderer/src/tools/toolStore.ts', "import { create } from 'zustand';"],
+    ['renderer/src/geometry/bad.ts', "import { Viewport } from '../components/Viewport';"],
     // Services know nothing of IPC: no handler, router or call context.
     ['main/services/io/bad.ts', "import type { CallContext } from '../../ipc/router';"],
     ['main/services/bad.ts', "import { createHandlers } from '../ipc/handlers';"],
@@ -52,6 +57,7 @@ describe('layering (lint import zones)', () => {
     ['renderer/src/components/Ok.tsx', "import { contract } from '../../../common/contract';"],
     ['renderer/src/client/ok.ts', "import type { VoxaBridge } from '../../../preload/bridge';"],
     ['renderer/src/state/ok.ts', "import { createStore } from 'zustand/vanilla';"],
+    ['renderer/src/tools/brush/render.tsx', "import { useState } from 'react';"],
     ['main/app/ok.ts', "import { app } from 'electron';"],
     ['main/services/io/ok.ts', "import { readFile } from 'node:fs/promises';"],
     ['common/geometry/ok.ts', "import { z } from 'zod';"],

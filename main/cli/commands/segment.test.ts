@@ -66,6 +66,20 @@ describe('voxa segment / voxa models', () => {
     const imp = await cli(['models', 'import', bad, '--user-data', dir]);
     expect(imp.code).toBe(1);
     expect(imp.err).toMatch(/CORRUPT_INPUT: model pack broken: model\.onnx: input "point_labels" is int64 in the model, float32 in manifest\.json/);
+    // A user pack imported by the CLI is run by `voxa segment --model` from the same data folder
+    // (one model registry: built-in and user packs), and only from that folder.
+    const good = writePack(models, path.join(dir, 'src'), { id: 'user-disc', s: 32 });
+    const ok = await cli(['models', 'import', good, '--user-data', dir]);
+    expect(ok.code, ok.err).toBe(0);
+    const listed = await cli(['models', 'list', '--json', '--user-data', dir]);
+    expect((JSON.parse(listed.out) as { id: string }[]).map((e) => e.id)).toEqual(['disc', 'user-disc', 'classical']);
+    const args = ['segment', path.join(dir, 'ct.nii.gz'), '--point', lesion.centreLps.join(','), '--model', 'user-disc', '--out', path.join(dir, 'user.nii.gz'), '--json'];
+    const u = await cli([...args, '--user-data', dir]);
+    expect(u.code, u.err).toBe(0);
+    expect((JSON.parse(u.out) as { provider: string }).provider).toBe('cpu');
+    const elsewhere = await cli([...args, '--user-data', path.join(dir, 'other-data')]);
+    expect(elsewhere.code).not.toBe(0);
+    expect(elsewhere.err).toMatch(/user-disc/);
     rmSync(models, { recursive: true, force: true });
   });
 });

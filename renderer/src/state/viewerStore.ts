@@ -132,7 +132,6 @@ export interface ViewerActions {
 }
 
 export type ViewerStore = ReturnType<typeof createViewerStore>;
-export type ViewerSnapshot = ViewerState & ViewerActions;
 
 const MIN_ZOOM = 0.1;
 const MAX_ZOOM = 40;

@@ -9,14 +9,15 @@
 import * as dicomParser from 'dicom-parser';
 import type { DataSet } from 'dicom-parser';
 import { isSupportedSyntax, TS } from '../codecs/frameCodecs';
+import type { FrameSpec } from '../codecs/storedPixels';
 import { DEFAULT_IO_LIMITS } from '../limits';
 import { dsNumber, safe, str, us } from './dicomParse';
 import { frameGeometries, type FrameGeometry, type MosaicLayout } from './frameGeometry';
 import { nonImageReason } from './sopClasses';
 
-export interface DicomImage {
+/** A DICOM image file's header: the frame layout decoders need (FrameSpec) and the rest. */
+export interface DicomImage extends FrameSpec {
   file: string;
-  transferSyntax: string;
   sopClassUid: string;
   sopInstanceUid: string;
   seriesInstanceUid: string;
@@ -30,13 +31,6 @@ export interface DicomImage {
   /** (0018,0015) Body Part Examined and (0018,0010) Contrast/Bolus Agent; '' when absent. */
   bodyPart: string;
   contrastAgent: string;
-  rows: number;
-  columns: number;
-  samplesPerPixel: number;
-  bitsAllocated: number;
-  bitsStored: number;
-  pixelRepresentation: number;
-  planarConfiguration: number;
   photometric: string;
   numberOfFrames: number;
   sliceThickness: number | undefined;
