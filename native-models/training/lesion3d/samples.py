@@ -8,7 +8,7 @@ import torch
 from scipy import ndimage as ndi
 
 from . import crop as C
-from .synth import paint
+from .synth import paint, shape_scene
 
 G = C.G
 
@@ -133,6 +133,9 @@ def box_channel(t, axis, rng=None):
 
 
 MIX = {"tumour": 0.45, "organ": 0.15, "synth": 0.4}
+# Stage 4 onward: a fifth of the crops are shape scenes (synth.shape_scene), the boundary task that
+# keeps the model from answering every click with a blob of the usual size.
+MIX_SHAPES = {"tumour": 0.4, "organ": 0.15, "synth": 0.25, "shape": 0.2}
 
 
 def make_sample(rng, pools, mix=None, easy=False):
@@ -142,6 +145,12 @@ def make_sample(rng, pools, mix=None, easy=False):
     r = rng.rand()
     mode = "click" if r < 0.45 else ("box" if r < 0.6 else "correct")
     src = rng.rand()
+    shape = mix.get("shape", 0.0)
+    if src < shape:
+        modality = "CT" if rng.rand() < 0.5 else "MR"
+        raw, tgt, cx = shape_scene(rng, modality)
+        return _finish(rng, raw, torch.ones_like(raw), tgt, cx, modality, "shape", mode)
+    src = (src - shape) / max(1e-9, 1.0 - shape)
     if src < mix["tumour"]:
         vol = pools["tumour"][rng.randint(len(pools["tumour"]))]
         synth = False
@@ -177,18 +186,23 @@ def make_sample(rng, pools, mix=None, easy=False):
             cand = np.argwhere(tgt.numpy())
             v = cand[rng.randint(len(cand))]
             cx = [float(v[2]), float(v[1]), float(v[0])]
+    return _finish(rng, raw, inside, tgt, cx, vol.modality, vol.kind, mode)
+
+
+def _finish(rng, raw, inside, tgt, cx, modality, kind, mode):
+    """Intensity augmentation, normalisation, prompt channels and geometric augmentation."""
     if tgt.sum() < 8:
         return None
     # augment: intensity (before normalisation), flips, axis permutation
-    if vol.modality == "CT":
+    if modality == "CT":
         raw = raw * rng.uniform(0.95, 1.05) + rng.uniform(-15, 15)
-    img = C.image_channels(raw, inside, vol.modality)
-    if vol.modality != "CT" and rng.rand() < 0.5:
+    img = C.image_channels(raw, inside, modality)
+    if modality != "CT" and rng.rand() < 0.5:
         img = img.clamp(1e-4, 1) ** float(math.exp(rng.uniform(-0.4, 0.4)))
     img = (img + rng.uniform(0, 0.03) * torch.randn_like(img)).clamp(0, 1)
     t = tgt.numpy().astype(bool)
     ins = inside.clone()
-    if vol.kind == "tumour" and rng.rand() < 0.5:  # hide where the IBSI crop ends: cut the crop by a random plane
+    if kind == "tumour" and rng.rand() < 0.5:  # hide where the IBSI crop ends: cut the crop by a random plane
         ax = rng.randint(3)
         nz = np.nonzero(t.any(axis=tuple(a for a in range(3) if a != ax)))[0]
         if rng.rand() < 0.5:

@@ -98,3 +98,50 @@ def paint(rng, raw, inside, fov, modality, lung=None, slice_mm=None, ratio_range
         label = label | ((hsd < 0) & (inside > 0.5))
     out = out + noise_sd * torch.randn_like(out) * alpha.clamp(0, 1)
     return out, label
+
+
+def shape_scene(rng, modality, G=G):
+    """The sphere diagnostic's task, made varied: one lobulated object in a synthetic background
+    (smooth texture and noise, no anatomy), its radius log-uniform over 0.05-0.45 of the crop, sometimes
+    with a second object of similar intensity beside it (not labelled: the click says which one).
+    Returns (raw [G,G,G] in HU for CT, arbitrary units otherwise, label bool [G,G,G], click (x=i, y=j, z=k))."""
+    ar = torch.arange(G, dtype=torch.float32) + 0.5 - G / 2.0
+    zz, yy, xx = torch.meshgrid(ar, ar, ar, indexing="ij")
+    grid = torch.stack([xx, yy, zz], -1)
+
+    def blob(centre, r):
+        radii = np.array([r, r * rng.uniform(0.6, 1.0), r * rng.uniform(0.55, 1.0)], dtype=np.float32)
+        rng.shuffle(radii)
+        loc = (grid - torch.from_numpy(centre.astype(np.float32))) @ torch.from_numpy(_rotation(rng))
+        q = torch.sqrt(((loc / torch.from_numpy(radii)) ** 2).sum(-1))
+        shape = 1 + rng.uniform(0.0, 0.25) * _noise(rng, rng.randint(3, 6), G)
+        return (q - shape) * float(radii.mean())  # voxels, negative inside
+
+    r = float(math.exp(rng.uniform(math.log(0.05 * G), math.log(0.45 * G))))
+    off = rng.uniform(-0.3, 0.3, 3) * r
+    sd = blob(off, r)
+    if modality == "CT":
+        bg, contrast, noise = rng.uniform(-100, 120), rng.uniform(25, 250), rng.uniform(2, 25)
+    else:
+        bg, contrast, noise = rng.uniform(200, 800), rng.uniform(60, 500), rng.uniform(3, 40)
+    sign = 1.0 if rng.rand() < 0.55 else -1.0
+    raw = bg + rng.uniform(0, 0.4) * contrast * _noise(rng, rng.randint(2, 6), G)
+    alpha = torch.sigmoid(-sd / rng.uniform(0.3, 1.2))
+    raw = raw + sign * contrast * alpha * (1 + rng.uniform(0, 0.3) * _noise(rng, rng.randint(3, 8), G))
+    if rng.rand() < 0.35:  # a neighbour of similar intensity, separated by a gap of 1-4 voxels
+        d = rng.randn(3)
+        d /= np.linalg.norm(d) + 1e-6
+        r2 = r * rng.uniform(0.4, 1.2)
+        c2 = off + d * (r + r2 + rng.uniform(1.0, 4.0))
+        a2 = torch.sigmoid(-blob(c2, r2) / 0.6) * (sd > 1.0).float()
+        raw = raw + sign * contrast * rng.uniform(0.7, 1.2) * a2
+    raw = raw + noise * torch.randn(G, G, G)
+    label = sd < 0
+    c = G // 2 - 1 if G % 2 == 0 else G // 2  # the crop voxel nearest the centre, where the engine clicks
+    if label[c, c, c]:
+        return raw, label, [G / 2.0 - 0.5] * 3
+    inner = torch.nonzero(sd < -min(1.5, 0.4 * r))
+    if len(inner) == 0:
+        inner = torch.nonzero(label)
+    v = inner[rng.randint(len(inner))].numpy()
+    return raw, label, [float(v[2]), float(v[1]), float(v[0])]

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 
 from . import data as D
 from .model import Lesion3D
-from .samples import MIX, make_sample
+from .samples import MIX, MIX_SHAPES, make_sample
 from . import crop as C
 
 # --curriculum: by fraction of the time budget, (start, source mix, easy synthetic lesions). First clear
@@ -25,12 +25,17 @@ CURRICULUM = ((0.0, {"tumour": 0.0, "organ": 0.1, "synth": 0.9}, True),
               (0.25, {"tumour": 0.25, "organ": 0.15, "synth": 0.6}, False),
               (0.5, MIX, False))
 
+# --shapes (stage 4): half shape scenes (synth.shape_scene: sizes log-uniform over the crop, no anatomy)
+# for the first 30 %, then a fifth of them kept in the mixture, so the boundary task is never forgotten.
+SHAPES = ((0.0, {"tumour": 0.15, "organ": 0.1, "synth": 0.25, "shape": 0.5}, False),
+          (0.3, MIX_SHAPES, False))
 
-def phase(frac, curriculum):
-    if not curriculum:
+
+def phase(frac, schedule):
+    if schedule is None:
         return MIX, False
-    cur = CURRICULUM[0]
-    for p in CURRICULUM:
+    cur = schedule[0]
+    for p in schedule:
         if frac >= p[0]:
             cur = p
     return cur[1], cur[2]
@@ -80,6 +85,7 @@ def main():
     ap.add_argument("--init", default=None, help="start from this checkpoint's weights (a new schedule)")
     ap.add_argument("--widths", default="16,32,64,128")
     ap.add_argument("--curriculum", action="store_true")
+    ap.add_argument("--shapes", action="store_true", help="stage 4's schedule (shape scenes first, then a fifth of the mixture)")
     args = ap.parse_args()
     widths = tuple(int(w) for w in args.widths.split(","))
     torch.set_num_threads(args.threads)
@@ -92,6 +98,9 @@ def main():
     monitor = {"mixed": batch(monitor_rng, pools, 16),
                "tumour": batch(monitor_rng, pools, 12, {"tumour": 1.0, "organ": 0.0, "synth": 0.0}),
                "synth_easy": batch(monitor_rng, pools, 12, {"tumour": 0.0, "organ": 0.0, "synth": 1.0}, True)}
+    if args.shapes:
+        monitor["shape"] = batch(monitor_rng, pools, 12, {"tumour": 0.0, "organ": 0.0, "synth": 0.0, "shape": 1.0})
+    schedule = SHAPES if args.shapes else (CURRICULUM if args.curriculum else None)
     model = Lesion3D(widths=widths)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     ck = os.path.join(args.out, "ckpt.pt")
@@ -114,7 +123,7 @@ def main():
         lr = args.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac))) * min(1.0, (step + 1) / 100)
         for g in opt.param_groups:
             g["lr"] = lr
-        mix, easy = phase(frac, args.curriculum)
+        mix, easy = phase(frac, schedule)
         x, y, _ = batch(rng, pools, args.batch, mix, easy)
         model.train()
         loss = loss_fn(model(x), y)
