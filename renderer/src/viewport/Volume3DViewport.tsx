@@ -8,6 +8,7 @@ import type { SurfaceRequest, SurfaceResult } from './surfaceMessages';
 import { affine12, cropLabelMask, labelBoxes } from './surfaceMask';
 import { extractSurface } from './surfaceWorker';
 import { downsampleVolume } from './volumeDownsample';
+import { reduced3d } from './softwareGl';
 import { VtkVolumeView } from './vtkVolumeView';
 
 /** Runs surface extraction in a worker; falls back to the UI thread where module workers are unavailable. */
@@ -156,6 +157,11 @@ export function Volume3DViewport() {
       {volume ? (
         <div className="corner corner-tr">
           3D · {VR_PRESETS.find((p) => p.id === preset)?.label}
+          {reduced3d() && (
+            <div data-testid="3d-reduced" title="No GPU acceleration (software WebGL): the 3D view renders at half resolution so that it stays responsive">
+              half resolution (no GPU)
+            </div>
+          )}
           {streaming && <div data-testid="3d-waiting">(after the voxels have arrived)</div>}
         </div>
       ) : (

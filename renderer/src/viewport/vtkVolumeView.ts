@@ -40,6 +40,7 @@ import type { VrPreset } from '../state/volumePresets';
 import { ORIENTATION_CUBE_STYLE, ORIENTATION_FACES } from '../geometry/orientationCube';
 import type { SurfaceResult } from './surfaceMessages';
 import { surfaceOpacities } from './surfacePasses';
+import { reduced3d, SOFTWARE_3D_SCALE } from './softwareGl';
 
 type Actor = ReturnType<typeof vtkActor.newInstance>;
 type Mapper = ReturnType<typeof vtkMapper.newInstance>;
@@ -235,9 +236,12 @@ export class VtkVolumeView {
     this.requestRender();
   }
 
+  /** Pixels rendered per CSS pixel and axis: the device's ratio, halved under software WebGL (softwareGl.ts). */
+  readonly pixelScale = (window.devicePixelRatio || 1) * (reduced3d() ? SOFTWARE_3D_SCALE : 1);
+
   resize(width: number, height: number): void {
-    const dpr = window.devicePixelRatio || 1;
-    this.glWindow.setSize(Math.max(1, Math.floor(width * dpr)), Math.max(1, Math.floor(height * dpr)));
+    const s = this.pixelScale;
+    this.glWindow.setSize(Math.max(1, Math.floor(width * s)), Math.max(1, Math.floor(height * s)));
     // A hidden 3D view (layouts without it) renders nothing, so it uploads no 3D texture.
     this.visible = width > 1 && height > 1;
     this.requestRender();
