@@ -1,5 +1,10 @@
-/** Lists folders for the host-mode file browser, limited to granted roots. */
-import { readdir, stat } from 'node:fs/promises';
+/**
+ * Lists folders for the host-mode file browser, limited to granted roots and
+ * per the path policy of listFiles: a link is listed only when its real path
+ * is allowed (a link inside a granted folder does not show, or size, a file
+ * outside it), and pipes, sockets and devices are not listed.
+ */
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FsEntry } from '../../common/contract';
 import type { PathGrants } from './access/pathGrants';
@@ -28,8 +33,12 @@ export async function listFolder(grants: PathGrants, requested: string): Promise
   for (const d of dirents) {
     if (d.name.startsWith('.')) continue;
     const full = path.join(dir, d.name);
+    if (d.isSymbolicLink()) {
+      const real = await realpath(full).catch(() => null);
+      if (!real || !grants.allows(real)) continue;
+    }
     const info = await stat(full).catch(() => null);
-    if (!info) continue;
+    if (!info || !(info.isFile() || info.isDirectory())) continue;
     const isDir = info.isDirectory();
     entries.push({ name: d.name, path: full, kind: isDir ? 'directory' : 'file', looksLike: kindFromName(d.name, isDir), sizeBytes: isDir ? 0 : info.size });
   }

@@ -6,10 +6,10 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import dcmjs from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
 import { deidentifyDataset, UidMapper } from '../deid/deidentify';
 import { encodeDict, writeFileAtomic } from '../io/dicom/part10';
+import { readPart10Dicts } from '../io/dicom/part10Read';
 import type { FileAccess } from '../access/pathGrants';
 import { encodeDicomSeg } from '../masks/dicomSegWrite';
 import { dicomMaskKind, readMaskFile, type MaskKind } from '../masks/maskFiles';
@@ -58,8 +58,7 @@ export async function exportSegmentation(
     const source = await sourceOf(session, sourcePath, access);
     let bytes = encodeDicomSeg(seg, source, { seriesDescription: 'Voxa segmentation', contentLabel: 'VOXA', contentCreator: deidentify ? '' : 'Voxa' });
     if (deidentify) {
-      const ab = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-      const { meta, dict } = dcmjs.data.DicomMessage.readFile(ab);
+      const { meta, dict } = readPart10Dicts(bytes);
       deidentifyDataset(meta, dict, new UidMapper(deidKey));
       bytes = encodeDict(meta, dict);
     }
