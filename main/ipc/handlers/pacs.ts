@@ -7,8 +7,11 @@
 import type { pacsChannels } from '../../../common/contract/channels/pacs';
 import type { DomainHandlers } from '../router';
 import type { ServiceDeps } from './deps';
+import { PROGRESS_INTERVAL_MS } from '../../services/jobs/jobProgress';
 import { JobRunner } from '../../services/jobs/jobRunner';
+import { throttle } from '../../services/jobs/throttle';
 import type { PacsService } from '../../services/pacs/pacsService';
+import type { RetrieveProgress } from '../../services/pacs/retrieve';
 
 export function createPacsHandlers(deps: ServiceDeps, pacs: PacsService): DomainHandlers<typeof pacsChannels> {
   const jobs = new JobRunner();
@@ -35,15 +38,23 @@ export function createPacsHandlers(deps: ServiceDeps, pacs: PacsService): Domain
     'pacs:findSeries': async ({ name, studyUid }, ctx) => ({ series: await pacs.findSeries(name, studyUid, ctx.signal) }),
     'pacs:retrieve': ({ name, studyUid, seriesUids, method, jobId }, ctx) =>
       asJob(jobId, ctx.signal, async (signal) => {
-        const report = await pacs.retrieve(name, studyUid, {
-          seriesUids,
-          method,
-          signal,
-          onProgress: (p) => ctx.emit('pacs:progress', { jobId, ...p, done: false }),
-          onSeriesIndexed: () => ctx.emit('study:changed', { reason: 'import' }),
-        });
-        ctx.emit('pacs:progress', { jobId, received: report.series.reduce((n, s) => n + s.present, 0), expected: report.series.reduce((n, s) => n + s.expected, 0), bytes: report.bytes, mbPerSecond: report.seconds > 0 ? report.bytes / 1e6 / report.seconds : 0, seriesComplete: [], done: true });
-        return report;
+        // Per instance at most every 100 ms (the newest held back is sent when the interval ends); an event
+        // that completes a series goes out at once, so none is lost and the renderer can open it.
+        const progress = throttle((p: RetrieveProgress) => ctx.emit('pacs:progress', { jobId, ...p, done: false }), PROGRESS_INTERVAL_MS);
+        try {
+          const report = await pacs.retrieve(name, studyUid, {
+            seriesUids,
+            method,
+            signal,
+            onProgress: (p) => (p.seriesComplete.length > 0 ? progress.now(p) : progress.push(p)),
+            onSeriesIndexed: () => ctx.emit('study:changed', { reason: 'import' }),
+          });
+          progress.close();
+          ctx.emit('pacs:progress', { jobId, received: report.series.reduce((n, s) => n + s.present, 0), expected: report.series.reduce((n, s) => n + s.expected, 0), bytes: report.bytes, mbPerSecond: report.seconds > 0 ? report.bytes / 1e6 / report.seconds : 0, seriesComplete: [], done: true });
+          return report;
+        } finally {
+          progress.close();
+        }
       }),
     'pacs:cancel': ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
     'pacs:send': async ({ name, paths, jobId, deidentify }, ctx) => {
