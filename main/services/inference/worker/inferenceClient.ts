@@ -20,6 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ERROR_CODES, VoxaError, type ErrorCode } from '../../../../common/contract';
 import type { ProviderAttempt, WireTensor, WorkerReply, WorkerRequest } from './protocol';
+import { cancelledError, SUPERSEDED } from '../../jobs/cancelled';
 
 export const PROVIDER_PREFERENCE = ['cuda', 'dml', 'coreml', 'cpu'] as const;
 
@@ -163,12 +164,12 @@ export class InferenceClient {
    * inside onnxruntime finishes in the worker and its result is dropped.
    */
   async run(modelKey: string, feeds: Record<string, WireTensor>, signal?: AbortSignal): Promise<{ outputs: Record<string, WireTensor>; runMs: number }> {
-    if (signal?.aborted) throw cancelled();
+    if (signal?.aborted) throw cancelledError(SUPERSEDED);
     const transfer = Object.values(feeds).map((f) => f.data.buffer as ArrayBuffer);
     const reply = this.request({ type: 'run', id: this.nextId++, modelKey, feeds }, transfer);
     const r = signal
       ? await new Promise<WorkerReply>((resolve, reject) => {
-          const onAbort = () => reject(cancelled());
+          const onAbort = () => reject(cancelledError(SUPERSEDED));
           signal.addEventListener('abort', onAbort, { once: true });
           reply.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
         })
@@ -186,10 +187,6 @@ export class InferenceClient {
     this.worker = null;
     if (w) await w.terminate();
   }
-}
-
-export function cancelled(): VoxaError {
-  return new VoxaError('CANCELLED', 'superseded by a newer prompt or cancelled');
 }
 
 let shared: InferenceClient | null = null;
