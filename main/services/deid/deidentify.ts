@@ -23,7 +23,8 @@ import type { DicomDict, DicomElement } from 'dcmjs';
 import { VoxaError } from '../../../common/contract';
 import { hasDicmPreamble } from '../io/dicom/dicomParse';
 import { listFiles } from '../io/dicom/listFiles';
-import { encodeDict, hashedUid, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, writeFileAtomic } from '../io/dicom/part10';
+import { encodeDict, hashedUid, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from '../io/dicom/part10';
+import { writeFileAtomic } from '../io/atomicWrite';
 import { readPart10Dicts } from '../io/dicom/part10Read';
 import { BASIC_PROFILE } from './basicProfile';
 

@@ -18,7 +18,7 @@ import { VoxaError } from '../../../common/contract';
 import { decomposeAffine, type Mat4 } from '../../../common/geometry/affine';
 import type { Vec3, Volume, VoxelArray, VoxelDType } from '../../../common/volume';
 import { bytesPerVoxel } from '../../../common/volume';
-import { DEFAULT_IO_LIMITS, type IoLimits } from './limits';
+import { DEFAULT_IO_LIMITS, formatBytes, type IoLimits } from './limits';
 
 const NIFTI_DTYPES: Record<number, { dtype: VoxelDType; name: string } | undefined> = {
   2: { dtype: 'uint8', name: 'uint8' },
@@ -343,11 +343,4 @@ export function guessModality(voxels: VoxelArray): 'CT' | 'MR' {
   let n = 0;
   for (let i = 0; i < voxels.length; i += stride, n++) if ((voxels[i] as number) < -500) below++;
   return below / Math.max(1, n) > 0.05 ? 'CT' : 'MR';
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
-  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${n} B`;
 }

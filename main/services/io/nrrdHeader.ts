@@ -5,7 +5,7 @@
  */
 import { VoxaError } from '../../../common/contract';
 import type { Vec3, VoxelDType } from '../../../common/volume';
-import { formatBytes } from './niftiReader';
+import { formatBytes } from './limits';
 
 /** NRRD `type` names (all spellings of the spec) → voxel dtype. */
 export const NRRD_TYPES: Record<string, VoxelDType | 'int64' | 'uint64' | undefined> = {

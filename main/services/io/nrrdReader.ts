@@ -19,8 +19,8 @@ import { VoxaError } from '../../../common/contract';
 import { cross, dot } from '../../../common/geometry/affine';
 import type { Mat3, Vec3, Volume, VoxelArray, VoxelDType } from '../../../common/volume';
 import { bytesPerVoxel } from '../../../common/volume';
-import { DEFAULT_IO_LIMITS, type IoLimits } from './limits';
-import { formatBytes, guessModality } from './niftiReader';
+import { DEFAULT_IO_LIMITS, formatBytes, type IoLimits } from './limits';
+import { guessModality } from './niftiReader';
 import { detachedDataFiles, field, MAX_HEADER_BYTES, NRRD_TYPES, parseNrrdHeader, parseVector, SPACES, splitVectors } from './nrrdHeader';
 
 export interface ReadNrrdOptions {

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataPath, HAS_DATA, pythonScriptJson, REFERENCE_PYTHON } from '../../testing/dataDir';
-import { CT_IMAGE_STORAGE, encodePart10, hashedUid, writeFileAtomic } from './dicom/part10';
+import { CT_IMAGE_STORAGE, encodePart10, hashedUid } from './dicom/part10';
+import { writeFileAtomic } from './atomicWrite';
 import { loadVolume } from './volumeLoader';
 
 interface Ref {

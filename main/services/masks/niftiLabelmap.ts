@@ -11,7 +11,7 @@ import { VoxaError } from '../../../common/contract';
 import type { VolumeGeometry } from '../../../common/volume';
 import { readNiftiFile } from '../io/niftiReader';
 import { writeNifti } from '../io/niftiWriter';
-import { writeFileAtomic } from '../io/dicom/part10';
+import { writeFileAtomic } from '../io/atomicWrite';
 import { fromLabelmap, sameGrid, toLabelmap, type Segmentation, type SegmentInfo } from './segmentation';
 
 const code = z.object({ value: z.string(), scheme: z.string(), meaning: z.string() });

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { VoxaError } from '../../../common/contract';
 import { parseDataSet, str } from '../io/dicom/dicomParse';
-import { part10Header, writeFileAtomic } from '../io/dicom/part10';
+import { part10Header } from '../io/dicom/part10';
+import { writeFileAtomic } from '../io/atomicWrite';
 
 const UID = /^[0-9]+(\.[0-9]+)*$/;
 

@@ -10,7 +10,7 @@ import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { VoxaError } from '../../../common/contract';
 import { pacsNodeSchema, type PacsNode } from '../../../common/contract/channels/pacs';
-import { writeFileAtomic } from '../io/dicom/part10';
+import { writeFileAtomic } from '../io/atomicWrite';
 import { z } from 'zod';
 
 export interface SecretStore {

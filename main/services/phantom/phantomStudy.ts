@@ -14,7 +14,7 @@ import { fromLabelmap } from '../masks/segmentation';
 import { lesionSegmentInfo } from '../masks/segmentCodes';
 import { loadSourceSeries } from '../masks/sourceSeries';
 import { writeDicomSeries, type WrittenSeries } from '../io/dicom/seriesWriter';
-import { writeFileAtomic } from '../io/dicom/part10';
+import { writeFileAtomic } from '../io/atomicWrite';
 import { generatePhantomLesions, lesionTruths, type LesionOrgan, type LesionTruth } from './phantomLesions';
 import { generateTorsoPhantom, type TorsoPhantom } from './torsoPhantom';
 

@@ -15,7 +15,7 @@ import { inPlaneAxes } from '../../../common/geometry/sliceHulls';
 import { lesionSeries, plotToSvg, SERIES_COLOURS, spiderPlot, sumCurvePlot, type LesionSeries, type Plot } from '../../../common/recist/plots';
 import { evaluateResponse, parseTimepoints, type ResponseReport } from '../../../common/recist/response';
 import type { Volume } from '../../../common/volume';
-import { writeFileAtomic } from '../io/dicom/part10';
+import { writeFileAtomic } from '../io/atomicWrite';
 
 export interface RecistReportData {
   response: ResponseReport;

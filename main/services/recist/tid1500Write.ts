@@ -8,7 +8,8 @@
 import { VoxaError } from '../../../common/contract';
 import { codeItem, type Code } from '../io/dicom/codeItems';
 import { derivedObjectHeader, dicomDateTime, uidMaker } from '../io/dicom/headerBlocks';
-import { ds, encodePart10, hashedUid, writeFileAtomic, type NaturalDataset } from '../io/dicom/part10';
+import { ds, encodePart10, hashedUid, type NaturalDataset } from '../io/dicom/part10';
+import { writeFileAtomic } from '../io/atomicWrite';
 import { CODES, COMPREHENSIVE_3D_SR_STORAGE, ROLE_CODES, type SrImageRef, type SrLesion, type SrLine, type SrSubject, type SrWriteOptions } from './tid1500Model';
 
 function item(rel: string, valueType: string, concept: Code, rest: NaturalDataset = {}): NaturalDataset {

@@ -9,7 +9,6 @@
  * and `DicomMessage.readFile`).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import dcmjs, { type DicomDict } from 'dcmjs';
 
 /** A "naturalized" dataset: keyword → value (sequences as arrays of datasets); `_vrMap` pins VRs dcmjs cannot infer. */
@@ -104,14 +103,3 @@ export function naturalize(dict: DicomDict): NaturalDataset {
   return api.DicomMetaDictionary.naturalizeDataset(dict);
 }
 
-/** Writes a file atomically: a temporary sibling (created with `mode`, new, never an existing file), then rename (removed again on failure). */
-export async function writeFileAtomic(file: string, bytes: Uint8Array | string, mode?: number): Promise<void> {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, bytes, mode !== undefined ? { mode, flag: 'wx' } : {});
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}

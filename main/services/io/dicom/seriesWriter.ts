@@ -15,7 +15,8 @@ import { VoxaError } from '../../../../common/contract';
 import type { Volume } from '../../../../common/volume';
 import { valueRange } from '../../../../common/volume';
 import { patientStudyOf, uidMaker } from './headerBlocks';
-import { CT_IMAGE_STORAGE, ds, encodePart10, writeFileAtomic, type NaturalDataset } from './part10';
+import { CT_IMAGE_STORAGE, ds, encodePart10, type NaturalDataset } from './part10';
+import { writeFileAtomic } from '../atomicWrite';
 
 export interface DicomSeriesWriteOptions {
   /** Seeds every UID deterministically (same seed, same UIDs); random UIDs when absent. */
