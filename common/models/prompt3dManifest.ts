@@ -15,6 +15,8 @@ export const prompt3dPreprocessingSchema = z
     fovLadderMm: z.array(z.number().positive()).min(1).refine((l) => l.every((v, n) => n === 0 || v > (l[n - 1] as number)), { message: 'fovLadderMm must ascend' }),
     /** The rung a click starts on (a value of the ladder). */
     firstFovMm: z.number().positive(),
+    /** Coarse to fine: a click runs first at this field of view, then at boxFovFactor × the extent the mask reaches (absent: the ladder alone). */
+    coarseFovMm: z.number().positive().optional(),
     /** Box prompt: crop side = this × the box's longer side. */
     boxFovFactor: z.number().min(1),
     /** Correction: crop side = this × the extent of the current mask and the clicks. */

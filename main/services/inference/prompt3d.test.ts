@@ -87,6 +87,7 @@ describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold te
   beforeAll(() => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'voxa-p3d-'));
     writePack3d(path.join(tmp, 'builtin'));
+    writePack3d(path.join(tmp, 'builtin'), { id: 'thresh3d-c2f', mutate: (m) => ((m.preprocessing as Record<string, unknown>).coarseFovMm = 192) });
     client = new InferenceClient({ threads: 1 });
     service = new SegmentationService({ registry: new ModelRegistry({ builtinDir: path.join(tmp, 'builtin') }), client });
   });
@@ -117,6 +118,25 @@ describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold te
     expect(r.crops?.map((c) => c.fovMm)).toEqual([48]);
     const m = maskFromDelta(r.delta);
     expect(diceBy(m.length, (q) => m[q] === 1, truth(small, 8))).toBeGreaterThan(0.9);
+  }, 60_000);
+
+  it('coarse to fine: the coarse crop finds the extent, the second crop is boxFovFactor × that extent, for large and small lesions', async () => {
+    // The big ball (radius 32 mm) at 192 mm (6 mm crop voxels): the second crop is 2 × 2 × its reach, 4 × (32 ± 6) mm.
+    const rb = await service.segment(volume, { modelId: 'thresh3d-c2f', points: [{ ijk: big, positive: true }] });
+    const fb = rb.crops?.map((c) => c.fovMm) ?? [];
+    expect(fb[0]).toBe(192);
+    expect(fb[1]).toBeGreaterThanOrEqual(4 * 26);
+    expect(fb[1]).toBeLessThanOrEqual(4 * 38);
+    expect(rb.crops?.at(-1)?.touchesBorder).toBe(false);
+    const mb = maskFromDelta(rb.delta);
+    expect(diceBy(mb.length, (q) => mb[q] === 1, truth(big, 32))).toBeGreaterThan(0.95);
+    // The small ball (radius 8 mm) gets a small second crop, and only itself.
+    const rs = await service.segment(volume, { modelId: 'thresh3d-c2f', points: [{ ijk: small, positive: true }] });
+    const fs = rs.crops?.map((c) => c.fovMm) ?? [];
+    expect(fs[0]).toBe(192);
+    expect(fs[1]).toBeLessThan(48);
+    const ms = maskFromDelta(rs.delta);
+    expect(diceBy(ms.length, (q) => ms[q] === 1, truth(small, 8))).toBeGreaterThan(0.9);
   }, 60_000);
 
   it('a box bounds the mask in its plane (box side + 10 % + 1 voxel)', async () => {

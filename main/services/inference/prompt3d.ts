@@ -14,7 +14,8 @@
  *   the crop slice nearest the box's slice).
  * - A click climbs the field-of-view ladder from `firstFovMm` while the
  *   mask reaches the crop's border (the lesion is larger than the crop) or
- *   comes back empty; a box sets the field of view from its side and bounds
+ *   comes back empty; with `coarseFovMm` it runs there first and then at
+ *   `boxFovFactor` × the extent found (coarse to fine); a box sets the field of view from its side and bounds
  *   the mask in its plane; a correction (a prior) centres the crop on the
  *   segment and its clicks.
  * - Only the connected part of the mask that holds the seed (the first
@@ -95,6 +96,16 @@ function seedComponent(bits: Uint8Array, G: number, seed: Vec3): { keep: Uint8Ar
 }
 
 /** Mask voxels on the crop's outer shell where the crop lies inside the image. */
+/** The farthest a crop component reaches from the crop's centre along any axis, in mm (crop voxel = fov / G mm). */
+function reachMm(keep: Uint8Array, G: number, fovMm: number): number {
+  const c = G / 2 - 0.5;
+  let far = 0;
+  for (let z = 0, q = 0; z < G; z++)
+    for (let y = 0; y < G; y++)
+      for (let x = 0; x < G; x++, q++) if (keep[q]) far = Math.max(far, Math.abs(x - c), Math.abs(y - c), Math.abs(z - c));
+  return (far + 0.5) * (fovMm / G);
+}
+
 function borderVoxels(keep: Uint8Array, inside: Float32Array, G: number): number {
   let n = 0;
   for (let z = 0; z < G; z++)
@@ -197,13 +208,11 @@ export async function runPrompt3d(
     seedIjk = first;
   }
 
-  let chosen: { frame: CropFrame; logits: Float32Array; keep: Uint8Array } | null = null;
-  for (let n = 0; n < fovs.length; n++) {
-    const fov = fovs[n] as number;
-    if (n > 0 && fov <= (fovs[n - 1] as number)) break;
+  /** One forward pass on the crop of side `fov` mm centred on `at`: the seed's component and whether it reaches the border. */
+  const runAt = async (at: Vec3, fov: number) => {
     throwIfCancelled(opts.signal, SUPERSEDED);
     const t0 = performance.now();
-    const frame = cropFrame(volume, centre, fov, G);
+    const frame = cropFrame(volume, at, fov, G);
     const raw = sampleCrop(volume.voxels as ArrayLike<number>, dims, frame, true);
     const inside = insideCrop(dims, frame);
     const nImg = rules.length;
@@ -236,10 +245,37 @@ export async function runPrompt3d(
     for (let q = 0; q < V; q++) if ((logits[q] as number) > post.maskThreshold) bits[q] = 1;
     const comp = seedComponent(bits, G, toCrop(frame, seedIjk));
     const touches = comp ? borderVoxels(comp.keep, inside, G) > post.borderVoxels : false;
-    runs.push({ fovMm: fov, centre, voxels: comp?.count ?? 0, touchesBorder: touches, modelMs: out.runMs });
+    runs.push({ fovMm: fov, centre: at, voxels: comp?.count ?? 0, touchesBorder: touches, modelMs: out.runMs });
     timings.postprocessMs += performance.now() - t1;
-    if (comp) chosen = { frame, logits, keep: comp.keep };
-    if (comp && !touches) break;
+    return { frame, logits, comp, touches };
+  };
+  let chosen: { frame: CropFrame; logits: Float32Array; keep: Uint8Array } | null = null;
+  /** Runs the fields of view in turn until the mask no longer reaches the crop's border. */
+  const climb = async (at: Vec3, list: number[]) => {
+    for (let n = 0; n < list.length; n++) {
+      const fov = list[n] as number;
+      if (n > 0 && fov <= (list[n - 1] as number)) break;
+      const r = await runAt(at, fov);
+      if (r.comp) chosen = { frame: r.frame, logits: r.logits, keep: r.comp.keep };
+      if (r.comp && !r.touches) break;
+    }
+  };
+  const coarse = !hasPrior && !box && pre.coarseFovMm !== undefined ? clampFov(pre.coarseFovMm) : null;
+  if (coarse === null) await climb(centre, fovs);
+  else {
+    // Coarse to fine: the lesion's reach from the click at the coarse field of view sets the crop of a
+    // second pass (boxFovFactor × its extent, as a box would), so the lesion fills the crop as in training
+    // whatever its size; a lesion larger than the coarse crop climbs on from there.
+    const r = await runAt(centre, coarse);
+    if (!r.comp) await climb(centre, fovs);
+    else {
+      chosen = { frame: r.frame, logits: r.logits, keep: r.comp.keep };
+      if (r.touches) await climb(centre, ladder.filter((f) => f > coarse));
+      else {
+        const f1 = clampFov(2 * reachMm(r.comp.keep, G, coarse) * pre.boxFovFactor);
+        if (f1 < coarse) await climb(centre, [f1, clampFov(f1 * 2)]);
+      }
+    }
   }
 
   const t2 = performance.now();
