@@ -41,7 +41,7 @@ def manifest(version, G):
             "cropSizeVox": G,
             "fovLadderMm": list(C.FOV_LADDER),
             "firstFovMm": 48.0,
-            "coarseFovMm": 192.0,
+            "coarseFovMm": 96.0,
             "boxFovFactor": 2.0,
             "correctionFovFactor": 1.6,
             "clickSigmaVox": C.SIGMA,
