@@ -18,13 +18,21 @@ def _inside_click(rng, obj):
     return inner[rng.randint(len(inner))].astype(np.float32) + rng.uniform(-0.5, 0.5, 3).astype(np.float32)
 
 
+# Click crops: the crop side over the object's extent, log-uniform in this range. Below 1 the object is
+# larger than the crop (no boundary in sight on some axis: the mask must fill the crop). Stages 2-4 used
+# (0.7, 7.0); `train.py --click-ratio 0.3,7` widens it (README, next step 6).
+CLICK_RATIO = (0.7, 7.0)
+# The same for synthetic lesions painted into background crops (paint's ratio_range).
+SYNTH_CLICK_RATIO = (1.1, 7.0)
+
+
 def _fov_for(rng, extent_mm, mode):
     """The crop side for an object of this extent. A click's crop comes from the field-of-view ladder,
     not from the object's size, so the object's size in the crop varies twelve-fold (from larger than
     the crop to a seventh of it) and the model must find its boundary in the image; a box or a
     correction sets the crop from the prompt's own extent, as the engine does."""
     e = max(extent_mm)
-    lo, hi = (0.7, 7.0) if mode == "click" else (1.3, 2.6)
+    lo, hi = CLICK_RATIO if mode == "click" else (1.3, 2.6)
     return float(np.clip(e * math.exp(rng.uniform(math.log(lo), math.log(hi))), 16.0, 400.0))
 
 
@@ -177,7 +185,7 @@ def make_sample(rng, pools, mix=None, easy=False):
         raw, inside, _, coords = _crop(vol, centre, fov)
         lung = C.sample(vol.lung_mask, coords, border=False)[0] if use_lung else None
         sk = vol.spacing[2]
-        res = paint(rng, raw, inside, fov, vol.modality, lung=lung, slice_mm=sk, ratio_range=(1.1, 7.0) if mode == "click" else (1.3, 2.6), easy=easy)
+        res = paint(rng, raw, inside, fov, vol.modality, lung=lung, slice_mm=sk, ratio_range=SYNTH_CLICK_RATIO if mode == "click" else (1.3, 2.6), easy=easy)
         if res is None:
             return None
         raw, tgt = res

@@ -16,6 +16,7 @@ import torch.nn.functional as F
 
 from . import data as D
 from .model import Lesion3D
+from . import samples as S
 from .samples import MIX, MIX_SHAPES, make_sample
 from . import crop as C
 
@@ -85,9 +86,14 @@ def main():
     ap.add_argument("--init", default=None, help="start from this checkpoint's weights (a new schedule)")
     ap.add_argument("--widths", default="16,32,64,128")
     ap.add_argument("--curriculum", action="store_true")
+    ap.add_argument("--click-ratio", default=None, help="crop side / object extent for click crops, lo,hi (default 0.7,7)")
     ap.add_argument("--shapes", action="store_true", help="stage 4's schedule (shape scenes first, then a fifth of the mixture)")
     args = ap.parse_args()
     widths = tuple(int(w) for w in args.widths.split(","))
+    if args.click_ratio:
+        lo, hi = (float(v) for v in args.click_ratio.split(","))
+        S.CLICK_RATIO = (lo, hi)
+        S.SYNTH_CLICK_RATIO = (max(lo, 0.55), hi)  # paint's lesion must keep the click inside the crop
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
     split = D.split()
