@@ -15,9 +15,9 @@
  * - A click climbs the field-of-view ladder from `firstFovMm` while the
  *   mask reaches the crop's border (the lesion is larger than the crop) or
  *   comes back empty; with `coarseFovMm` it runs there first and then at
- *   `boxFovFactor` × the extent found (coarse to fine); a box sets the field of view from its side and bounds
- *   the mask in its plane; a correction (a prior) centres the crop on the
- *   segment and its clicks.
+ *   `boxFovFactor` × the extent found (coarse to fine). A box sets the field
+ *   of view from its side and bounds the mask in its plane; a correction (a
+ *   prior) centres the crop on the segment and its clicks.
  * - Only the connected part of the mask that holds the seed (the first
  *   positive click, else the box centre, else the prior's nearest part) is
  *   kept; the crop's logits go back to the image grid trilinearly.
@@ -95,7 +95,6 @@ function seedComponent(bits: Uint8Array, G: number, seed: Vec3): { keep: Uint8Ar
   return { keep, count: sizes[id] as number };
 }
 
-/** Mask voxels on the crop's outer shell where the crop lies inside the image. */
 /** The farthest a crop component reaches from the crop's centre along any axis, in mm (crop voxel = fov / G mm). */
 function reachMm(keep: Uint8Array, G: number, fovMm: number): number {
   const c = G / 2 - 0.5;
@@ -106,6 +105,7 @@ function reachMm(keep: Uint8Array, G: number, fovMm: number): number {
   return (far + 0.5) * (fovMm / G);
 }
 
+/** Mask voxels on the crop's outer shell where the crop lies inside the image. */
 function borderVoxels(keep: Uint8Array, inside: Float32Array, G: number): number {
   let n = 0;
   for (let z = 0; z < G; z++)
