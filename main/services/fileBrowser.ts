@@ -33,11 +33,11 @@ export async function listFolder(grants: PathGrants, requested: string): Promise
   for (const d of dirents) {
     if (d.name.startsWith('.')) continue;
     const full = path.join(dir, d.name);
-    if (d.isSymbolicLink()) {
-      const real = await realpath(full).catch(() => null);
-      if (!real || !grants.allows(real)) continue;
-    }
-    const info = await stat(full).catch(() => null);
+    // A link is judged, and described, by its target.
+    const link = d.isSymbolicLink();
+    const target = link ? await realpath(full).catch(() => null) : full;
+    if (!target || (link && !grants.allows(target))) continue;
+    const info = await stat(target).catch(() => null);
     if (!info || !(info.isFile() || info.isDirectory())) continue;
     const isDir = info.isDirectory();
     entries.push({ name: d.name, path: full, kind: isDir ? 'directory' : 'file', looksLike: kindFromName(d.name, isDir), sizeBytes: isDir ? 0 : info.size });

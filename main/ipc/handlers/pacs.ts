@@ -49,10 +49,10 @@ export function createPacsHandlers(deps: ServiceDeps, pacs: PacsService): Domain
             onProgress: (p) => (p.seriesComplete.length > 0 ? progress.now(p) : progress.push(p)),
             onSeriesIndexed: () => ctx.emit('study:changed', { reason: 'import' }),
           });
-          progress.close();
           ctx.emit('pacs:progress', { jobId, received: report.series.reduce((n, s) => n + s.present, 0), expected: report.series.reduce((n, s) => n + s.expected, 0), bytes: report.bytes, mbPerSecond: report.seconds > 0 ? report.bytes / 1e6 / report.seconds : 0, seriesComplete: [], done: true });
           return report;
         } finally {
+          // Synchronously after the last event: a value still held back is dropped, never sent after done.
           progress.close();
         }
       }),
