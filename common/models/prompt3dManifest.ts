@@ -17,6 +17,12 @@ export const prompt3dPreprocessingSchema = z
     firstFovMm: z.number().positive(),
     /** Coarse to fine: a click runs first at this field of view, then at boxFovFactor × the extent the mask reaches (absent: the ladder alone). */
     coarseFovMm: z.number().positive().optional(),
+    /**
+     * A click's mask spanning at least this fraction of the crop side (on some axis) counts as reaching the border: a
+     * model stops short of a border it cannot see. With it, the coarse-to-fine pass also runs after a climb and may be
+     * larger than the crop it refines (absent: only border voxels count, and the fine pass only shrinks).
+     */
+    fillFraction: z.number().gt(0).max(1).optional(),
     /** Box prompt: crop side = this × the box's longer side. */
     boxFovFactor: z.number().min(1),
     /** Correction: crop side = this × the extent of the current mask and the clicks. */

@@ -88,6 +88,8 @@ describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold te
     tmp = mkdtempSync(path.join(os.tmpdir(), 'voxa-p3d-'));
     writePack3d(path.join(tmp, 'builtin'));
     writePack3d(path.join(tmp, 'builtin'), { id: 'thresh3d-c2f', mutate: (m) => ((m.preprocessing as Record<string, unknown>).coarseFovMm = 192) });
+    writePack3d(path.join(tmp, 'builtin'), { id: 'thresh3d-c72', mutate: (m) => ((m.preprocessing as Record<string, unknown>).coarseFovMm = 72) });
+    writePack3d(path.join(tmp, 'builtin'), { id: 'thresh3d-fill', mutate: (m) => Object.assign(m.preprocessing as Record<string, unknown>, { coarseFovMm: 72, fillFraction: 0.8 }) });
     client = new InferenceClient({ threads: 1 });
     service = new SegmentationService({ registry: new ModelRegistry({ builtinDir: path.join(tmp, 'builtin') }), client });
   });
@@ -139,6 +141,26 @@ describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold te
     expect(diceBy(ms.length, (q) => ms[q] === 1, truth(small, 8))).toBeGreaterThan(0.9);
   }, 60_000);
 
+  it('fillFraction: a mask spanning most of the coarse crop climbs, and the fine pass may be larger than the coarse crop', async () => {
+    // The big ball (64 mm across) in a 72 mm coarse crop spans 0.89 of it without reaching the border.
+    const plain = await service.segment(volume, { modelId: 'thresh3d-c72', points: [{ ijk: big, positive: true }] });
+    expect(plain.crops?.map((c) => c.fovMm)).toEqual([72]);
+    expect(plain.crops?.[0]?.touchesBorder).toBe(false);
+    // With fillFraction 0.8 it climbs to the next rung (96: 0.67 of the crop), then refines at 2 × 2 × its reach (~128 mm).
+    const r = await service.segment(volume, { modelId: 'thresh3d-fill', points: [{ ijk: big, positive: true }] });
+    const f = r.crops?.map((c) => c.fovMm) ?? [];
+    expect(f.slice(0, 2)).toEqual([72, 96]);
+    expect(f).toHaveLength(3);
+    expect(f[2]).toBeGreaterThanOrEqual(4 * 30);
+    expect(f[2]).toBeLessThanOrEqual(4 * 36);
+    const m = maskFromDelta(r.delta);
+    expect(diceBy(m.length, (q) => m[q] === 1, truth(big, 32))).toBeGreaterThan(0.95);
+    // A small lesion is unchanged by it: the fine pass shrinks as before.
+    const rs = await service.segment(volume, { modelId: 'thresh3d-fill', points: [{ ijk: small, positive: true }] });
+    expect(rs.crops?.[0]?.fovMm).toBe(72);
+    expect(rs.crops?.[1]?.fovMm).toBeLessThan(48);
+  }, 60_000);
+
   it('a box bounds the mask in its plane (box side + 10 % + 1 voxel)', async () => {
     // A box over the left half of the big ball only.
     const a: Vec3 = [18, 40, 20];
@@ -182,6 +204,7 @@ describe('segment.prompt3d manifests', () => {
       ['firstFovMm must be a rung', (m) => (m.preprocessing.firstFovMm = 50)],
       ['same number of image channels', (m) => (m.preprocessing.imageChannels.default = [{ type: 'percentile', low: 0.5, high: 99.5 }])],
       ['multiple of 8', (m) => (m.preprocessing.cropSizeVox = 44)],
+      ['fillFraction', (m) => Object.assign(m.preprocessing, { fillFraction: 1.5 })],
     ];
     for (const [why, edit] of bad) {
       const m = base();

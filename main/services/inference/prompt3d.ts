@@ -15,7 +15,9 @@
  * - A click climbs the field-of-view ladder from `firstFovMm` while the
  *   mask reaches the crop's border (the lesion is larger than the crop) or
  *   comes back empty; with `coarseFovMm` it runs there first and then at
- *   `boxFovFactor` × the extent found (coarse to fine). A box sets the field
+ *   `boxFovFactor` × the extent found (coarse to fine); with `fillFraction`
+ *   a mask spanning that fraction of the crop counts as reaching its border,
+ *   and the fine pass may be larger than the coarse crop. A box sets the field
  *   of view from its side and bounds the mask in its plane; a correction (a
  *   prior) centres the crop on the segment and its clicks.
  * - Only the connected part of the mask that holds the seed (the first
@@ -103,6 +105,22 @@ function reachMm(keep: Uint8Array, G: number, fovMm: number): number {
     for (let y = 0; y < G; y++)
       for (let x = 0; x < G; x++, q++) if (keep[q]) far = Math.max(far, Math.abs(x - c), Math.abs(y - c), Math.abs(z - c));
   return (far + 0.5) * (fovMm / G);
+}
+
+/** The component's largest bounding-box side in mm (crop voxel = fov / G mm). */
+function extentMm(keep: Uint8Array, G: number, fovMm: number): number {
+  const lo = [G, G, G], hi = [-1, -1, -1];
+  for (let z = 0, q = 0; z < G; z++)
+    for (let y = 0; y < G; y++)
+      for (let x = 0; x < G; x++, q++)
+        if (keep[q]) {
+          const v = [x, y, z];
+          for (let a = 0; a < 3; a++) {
+            lo[a] = Math.min(lo[a] as number, v[a] as number);
+            hi[a] = Math.max(hi[a] as number, v[a] as number);
+          }
+        }
+  return Math.max(0, ...[0, 1, 2].map((a) => (hi[a] as number) - (lo[a] as number) + 1)) * (fovMm / G);
 }
 
 /** Mask voxels on the crop's outer shell where the crop lies inside the image. */
@@ -250,30 +268,41 @@ export async function runPrompt3d(
     return { frame, logits, comp, touches };
   };
   let chosen: { frame: CropFrame; logits: Float32Array; keep: Uint8Array } | null = null;
-  /** Runs the fields of view in turn until the mask no longer reaches the crop's border. */
-  const climb = async (at: Vec3, list: number[]) => {
+  /** The lesion is larger than this crop: its mask reaches the border, or (with `fillFraction`) spans that much of the crop. */
+  const reaches = (r: Awaited<ReturnType<typeof runAt>>, fov: number) =>
+    r.touches || (pre.fillFraction !== undefined && !!r.comp && extentMm(r.comp.keep, G, fov) >= pre.fillFraction * fov);
+  type Found = { keep: Uint8Array; fov: number; reaches: boolean };
+  /** Runs the fields of view in turn until the mask no longer reaches the crop's border; the last pass that found a mask. */
+  const climb = async (at: Vec3, list: number[]): Promise<Found | null> => {
+    let last: Found | null = null;
     for (let n = 0; n < list.length; n++) {
       const fov = list[n] as number;
       if (n > 0 && fov <= (list[n - 1] as number)) break;
       const r = await runAt(at, fov);
-      if (r.comp) chosen = { frame: r.frame, logits: r.logits, keep: r.comp.keep };
-      if (r.comp && !r.touches) break;
+      if (!r.comp) continue;
+      chosen = { frame: r.frame, logits: r.logits, keep: r.comp.keep };
+      last = { keep: r.comp.keep, fov, reaches: reaches(r, fov) };
+      if (!last.reaches) break;
     }
+    return last;
   };
   const coarse = !hasPrior && !box && pre.coarseFovMm !== undefined ? clampFov(pre.coarseFovMm) : null;
   if (coarse === null) await climb(centre, fovs);
   else {
     // Coarse to fine: the lesion's reach from the click at the coarse field of view sets the crop of a
     // second pass (boxFovFactor × its extent, as a box would), so the lesion fills the crop as in training
-    // whatever its size; a lesion larger than the coarse crop climbs on from there.
+    // whatever its size; a lesion larger than the coarse crop climbs on from there. With `fillFraction`
+    // the second pass also follows a climb, and may be larger than the crop it refines.
     const r = await runAt(centre, coarse);
     if (!r.comp) await climb(centre, fovs);
     else {
       chosen = { frame: r.frame, logits: r.logits, keep: r.comp.keep };
-      if (r.touches) await climb(centre, ladder.filter((f) => f > coarse));
-      else {
-        const f1 = clampFov(2 * reachMm(r.comp.keep, G, coarse) * pre.boxFovFactor);
-        if (f1 < coarse) await climb(centre, [f1, clampFov(f1 * 2)]);
+      const both = pre.fillFraction !== undefined;
+      let last: Found = { keep: r.comp.keep, fov: coarse, reaches: reaches(r, coarse) };
+      if (last.reaches) last = (await climb(centre, ladder.filter((f) => f > coarse))) ?? last;
+      if (!last.reaches && (both || last.fov === coarse)) {
+        const f1 = clampFov(2 * reachMm(last.keep, G, last.fov) * pre.boxFovFactor);
+        if (f1 < last.fov || (both && f1 > last.fov * 1.15)) await climb(centre, [f1, clampFov(f1 * 2)]);
       }
     }
   }

@@ -42,6 +42,7 @@ def manifest(version, G):
             "fovLadderMm": list(C.FOV_LADDER),
             "firstFovMm": 48.0,
             "coarseFovMm": 96.0,
+            "fillFraction": 0.8,
             "boxFovFactor": 2.0,
             "correctionFovFactor": 1.6,
             "clickSigmaVox": C.SIGMA,
