@@ -44,6 +44,8 @@ export const prompt3dPostprocessingSchema = z.object({
   borderVoxels: z.number().int().min(0).default(4),
   /** A box bounds the mask in its plane: at most this fraction of the box side (plus one voxel) beyond it. */
   boxMarginFraction: z.number().min(0).default(0.1),
+  /** The chosen crop is run this many times, mirrored (none; i; j; i and j; then k), and the logits averaged (1: once). */
+  testTimeFlips: z.number().int().min(1).max(8).default(1),
 });
 export type Prompt3dPostprocessing = z.infer<typeof prompt3dPostprocessingSchema>;
 

@@ -14,7 +14,7 @@ import { diceBy } from '../../../common/segmentation/dice';
 import { maskFromDelta } from '../../../common/labelmap/labelmapDelta';
 import type { Vec3, Volume } from '../../../common/volume';
 import { hasPythonModules, runPythonJson } from '../../testing/pythonReference';
-import { clickMap, cropFrame, insideCrop, sampleCrop, toCrop } from './prompt3d';
+import { clickMap, cropFrame, flipCrop, insideCrop, sampleCrop, toCrop } from './prompt3d';
 import { ModelRegistry } from './registry';
 import { SegmentationService } from './segmentService';
 import { writePack3d } from './testing/testModel3d';
@@ -88,6 +88,7 @@ describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold te
     tmp = mkdtempSync(path.join(os.tmpdir(), 'voxa-p3d-'));
     writePack3d(path.join(tmp, 'builtin'));
     writePack3d(path.join(tmp, 'builtin'), { id: 'thresh3d-c2f', mutate: (m) => ((m.preprocessing as Record<string, unknown>).coarseFovMm = 192) });
+    writePack3d(path.join(tmp, 'builtin'), { id: 'thresh3d-tta', mutate: (m) => ((m.postprocessing as Record<string, unknown>).testTimeFlips = 8) });
     writePack3d(path.join(tmp, 'builtin'), { id: 'thresh3d-c72', mutate: (m) => ((m.preprocessing as Record<string, unknown>).coarseFovMm = 72) });
     writePack3d(path.join(tmp, 'builtin'), { id: 'thresh3d-fill', mutate: (m) => Object.assign(m.preprocessing as Record<string, unknown>, { coarseFovMm: 72, fillFraction: 0.8 }) });
     client = new InferenceClient({ threads: 1 });
@@ -161,6 +162,16 @@ describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold te
     expect(rs.crops?.[1]?.fovMm).toBeLessThan(48);
   }, 60_000);
 
+  it('test-time flips mirror the logits back: an equivariant model gives the same mask, for an object off the crop centre', async () => {
+    const at: Vec3 = [big[0] + 12, big[1] - 7, big[2] + 3];
+    const once = await service.segment(volume, { modelId: 'thresh3d', points: [{ ijk: at, positive: true }] });
+    const tta = await service.segment(volume, { modelId: 'thresh3d-tta', points: [{ ijk: at, positive: true }] });
+    expect(tta.crops?.map((c) => c.fovMm)).toEqual(once.crops?.map((c) => c.fovMm));
+    const a = maskFromDelta(once.delta), b = maskFromDelta(tta.delta);
+    expect(diceBy(a.length, (q) => a[q] === 1, (q) => b[q] === 1)).toBeGreaterThan(0.995);
+    expect(diceBy(b.length, (q) => b[q] === 1, truth(big, 32))).toBeGreaterThan(0.95);
+  }, 60_000);
+
   it('a box bounds the mask in its plane (box side + 10 % + 1 voxel)', async () => {
     // A box over the left half of the big ball only.
     const a: Vec3 = [18, 40, 20];
@@ -171,6 +182,21 @@ describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold te
     expect(iMax).toBeLessThanOrEqual(50 + Math.ceil(0.1 * 33 + 1));
     expect(iMax).toBeGreaterThan(45);
   }, 60_000);
+});
+
+describe('flipCrop', () => {
+  it('mirrors each flagged axis of every channel and is its own inverse', () => {
+    const G = 4, C = 2, V = G * G * G;
+    const data = Float32Array.from({ length: C * V }, (_, n) => n);
+    const f = [true, false, true] as const;
+    const out = flipCrop(data, C, G, f);
+    for (let c = 0; c < C; c++)
+      for (let z = 0; z < G; z++)
+        for (let y = 0; y < G; y++)
+          for (let x = 0; x < G; x++) expect(out[c * V + (z * G + y) * G + x]).toBe(data[c * V + ((G - 1 - z) * G + y) * G + (G - 1 - x)]);
+    expect(Array.from(flipCrop(out, C, G, f))).toEqual(Array.from(data));
+    expect(Array.from(flipCrop(data, C, G, [false, false, false]))).toEqual(Array.from(data));
+  });
 });
 
 describe('segment.prompt3d manifests', () => {

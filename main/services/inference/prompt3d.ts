@@ -123,6 +123,31 @@ function extentMm(keep: Uint8Array, G: number, fovMm: number): number {
   return Math.max(0, ...[0, 1, 2].map((a) => (hi[a] as number) - (lo[a] as number) + 1)) * (fovMm / G);
 }
 
+type Flip = readonly [boolean, boolean, boolean];
+/** Mirrorings of a crop along its x (i), y (j), z (k) axes, in the order `testTimeFlips` takes them. */
+const FLIPS: readonly Flip[] = [
+  [false, false, false], [true, false, false], [false, true, false], [true, true, false],
+  [false, false, true], [true, false, true], [false, true, true], [true, true, true],
+];
+
+/** A [C, G, G, G] crop mirrored along the flagged axes (its own inverse). */
+export function flipCrop(data: Float32Array, channels: number, G: number, f: Flip): Float32Array {
+  const out = new Float32Array(data.length);
+  const V = G * G * G;
+  for (let c = 0; c < channels; c++)
+    for (let z = 0; z < G; z++) {
+      const zs = f[2] ? G - 1 - z : z;
+      for (let y = 0; y < G; y++) {
+        const ys = f[1] ? G - 1 - y : y;
+        const dst = c * V + (z * G + y) * G;
+        const src = c * V + (zs * G + ys) * G;
+        if (f[0]) for (let x = 0; x < G; x++) out[dst + x] = data[src + G - 1 - x] as number;
+        else out.set(data.subarray(src, src + G), dst);
+      }
+    }
+  return out;
+}
+
 /** Mask voxels on the crop's outer shell where the crop lies inside the image. */
 function borderVoxels(keep: Uint8Array, inside: Float32Array, G: number): number {
   let n = 0;
@@ -226,6 +251,7 @@ export async function runPrompt3d(
     seedIjk = first;
   }
 
+  const flips = Math.min(post.testTimeFlips, FLIPS.length);
   /** One forward pass on the crop of side `fov` mm centred on `at`: the seed's component and whether it reaches the border. */
   const runAt = async (at: Vec3, fov: number) => {
     throwIfCancelled(opts.signal, SUPERSEDED);
@@ -254,6 +280,7 @@ export async function runPrompt3d(
     if (hasPrior && input.prior) x.set(sampleCrop(input.prior, dims, frame, false), (nImg + 3) * V);
     if (box) x.set(boxChannel(frame, box, boxAxis), (nImg + 4) * V);
     timings.preprocessMs += performance.now() - t0;
+    const kept = flips > 1 ? x.slice() : x; // the runner may transfer x's buffer to its worker
     const out = await runner({ input: { dtype: 'float32', dims: [1, nImg + 5, G, G, G], data: x } }, opts.signal);
     timings.modelMs += out.runMs;
     const t1 = performance.now();
@@ -265,9 +292,9 @@ export async function runPrompt3d(
     const touches = comp ? borderVoxels(comp.keep, inside, G) > post.borderVoxels : false;
     runs.push({ fovMm: fov, centre: at, voxels: comp?.count ?? 0, touchesBorder: touches, modelMs: out.runMs });
     timings.postprocessMs += performance.now() - t1;
-    return { frame, logits, comp, touches };
+    return { frame, logits, comp, touches, x: kept };
   };
-  let chosen: { frame: CropFrame; logits: Float32Array; keep: Uint8Array } | null = null;
+  let chosen: { frame: CropFrame; logits: Float32Array; keep: Uint8Array; x: Float32Array } | null = null;
   /** The lesion is larger than this crop: its mask reaches the border, or (with `fillFraction`) spans that much of the crop. */
   const reaches = (r: Awaited<ReturnType<typeof runAt>>, fov: number) =>
     r.touches || (pre.fillFraction !== undefined && !!r.comp && extentMm(r.comp.keep, G, fov) >= pre.fillFraction * fov);
@@ -280,7 +307,7 @@ export async function runPrompt3d(
       if (n > 0 && fov <= (list[n - 1] as number)) break;
       const r = await runAt(at, fov);
       if (!r.comp) continue;
-      chosen = { frame: r.frame, logits: r.logits, keep: r.comp.keep };
+      chosen = { frame: r.frame, logits: r.logits, keep: r.comp.keep, x: r.x };
       last = { keep: r.comp.keep, fov, reaches: reaches(r, fov) };
       if (!last.reaches) break;
     }
@@ -296,7 +323,7 @@ export async function runPrompt3d(
     const r = await runAt(centre, coarse);
     if (!r.comp) await climb(centre, fovs);
     else {
-      chosen = { frame: r.frame, logits: r.logits, keep: r.comp.keep };
+      chosen = { frame: r.frame, logits: r.logits, keep: r.comp.keep, x: r.x };
       const both = pre.fillFraction !== undefined;
       let last: Found = { keep: r.comp.keep, fov: coarse, reaches: reaches(r, coarse) };
       if (last.reaches) last = (await climb(centre, ladder.filter((f) => f > coarse))) ?? last;
@@ -312,6 +339,26 @@ export async function runPrompt3d(
   if (!chosen) {
     timings.postprocessMs += performance.now() - t2;
     return { delta: emptyDelta(dims, label), runs, timings };
+  }
+  // Test-time flips: the chosen crop again, mirrored, its logits mirrored back and averaged.
+  if (flips > 1) {
+    const c0: { frame: CropFrame; logits: Float32Array; keep: Uint8Array; x: Float32Array } = chosen;
+    const mean = Float32Array.from(c0.logits);
+    const channels = c0.x.length / (G * G * G);
+    for (let v = 1; v < flips; v++) {
+      const f = FLIPS[v] as Flip;
+      const out = await runner({ input: { dtype: 'float32', dims: [1, channels, G, G, G], data: flipCrop(c0.x, channels, G, f) } }, opts.signal);
+      timings.modelMs += out.runMs;
+      const back = flipCrop(out.outputs.logits?.data as Float32Array, 1, G, f);
+      for (let q = 0; q < mean.length; q++) mean[q] = (mean[q] as number) + (back[q] as number);
+    }
+    const bits = new Uint8Array(mean.length);
+    for (let q = 0; q < mean.length; q++) {
+      mean[q] = (mean[q] as number) / flips;
+      if ((mean[q] as number) > post.maskThreshold) bits[q] = 1;
+    }
+    const comp = seedComponent(bits, G, toCrop(c0.frame, seedIjk));
+    if (comp) chosen = { ...c0, logits: mean, keep: comp.keep };
   }
   // Back to the image grid: the kept component's logits (others forced below threshold), trilinear.
   const { frame, logits, keep } = chosen;

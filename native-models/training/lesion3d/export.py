@@ -53,7 +53,7 @@ def manifest(version, G):
                             {"type": "percentile", "low": 0.5, "high": 99.5}],
             },
         },
-        "postprocessing": {"maskThreshold": 0, "borderVoxels": 4, "boxMarginFraction": 0.1},
+        "postprocessing": {"maskThreshold": 0, "borderVoxels": 4, "boxMarginFraction": 0.1, "testTimeFlips": 4},
         "labels": ["lesion"],
     }
 
