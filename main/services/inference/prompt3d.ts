@@ -109,18 +109,8 @@ function reachMm(keep: Uint8Array, G: number, fovMm: number): number {
 
 /** The component's largest bounding-box side in mm (crop voxel = fov / G mm). */
 function extentMm(keep: Uint8Array, G: number, fovMm: number): number {
-  const lo = [G, G, G], hi = [-1, -1, -1];
-  for (let z = 0, q = 0; z < G; z++)
-    for (let y = 0; y < G; y++)
-      for (let x = 0; x < G; x++, q++)
-        if (keep[q]) {
-          const v = [x, y, z];
-          for (let a = 0; a < 3; a++) {
-            lo[a] = Math.min(lo[a] as number, v[a] as number);
-            hi[a] = Math.max(hi[a] as number, v[a] as number);
-          }
-        }
-  return Math.max(0, ...[0, 1, 2].map((a) => (hi[a] as number) - (lo[a] as number) + 1)) * (fovMm / G);
+  const b = maskBox(keep, [G, G, G]);
+  return b.count === 0 ? 0 : Math.max(...[0, 1, 2].map((a) => (b.max[a] as number) - (b.min[a] as number) + 1)) * (fovMm / G);
 }
 
 type Flip = readonly [boolean, boolean, boolean];
@@ -252,6 +242,19 @@ export async function runPrompt3d(
   }
 
   const flips = Math.min(post.testTimeFlips, FLIPS.length);
+  const V = G * G * G;
+  /** The model's logits for one crop, checked. */
+  const logitsOf = (out: Awaited<ReturnType<typeof runner>>): Float32Array => {
+    const logits = out.outputs.logits?.data as Float32Array | undefined;
+    if (!logits || logits.length !== V) throw new VoxaError('CORRUPT_INPUT', `the model returned no logits of ${G}³`);
+    return logits;
+  };
+  /** The part of the thresholded logits that holds the seed. */
+  const seedPart = (logits: Float32Array, frame: CropFrame) => {
+    const bits = new Uint8Array(V);
+    for (let q = 0; q < V; q++) if ((logits[q] as number) > post.maskThreshold) bits[q] = 1;
+    return seedComponent(bits, G, toCrop(frame, seedIjk));
+  };
   /** One forward pass on the crop of side `fov` mm centred on `at`: the seed's component and whether it reaches the border. */
   const runAt = async (at: Vec3, fov: number) => {
     throwIfCancelled(opts.signal, SUPERSEDED);
@@ -260,7 +263,6 @@ export async function runPrompt3d(
     const raw = sampleCrop(volume.voxels as ArrayLike<number>, dims, frame, true);
     const inside = insideCrop(dims, frame);
     const nImg = rules.length;
-    const V = G * G * G;
     const x = new Float32Array((nImg + 5) * V);
     const insideValues: number[] = [];
     for (let q = 0; q < V; q++) if ((inside[q] as number) > 0.5) insideValues.push(raw[q] as number);
@@ -284,17 +286,15 @@ export async function runPrompt3d(
     const out = await runner({ input: { dtype: 'float32', dims: [1, nImg + 5, G, G, G], data: x } }, opts.signal);
     timings.modelMs += out.runMs;
     const t1 = performance.now();
-    const logits = out.outputs.logits?.data as Float32Array | undefined;
-    if (!logits || logits.length !== V) throw new VoxaError('CORRUPT_INPUT', `the model returned no logits of ${G}³`);
-    const bits = new Uint8Array(V);
-    for (let q = 0; q < V; q++) if ((logits[q] as number) > post.maskThreshold) bits[q] = 1;
-    const comp = seedComponent(bits, G, toCrop(frame, seedIjk));
+    const logits = logitsOf(out);
+    const comp = seedPart(logits, frame);
     const touches = comp ? borderVoxels(comp.keep, inside, G) > post.borderVoxels : false;
     runs.push({ fovMm: fov, centre: at, voxels: comp?.count ?? 0, touchesBorder: touches, modelMs: out.runMs });
     timings.postprocessMs += performance.now() - t1;
     return { frame, logits, comp, touches, x: kept };
   };
-  let chosen: { frame: CropFrame; logits: Float32Array; keep: Uint8Array; x: Float32Array } | null = null;
+  type Chosen = { frame: CropFrame; logits: Float32Array; keep: Uint8Array; x: Float32Array };
+  let chosen: Chosen | null = null;
   /** The lesion is larger than this crop: its mask reaches the border, or (with `fillFraction`) spans that much of the crop. */
   const reaches = (r: Awaited<ReturnType<typeof runAt>>, fov: number) =>
     r.touches || (pre.fillFraction !== undefined && !!r.comp && extentMm(r.comp.keep, G, fov) >= pre.fillFraction * fov);
@@ -342,22 +342,18 @@ export async function runPrompt3d(
   }
   // Test-time flips: the chosen crop again, mirrored, its logits mirrored back and averaged.
   if (flips > 1) {
-    const c0: { frame: CropFrame; logits: Float32Array; keep: Uint8Array; x: Float32Array } = chosen;
+    const c0: Chosen = chosen;
     const mean = Float32Array.from(c0.logits);
-    const channels = c0.x.length / (G * G * G);
+    const channels = c0.x.length / V;
     for (let v = 1; v < flips; v++) {
       const f = FLIPS[v] as Flip;
       const out = await runner({ input: { dtype: 'float32', dims: [1, channels, G, G, G], data: flipCrop(c0.x, channels, G, f) } }, opts.signal);
       timings.modelMs += out.runMs;
-      const back = flipCrop(out.outputs.logits?.data as Float32Array, 1, G, f);
-      for (let q = 0; q < mean.length; q++) mean[q] = (mean[q] as number) + (back[q] as number);
+      const back = flipCrop(logitsOf(out), 1, G, f);
+      for (let q = 0; q < V; q++) mean[q] = (mean[q] as number) + (back[q] as number);
     }
-    const bits = new Uint8Array(mean.length);
-    for (let q = 0; q < mean.length; q++) {
-      mean[q] = (mean[q] as number) / flips;
-      if ((mean[q] as number) > post.maskThreshold) bits[q] = 1;
-    }
-    const comp = seedComponent(bits, G, toCrop(c0.frame, seedIjk));
+    for (let q = 0; q < V; q++) mean[q] = (mean[q] as number) / flips;
+    const comp = seedPart(mean, c0.frame);
     if (comp) chosen = { ...c0, logits: mean, keep: comp.keep };
   }
   // Back to the image grid: the kept component's logits (others forced below threshold), trilinear.

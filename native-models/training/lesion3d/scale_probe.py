@@ -8,7 +8,6 @@ size, whether it reaches the crop border, and confidence features a scale rule c
 
 A diagnostic for choosing the click's scale rule on tuning data (never on validation)."""
 import json
-import math
 import os
 import sys
 
