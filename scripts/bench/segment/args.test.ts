@@ -3,12 +3,16 @@ import { parseBenchArgs, UsageError } from './args';
 
 describe('parseBenchArgs', () => {
   it('defaults to every set, 3 corrections, every model', () => {
-    expect(parseBenchArgs([])).toEqual({ sets: ['phantom', 'real', 'ibsi'], pairsDir: null, label: null, corrections: 3, models: null, ibsi: 'val', rerun: true, json: null, help: false });
+    expect(parseBenchArgs([])).toEqual({ sets: ['phantom', 'real', 'ibsi'], pairsDir: null, label: null, corrections: 3, models: null, phantomSeeds: [1, 2], ibsi: 'val', rerun: true, json: null, help: false });
   });
 
   it('reads flags in both spellings', () => {
     const o = parseBenchArgs(['--sets', 'ibsi,phantom', '--corrections=1', '--json', 'out.json', '--models', 'a, b,classical', '--no-rerun']);
     expect(o).toMatchObject({ sets: ['ibsi', 'phantom'], corrections: 1, json: 'out.json', models: ['a', 'b'], rerun: false });
+  });
+
+  it('takes tuning phantom seeds, each once', () => {
+    expect(parseBenchArgs(['--phantom-seeds', '3, 4,3,12']).phantomSeeds).toEqual([3, 4, 12]);
   });
 
   it('runs only the pairs when --pairs comes without --sets', () => {
@@ -24,7 +28,7 @@ describe('parseBenchArgs', () => {
   });
 
   it('refuses what it does not understand', () => {
-    for (const argv of [['--sets', 'phantom,lungs'], ['--corrections', '-1'], ['--corrections', '2.5'], ['--label', '1'], ['--pairs'], ['--frobnicate'], ['--ibsi', 'test']]) {
+    for (const argv of [['--sets', 'phantom,lungs'], ['--corrections', '-1'], ['--corrections', '2.5'], ['--label', '1'], ['--pairs'], ['--frobnicate'], ['--ibsi', 'test'], ['--phantom-seeds', '0'], ['--phantom-seeds', 'a'], ['--phantom-seeds', ',']]) {
       expect(() => parseBenchArgs(argv), argv.join(' ')).toThrow(UsageError);
     }
   });

@@ -12,6 +12,8 @@ export interface BenchOptions {
   corrections: number;
   /** Model ids to benchmark besides classical; null: every built-in segmentation pack. */
   models: string[] | null;
+  /** Seeds of the synthetic torso phantoms (default 1, 2: the validation phantoms; others are for tuning). */
+  phantomSeeds: number[];
   /** Which IBSI list of the split: the validation patients or (for tuning engine rules) the training ones. */
   ibsi: 'val' | 'train';
   /** Also run corrections by re-running the whole prompt list (the comparison for local corrections). */
@@ -33,6 +35,7 @@ and latency per case, per set and overall.
   --label N           with --pairs: the lesion is mask label N (default: every voxel > 0)
   --corrections N     simulated corrections after the click (default 3, or VOXA_BENCH_CORRECTIONS; 0 skips)
   --models A,B        benchmark only these packs besides classical (or VOXA_BENCH_MODELS)
+  --phantom-seeds L   comma list of phantom seeds (default 1,2: the validation phantoms; tune on others)
   --ibsi val|train    IBSI patients of the split (default val, or VOXA_BENCH_IBSI; =none there drops the set)
   --no-rerun          skip the "(re-run)" comparison of corrections that re-run the whole prompt list
   --json FILE         write every result and summary as JSON to FILE
@@ -51,7 +54,7 @@ const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
 export function parseBenchArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): BenchOptions {
   const flags = new Map<string, string>();
-  const valued = new Set(['--sets', '--pairs', '--label', '--corrections', '--models', '--ibsi', '--json']);
+  const valued = new Set(['--sets', '--pairs', '--label', '--corrections', '--models', '--phantom-seeds', '--ibsi', '--json']);
   for (let n = 0; n < argv.length; n++) {
     const arg = argv[n]!;
     const eq = arg.indexOf('=');
@@ -88,12 +91,16 @@ export function parseBenchArgs(argv: readonly string[], env: Readonly<Record<str
   const correctionsText = flags.get('--corrections') ?? env.VOXA_BENCH_CORRECTIONS ?? '3';
   const modelsText = flags.get('--models') ?? env.VOXA_BENCH_MODELS;
   const models = modelsText ? list(modelsText).filter((m) => m !== 'classical') : null;
+  const seedsFlag = flags.get('--phantom-seeds');
+  const phantomSeeds = seedsFlag === undefined ? [1, 2] : [...new Set(list(seedsFlag).map((v) => count(v, '--phantom-seeds', 1)))];
+  if (!phantomSeeds.length) throw new UsageError('--phantom-seeds needs at least one seed');
   return {
     sets,
     pairsDir,
     label: labelFlag === undefined ? null : count(labelFlag, '--label', 1),
     corrections: count(correctionsText, '--corrections', 0),
     models,
+    phantomSeeds,
     ibsi,
     rerun: !flags.has('--no-rerun'),
     json: flags.get('--json') ?? null,

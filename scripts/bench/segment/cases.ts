@@ -1,7 +1,7 @@
 /**
  * The benchmark's cases, listed up front and loaded one at a time (an IBSI or
  * pairs volume is only held while it is measured):
- * - phantom: the lesions ≥ 10 mm of the synthetic torso phantoms, seeds 1 and 2;
+ * - phantom: the lesions ≥ 10 mm of the synthetic torso phantoms, seeds 1 and 2 (validation; --phantom-seeds for tuning);
  * - real: pyradiomics brain1 and breast1 (NRRD), BraTS pat0005 whole tumour,
  *   stroke lesion label 2, and the dcmqi liver CT when its SEG holds a lesion segment;
  * - ibsi: the IBSI sarcoma patients of native-models/training/lesion3d/split.json
@@ -58,16 +58,17 @@ async function loadLabelled(image: string, mask: string, inside: (v: number) => 
   return { volume, ref };
 }
 
-function phantomCases(): BenchCase[] {
+function phantomCases(seeds: readonly number[]): BenchCase[] {
   const out: BenchCase[] = [];
-  for (const seed of [1, 2]) {
+  for (const seed of seeds) {
     const { phantom } = generatePhantomStudy({ seed });
     phantom.lesions.forEach((l, n) => {
       if (2 * Math.min(...l.radiiMm) < 10) return;
       out.push({
         name: `phantom s${seed} ${l.name} (${l.hu} HU)`,
         set: 'phantom',
-        group: 'phantom',
+        // Seeds 1 and 2 are the validation phantoms; any other seed is for tuning and reported apart.
+        group: seed <= 2 ? 'phantom' : 'phantom-tuning',
         load: async () => ({ volume: phantom.volume, ref: binary(phantom.labels, (v) => v === n + 1), click: lpsToIjk(phantom.volume.geometry, l.centreLps) }),
       });
     });
@@ -170,7 +171,7 @@ function pairCases(dir: string, label: number | null, log: (line: string) => voi
 
 export async function listCases(opts: BenchOptions, roots: CaseRoots, log: (line: string) => void): Promise<BenchCase[]> {
   const out: BenchCase[] = [];
-  if (opts.sets.includes('phantom')) out.push(...phantomCases());
+  if (opts.sets.includes('phantom')) out.push(...phantomCases(opts.phantomSeeds));
   if (opts.sets.includes('real')) out.push(...(await realCases(roots.data, log)));
   if (opts.sets.includes('ibsi')) out.push(...ibsiCases(roots, opts.ibsi, log));
   if (opts.pairsDir) out.push(...pairCases(opts.pairsDir, opts.label, log));

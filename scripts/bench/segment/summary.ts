@@ -30,6 +30,8 @@ export interface ClickResult {
   provider: string;
   /** Total ms of the cold first call when this was the method's first case (the measured call is then the warm repeat). */
   coldTotalMs: number | null;
+  /** segment.prompt3d: the crops the click ran, in order (the JSON report's record of how the engine chose). */
+  crops?: { fovMm: number; voxels: number; touchesBorder: boolean; sharpness?: number }[];
 }
 
 export interface BoxResult {
