@@ -23,6 +23,18 @@ export const prompt3dPreprocessingSchema = z
      * larger than the crop it refines (absent: only border voxels count, and the fine pass only shrinks).
      */
     fillFraction: z.number().gt(0).max(1).optional(),
+    /**
+     * Leak check for a click's coarse pass: when the coarse mask's edge is soft (edge sharpness below `softBelow`,
+     * 0…½: the mean |p − ½| on both sides of the mask's edge), the click also runs at each smaller crop of `fovsMm`;
+     * if every one of them whose mask stays inside it (does not reach its border) has a sharp mask (at least
+     * `sharpFrom`), the sharpest replaces the coarse one (a small lesion whose coarse mask leaked into the organ
+     * around it looks the same at each small scale; inside a large lesion the small crops disagree). Absent: the
+     * coarse pass stands.
+     */
+    leakCheck: z
+      .object({ softBelow: z.number().gt(0).max(0.5), sharpFrom: z.number().gt(0).max(0.5), fovsMm: z.array(z.number().positive()).min(1) })
+      .refine((c) => c.sharpFrom >= c.softBelow, { message: 'leakCheck.sharpFrom must be at least softBelow' })
+      .optional(),
     /** Box prompt: crop side = this × the box's longer side. */
     boxFovFactor: z.number().min(1),
     /** Correction: crop side = this × the extent of the current mask and the clicks. */

@@ -14,7 +14,7 @@ import { diceBy } from '../../../common/segmentation/dice';
 import { maskFromDelta } from '../../../common/labelmap/labelmapDelta';
 import type { Vec3, Volume } from '../../../common/volume';
 import { hasPythonModules, runPythonJson } from '../../testing/pythonReference';
-import { clickMap, cropFrame, flipCrop, insideCrop, sampleCrop, toCrop } from './prompt3d';
+import { clickMap, cropFrame, edgeSharpness, flipCrop, insideCrop, sampleCrop, toCrop } from './prompt3d';
 import { ModelRegistry } from './registry';
 import { SegmentationService } from './segmentService';
 import { writePack3d } from './testing/testModel3d';
@@ -23,6 +23,8 @@ import { InferenceClient } from './worker/inferenceClient';
 
 const TRAINING = path.resolve(__dirname, '..', '..', '..', 'native-models', 'training');
 const HAS_TORCH = hasPythonModules(['torch', 'numpy']);
+/** The leak check of the test packs (the threshold model's edges are softer than a trained model's). */
+const LEAK_CHECK = { softBelow: 0.33, sharpFrom: 0.38, fovsMm: [32, 48] };
 
 function ctVolume(dims: Vec3, spacing: Vec3, hu: (i: number, j: number, k: number) => number): Volume {
   const voxels = new Int16Array(dims[0] * dims[1] * dims[2]);
@@ -90,6 +92,18 @@ describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold te
     writePack3d(path.join(tmp, 'builtin'), { id: 'thresh3d-c2f', mutate: (m) => ((m.preprocessing as Record<string, unknown>).coarseFovMm = 192) });
     writePack3d(path.join(tmp, 'builtin'), { id: 'thresh3d-tta', mutate: (m) => ((m.postprocessing as Record<string, unknown>).testTimeFlips = 8) });
     writePack3d(path.join(tmp, 'builtin'), { id: 'thresh3d-c72', mutate: (m) => ((m.preprocessing as Record<string, unknown>).coarseFovMm = 72) });
+    // Ladder up to 96 mm: a mask that leaks at the coarse crop cannot climb away from the leak.
+    writePack3d(path.join(tmp, 'builtin'), { id: 'thresh3d-c96', ladder: [24, 48, 96], mutate: (m) => ((m.preprocessing as Record<string, unknown>).coarseFovMm = 96) });
+    writePack3d(path.join(tmp, 'builtin'), {
+      id: 'thresh3d-leak',
+      ladder: [24, 48, 96],
+      mutate: (m) => Object.assign(m.preprocessing as Record<string, unknown>, { coarseFovMm: 96, leakCheck: LEAK_CHECK }),
+    });
+    writePack3d(path.join(tmp, 'builtin'), {
+      id: 'thresh3d-leak32',
+      ladder: [24, 48, 96],
+      mutate: (m) => Object.assign(m.preprocessing as Record<string, unknown>, { coarseFovMm: 96, leakCheck: { ...LEAK_CHECK, fovsMm: [32] } }),
+    });
     writePack3d(path.join(tmp, 'builtin'), { id: 'thresh3d-fill', mutate: (m) => Object.assign(m.preprocessing as Record<string, unknown>, { coarseFovMm: 72, fillFraction: 0.8 }) });
     client = new InferenceClient({ threads: 1 });
     service = new SegmentationService({ registry: new ModelRegistry({ builtinDir: path.join(tmp, 'builtin') }), client });
@@ -162,6 +176,50 @@ describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold te
     expect(rs.crops?.[1]?.fovMm).toBeLessThan(48);
   }, 60_000);
 
+  it('leak check: a soft-edged coarse mask gives way to the sharpest smaller crop when each that holds its mask is sharp; a sharp coarse mask stands', async () => {
+    // A small bright cube (17 mm, 100 HU) in fat (−160 HU), its face 2 mm from a faint slab (42 HU), the gap between
+    // them at the threshold (40 HU): the threshold model's logits are +3 in the cube, +0.1 in the slab, 0 in the gap
+    // and −10 elsewhere. At 96 mm (3 mm crop voxels, none in the gap) the trilinear samples bridge the gap and the mask
+    // leaks into the slab, whose edge is soft inside; at 32 and 48 mm a sample falls in the gap and the cube comes
+    // alone: at 32 mm with a sharp edge, at 48 mm a soft one (more samples straddle its faces).
+    // An isotropic 1 mm grid, so that the crop's own sampling is what bridges or resolves the gap.
+    const ld: Vec3 = [100, 100, 60];
+    const c: Vec3 = [40, 50, 30];
+    const inB = (i: number, j: number, k: number) => Math.max(Math.abs(i - c[0]), Math.abs(j - c[1]), Math.abs(k - c[2])) <= 8;
+    const inSlab = (i: number, j: number, k: number) => j >= 15 && j < 85 && k >= 5 && k < 55 && i >= 49 && i < 95;
+    const leaky = ctVolume(ld, [1, 1, 1], (i, j, k) => (inB(i, j, k) ? 100 : inSlab(i, j, k) ? (i < 51 ? 40 : 42) : -160));
+    const ball = (q: number) => inB(q % ld[0], Math.floor(q / ld[0]) % ld[1], Math.floor(q / (ld[0] * ld[1])));
+    const plain = await service.segment(leaky, { modelId: 'thresh3d-c96', points: [{ ijk: c, positive: true }] });
+    const mp = maskFromDelta(plain.delta);
+    expect(diceBy(mp.length, (q) => mp[q] === 1, ball)).toBeLessThan(0.5);
+    // Checking 32 mm alone: its sharp mask of the cube replaces the leak (its fine pass, 2 × 2 × the cube's reach,
+    // would be larger than it, so the 32 mm crop's mask is the result).
+    const r = await service.segment(leaky, { modelId: 'thresh3d-leak32', points: [{ ijk: c, positive: true }] });
+    const crops = r.crops ?? [];
+    expect(crops.map((x) => x.fovMm)).toEqual([96, 32]);
+    expect(crops[0]?.sharpness).toBeLessThan(LEAK_CHECK.softBelow);
+    expect(crops[1]?.sharpness).toBeGreaterThanOrEqual(LEAK_CHECK.sharpFrom);
+    const m = maskFromDelta(r.delta);
+    // The cube alone (the crop's half-voxel samples put its faces a voxel out: 17³ against 19³ is Dice 0.83), none of the slab.
+    expect(diceBy(m.length, (q) => m[q] === 1, ball)).toBeGreaterThan(0.8);
+    expect(m.some((v, q) => v === 1 && q % ld[0] >= 51)).toBe(false);
+    // Checking 32 and 48 mm: the 48 mm mask stays inside its crop but is soft, the scales disagree, the coarse mask stands.
+    const r2 = await service.segment(leaky, { modelId: 'thresh3d-leak', points: [{ ijk: c, positive: true }] });
+    const crops2 = r2.crops ?? [];
+    expect(crops2.map((x) => x.fovMm)).toEqual([96, 32, 48]);
+    expect(crops2[2]?.touchesBorder).toBe(false);
+    expect(crops2[2]?.sharpness).toBeLessThan(LEAK_CHECK.sharpFrom);
+    const m2 = maskFromDelta(r2.delta);
+    expect(diceBy(m2.length, (q) => m2[q] === 1, (q) => mp[q] === 1)).toBe(1);
+    // Without the slab the cube's coarse mask is sharp: the check runs nothing more, the passes are coarse to fine's.
+    const clean = ctVolume(ld, [1, 1, 1], (i, j, k) => (inB(i, j, k) ? 100 : -160));
+    const rs = await service.segment(clean, { modelId: 'thresh3d-leak', points: [{ ijk: c, positive: true }] });
+    const same = await service.segment(clean, { modelId: 'thresh3d-c96', points: [{ ijk: c, positive: true }] });
+    expect(rs.crops?.[0]?.sharpness).toBeGreaterThanOrEqual(LEAK_CHECK.softBelow);
+    expect(rs.crops?.map((x) => x.fovMm)).toEqual(same.crops?.map((x) => x.fovMm));
+    expect(rs.crops?.[1]?.fovMm).not.toBe(32);
+  }, 60_000);
+
   it('test-time flips mirror the logits back: an equivariant model gives the same mask, for an object off the crop centre', async () => {
     const at: Vec3 = [big[0] + 12, big[1] - 7, big[2] + 3];
     const once = await service.segment(volume, { modelId: 'thresh3d', points: [{ ijk: at, positive: true }] });
@@ -183,6 +241,46 @@ describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold te
     expect(iMax).toBeGreaterThan(45);
   }, 60_000);
 });
+
+describe('edgeSharpness', () => {
+  const G = 16, V = G * G * G;
+  const ball = (r: number) => Uint8Array.from({ length: V }, (_, q) => (((q % G) - 7.5) ** 2 + ((Math.floor(q / G) % G) - 7.5) ** 2 + (Math.floor(q / (G * G)) - 7.5) ** 2 <= r * r ? 1 : 0));
+  const logitsFor = (keep: Uint8Array, inside: number, outside: number) => Float32Array.from(keep, (k) => (k ? inside : outside));
+  const sig = (x: number) => 1 / (1 + Math.exp(-x));
+  it('is the mean |sigmoid − ½| over the voxels on both sides of the mask edge', () => {
+    const keep = ball(5);
+    expect(edgeSharpness(logitsFor(keep, 4, -4), keep, G)).toBeCloseTo(sig(4) - 0.5, 6);
+    // A soft edge (a leak's) is lower than a sharp one.
+    expect(edgeSharpness(logitsFor(keep, 0.3, -0.3), keep, G)).toBeCloseTo(sig(0.3) - 0.5, 6);
+    // Only edge voxels count: logits far inside or far outside the mask do not move it.
+    const far = logitsFor(keep, 4, -4);
+    far[0] = -50; // a corner, 6+ voxels from the ball
+    far[8 + G * (8 + G * 8)] = 50; // the ball's centre
+    expect(edgeSharpness(far, keep, G)).toBeCloseTo(sig(4) - 0.5, 6);
+    // Each side counts: a sharp inside and a soft outside average.
+    const n = countEdge(keep, G);
+    expect(n.inside).toBeGreaterThan(0);
+    expect(edgeSharpness(logitsFor(keep, 4, -0.3), keep, G)).toBeCloseTo((n.inside * (sig(4) - 0.5) + n.outside * (0.5 - sig(-0.3))) / (n.inside + n.outside), 6);
+    // No edge inside the crop (the mask fills it) or no mask: 0.
+    const all = new Uint8Array(V).fill(1);
+    expect(edgeSharpness(logitsFor(all, 4, -4), all, G)).toBe(0);
+    expect(edgeSharpness(new Float32Array(V), new Uint8Array(V), G)).toBe(0);
+  });
+});
+
+/** Mask voxels with a 6-neighbour outside the mask, and outside voxels with one inside (an independent count). */
+function countEdge(keep: Uint8Array, G: number): { inside: number; outside: number } {
+  const at = (x: number, y: number, z: number) => (x < 0 || y < 0 || z < 0 || x >= G || y >= G || z >= G ? -1 : (keep[x + G * (y + G * z)] as number));
+  let inside = 0, outside = 0;
+  for (let z = 0; z < G; z++) for (let y = 0; y < G; y++) for (let x = 0; x < G; x++) {
+    const v = at(x, y, z);
+    const ns = [at(x - 1, y, z), at(x + 1, y, z), at(x, y - 1, z), at(x, y + 1, z), at(x, y, z - 1), at(x, y, z + 1)];
+    if (!ns.some((u) => u !== -1 && u !== v)) continue;
+    if (v === 1) inside++;
+    else outside++;
+  }
+  return { inside, outside };
+}
 
 describe('flipCrop', () => {
   it('mirrors each flagged axis of every channel and is its own inverse', () => {

@@ -17,7 +17,10 @@
  *   comes back empty; with `coarseFovMm` it runs there first and then at
  *   `boxFovFactor` × the extent found (coarse to fine); with `fillFraction`
  *   a mask spanning that fraction of the crop counts as reaching its border,
- *   and the fine pass may be larger than the coarse crop. A box sets the field
+ *   and the fine pass may be larger than the coarse crop; with `leakCheck` a
+ *   coarse mask whose edge is soft (`edgeSharpness`) gives way to the sharpest
+ *   mask of a few smaller crops when each of them that holds its mask is sharp
+ *   (a small lesion whose coarse mask leaked into the organ around it). A box sets the field
  *   of view from its side and bounds the mask in its plane; a correction (a
  *   prior) centres the crop on the segment and its clicks.
  * - Only the connected part of the mask that holds the seed (the first
@@ -53,6 +56,8 @@ export interface Prompt3dRun {
   voxels: number;
   touchesBorder: boolean;
   modelMs: number;
+  /** Passes the leak check looked at: the mask's `edgeSharpness`. */
+  sharpness?: number;
 }
 
 export interface Prompt3dResult {
@@ -136,6 +141,30 @@ export function flipCrop(data: Float32Array, channels: number, G: number, f: Fli
       }
     }
   return out;
+}
+
+/**
+ * How sure the model is of a crop mask's edge: the mean |p − ½| (p = sigmoid of the logit) over the voxels on
+ * either side of it (6-neighbours that differ), 0…½; 0 when the mask is empty or fills the crop. On the tuning
+ * phantoms a leak into the organ around a small lesion has a soft edge (0.05–0.08) where the lesion's own mask at
+ * a small crop is sharp (0.3–0.45).
+ */
+export function edgeSharpness(logits: Float32Array, keep: Uint8Array, G: number): number {
+  let sum = 0, n = 0;
+  const G2 = G * G;
+  for (let z = 0, q = 0; z < G; z++)
+    for (let y = 0; y < G; y++)
+      for (let x = 0; x < G; x++, q++) {
+        const v = keep[q];
+        const edge =
+          (x > 0 && keep[q - 1] !== v) || (x < G - 1 && keep[q + 1] !== v) ||
+          (y > 0 && keep[q - G] !== v) || (y < G - 1 && keep[q + G] !== v) ||
+          (z > 0 && keep[q - G2] !== v) || (z < G - 1 && keep[q + G2] !== v);
+        if (!edge) continue;
+        sum += Math.abs(1 / (1 + Math.exp(-(logits[q] as number))) - 0.5);
+        n++;
+      }
+  return n === 0 ? 0 : sum / n;
 }
 
 /** Mask voxels on the crop's outer shell where the crop lies inside the image. */
@@ -293,10 +322,11 @@ export async function runPrompt3d(
     timings.postprocessMs += performance.now() - t1;
     return { frame, logits, comp, touches, x: kept };
   };
+  type Pass = Awaited<ReturnType<typeof runAt>>;
   type Chosen = { frame: CropFrame; logits: Float32Array; keep: Uint8Array; x: Float32Array };
   let chosen: Chosen | null = null;
   /** The lesion is larger than this crop: its mask reaches the border, or (with `fillFraction`) spans that much of the crop. */
-  const reaches = (r: Awaited<ReturnType<typeof runAt>>, fov: number) =>
+  const reaches = (r: Pass, fov: number) =>
     r.touches || (pre.fillFraction !== undefined && !!r.comp && extentMm(r.comp.keep, G, fov) >= pre.fillFraction * fov);
   type Found = { keep: Uint8Array; fov: number; reaches: boolean };
   /** Runs the fields of view in turn until the mask no longer reaches the crop's border; the last pass that found a mask. */
@@ -314,20 +344,43 @@ export async function runPrompt3d(
     return last;
   };
   const coarse = !hasPrior && !box && pre.coarseFovMm !== undefined ? clampFov(pre.coarseFovMm) : null;
+  /** The coarse pass; with `leakCheck`, a soft-edged coarse mask gives way to a sharp one from a smaller crop. */
+  const firstPass = async (fov: number): Promise<{ r: Pass; fov: number }> => {
+    const r = await runAt(centre, fov);
+    const check = pre.leakCheck;
+    if (!check || !r.comp) return { r, fov };
+    const sharpness = (p: Pass, run: Prompt3dRun | undefined) => {
+      const s = p.comp ? edgeSharpness(p.logits, p.comp.keep, G) : 0;
+      if (run) run.sharpness = s;
+      return s;
+    };
+    if (sharpness(r, runs.at(-1)) >= check.softBelow) return { r, fov };
+    // A small lesion looks the same at each smaller crop that holds it: every one whose mask stays inside it must be
+    // sharp, or the coarse mask stands (inside a large lesion the small crops find inner blobs that disagree).
+    let best: { r: Pass; fov: number; s: number } | null = null;
+    for (const f of [...new Set(check.fovsMm.map(clampFov))].filter((f) => f < fov)) {
+      const p = await runAt(centre, f);
+      const s = sharpness(p, runs.at(-1));
+      if (p.comp && reaches(p, f)) continue;
+      if (s < check.sharpFrom) return { r, fov };
+      if (!best || s > best.s) best = { r: p, fov: f, s };
+    }
+    return best ?? { r, fov };
+  };
   if (coarse === null) await climb(centre, fovs);
   else {
     // Coarse to fine: the lesion's reach from the click at the coarse field of view sets the crop of a
     // second pass (boxFovFactor × its extent, as a box would), so the lesion fills the crop as in training
     // whatever its size; a lesion larger than the coarse crop climbs on from there. With `fillFraction`
     // the second pass also follows a climb, and may be larger than the crop it refines.
-    const r = await runAt(centre, coarse);
+    const { r, fov: coarseFov } = await firstPass(coarse);
     if (!r.comp) await climb(centre, fovs);
     else {
       chosen = { frame: r.frame, logits: r.logits, keep: r.comp.keep, x: r.x };
       const both = pre.fillFraction !== undefined;
-      let last: Found = { keep: r.comp.keep, fov: coarse, reaches: reaches(r, coarse) };
-      if (last.reaches) last = (await climb(centre, ladder.filter((f) => f > coarse))) ?? last;
-      if (!last.reaches && (both || last.fov === coarse)) {
+      let last: Found = { keep: r.comp.keep, fov: coarseFov, reaches: reaches(r, coarseFov) };
+      if (last.reaches) last = (await climb(centre, ladder.filter((f) => f > coarseFov))) ?? last;
+      if (!last.reaches && (both || last.fov === coarseFov)) {
         const f1 = clampFov(2 * reachMm(last.keep, G, last.fov) * pre.boxFovFactor);
         if (f1 < last.fov || (both && f1 > last.fov * 1.15)) await climb(centre, [f1, clampFov(f1 * 2)]);
       }
