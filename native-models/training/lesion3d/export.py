@@ -43,6 +43,8 @@ def manifest(version, G):
             "firstFovMm": 48.0,
             "coarseFovMm": 96.0,
             "fillFraction": 0.8,
+            # No "leakCheck": it helped on the tuning sets but not on validation (README "Leak check"); a pack that
+            # wants it adds {"softBelow": 0.2, "sharpFrom": 0.3, "fovsMm": [32.0, 48.0]} here.
             "boxFovFactor": 2.0,
             "correctionFovFactor": 1.6,
             "clickSigmaVox": C.SIGMA,
