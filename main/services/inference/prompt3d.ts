@@ -349,18 +349,20 @@ export async function runPrompt3d(
     const r = await runAt(centre, fov);
     const check = pre.leakCheck;
     if (!check || !r.comp) return { r, fov };
-    const sharpness = (p: Pass, run: Prompt3dRun | undefined) => {
+    /** The pass's edge sharpness, recorded on its run (the last one pushed). */
+    const sharpness = (p: Pass) => {
       const s = p.comp ? edgeSharpness(p.logits, p.comp.keep, G) : 0;
+      const run = runs.at(-1);
       if (run) run.sharpness = s;
       return s;
     };
-    if (sharpness(r, runs.at(-1)) >= check.softBelow) return { r, fov };
+    if (sharpness(r) >= check.softBelow) return { r, fov };
     // A small lesion looks the same at each smaller crop that holds it: every one whose mask stays inside it must be
     // sharp, or the coarse mask stands (inside a large lesion the small crops find inner blobs that disagree).
     let best: { r: Pass; fov: number; s: number } | null = null;
     for (const f of [...new Set(check.fovsMm.map(clampFov))].filter((f) => f < fov)) {
       const p = await runAt(centre, f);
-      const s = sharpness(p, runs.at(-1));
+      const s = sharpness(p);
       if (p.comp && reaches(p, f)) continue;
       if (s < check.sharpFrom) return { r, fov };
       if (!best || s > best.s) best = { r: p, fov: f, s };
