@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from . import data as D
 from .model import Lesion3D
 from . import samples as S
-from .samples import MIX, MIX_SHAPES, make_sample
+from .samples import MIX, MIX_HOSTED, MIX_SHAPES, make_sample
 from . import crop as C
 
 # --curriculum: by fraction of the time budget, (start, source mix, easy synthetic lesions). First clear
@@ -30,6 +30,8 @@ CURRICULUM = ((0.0, {"tumour": 0.0, "organ": 0.1, "synth": 0.9}, True),
 # for the first 30 %, then a fifth of them kept in the mixture, so the boundary task is never forgotten.
 SHAPES = ((0.0, {"tumour": 0.15, "organ": 0.1, "synth": 0.25, "shape": 0.5}, False),
           (0.3, MIX_SHAPES, False))
+# --hosted (stage 8): from a trained model, the whole run on MIX_HOSTED (lesions inside organs, fewer organ prompts).
+HOSTED = ((0.0, MIX_HOSTED, False),)
 
 
 def phase(frac, schedule):
@@ -88,6 +90,7 @@ def main():
     ap.add_argument("--curriculum", action="store_true")
     ap.add_argument("--click-ratio", default=None, help="crop side / object extent for click crops, lo,hi (default 0.7,7)")
     ap.add_argument("--shapes", action="store_true", help="stage 4's schedule (shape scenes first, then a fifth of the mixture)")
+    ap.add_argument("--hosted", action="store_true", help="stage 8's mixture (samples.MIX_HOSTED) for the whole run")
     args = ap.parse_args()
     widths = tuple(int(w) for w in args.widths.split(","))
     if args.click_ratio:
@@ -104,9 +107,11 @@ def main():
     monitor = {"mixed": batch(monitor_rng, pools, 16),
                "tumour": batch(monitor_rng, pools, 12, {"tumour": 1.0, "organ": 0.0, "synth": 0.0}),
                "synth_easy": batch(monitor_rng, pools, 12, {"tumour": 0.0, "organ": 0.0, "synth": 1.0}, True)}
-    if args.shapes:
+    if args.shapes or args.hosted:
         monitor["shape"] = batch(monitor_rng, pools, 12, {"tumour": 0.0, "organ": 0.0, "synth": 0.0, "shape": 1.0})
-    schedule = SHAPES if args.shapes else (CURRICULUM if args.curriculum else None)
+    if args.hosted:
+        monitor["hosted"] = batch(monitor_rng, pools, 12, {"tumour": 0.0, "organ": 0.0, "synth": 0.0, "hosted": 1.0})
+    schedule = HOSTED if args.hosted else SHAPES if args.shapes else (CURRICULUM if args.curriculum else None)
     model = Lesion3D(widths=widths)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     ck = os.path.join(args.out, "ckpt.pt")
