@@ -79,6 +79,7 @@ export class VtkMprView {
   private volumeKey = '';
 
   constructor(container: HTMLElement) {
+    opaqueContextWithoutMsaa(this.glWindow);
     this.renderWindow.addRenderer(this.renderer);
     this.renderWindow.addView(this.glWindow);
     this.glWindow.setContainer(container);
@@ -237,6 +238,12 @@ export class VtkMprView {
     return this.pixels.slice();
   }
 
+  /** The canvas's size in device pixels (benchmark: a bare canvas of the same size is its floor). */
+  canvasSize(): [number, number] {
+    const [w, h] = this.glWindow.getSize();
+    return [w, h];
+  }
+
   /** Renders now and waits for the GPU (reads one pixel back): benchmarks time the whole slice change. */
   renderNowAndSync(): void {
     if (this.frame) cancelAnimationFrame(this.frame);
@@ -259,4 +266,16 @@ export class VtkMprView {
     this.glWindow.delete();
     this.renderWindow.delete();
   }
+}
+
+/**
+ * An MPR view draws two textured quads: multisampling smooths no edge of its picture, and its canvas is
+ * opaque (a black background). vtk.js asks for an antialiased canvas with alpha; under a software
+ * rasteriser (SwiftShader, llvmpipe) the multisample resolve and the compositor's blend of every
+ * canvas are a large part of a frame. A canvas keeps the first context made on it, whatever later
+ * calls ask for, so this creates it (before the window's container is set, which initialises vtk.js).
+ */
+function opaqueContextWithoutMsaa(glWindow: ReturnType<typeof vtkOpenGLRenderWindow.newInstance>): void {
+  const canvas = (glWindow as unknown as { getCanvas(): HTMLCanvasElement }).getCanvas();
+  canvas.getContext('webgl2', { alpha: false, antialias: false, depth: true, preserveDrawingBuffer: false, powerPreference: 'high-performance' });
 }
