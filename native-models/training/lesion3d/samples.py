@@ -153,6 +153,9 @@ MIX_HOSTED = {"tumour": 0.55, "organ": 0.08, "synth": 0.37, "hosted": 0.2, "shap
 # crop side / lesion extent for hosted lesions in click crops: up to 12, so a 1 cm lesion is seen in the
 # engine's 96 mm first crop (the synthetic lesions' 7 stops at 14 mm there)
 HOSTED_CLICK_RATIO = (1.1, 12.0)
+# the smallest hosted lesion painted, in crop voxels (stage 8: 20, as every synthetic lesion; stage 9: 8,
+# since the 9-13 mm liver lesions of the tuning phantoms, ~14 voxels of the 96 mm crop, were still lost)
+HOSTED_MIN_VOXELS = 20  # train.py --hosted-min-voxels
 
 
 def make_sample(rng, pools, mix=None, easy=False):
@@ -221,7 +224,7 @@ def _hosted(rng, pools, mode):
     fov = float(math.exp(rng.uniform(math.log(18), math.log(max(24.0, min(260.0, 2.5 * ext * hi / lo))))))
     raw, inside, organ, _ = _crop(vol, centre, fov, obj["label"])
     res = paint(rng, raw, inside, fov, vol.modality, slice_mm=vol.spacing[2],
-                ratio_range=(lo, hi), host=organ.float())
+                ratio_range=(lo, hi), host=organ.float(), min_voxels=HOSTED_MIN_VOXELS)
     if res is None:
         return None
     raw, tgt = res

@@ -25,11 +25,12 @@ def _noise(rng, n, G=G):
     return F.interpolate(t, size=(G, G, G), mode="trilinear", align_corners=False)[0, 0]
 
 
-def paint(rng, raw, inside, fov, modality, lung=None, slice_mm=None, ratio_range=(1.1, 7.0), easy=False, host=None):
+def paint(rng, raw, inside, fov, modality, lung=None, slice_mm=None, ratio_range=(1.1, 7.0), easy=False, host=None, min_voxels=20):
     """raw, inside: [G(k), G(j), G(i)]. Returns (raw', label) or None. The lesion contains the crop
     centre (where the click is), not necessarily at its own centre. easy: a curriculum's first objects
     (high contrast, sharp margins, homogeneous, little noise). host: an organ's mask in the crop; the
-    lesion is clipped to it (a lesion inside the liver, a kidney...), its contrast set against the organ."""
+    lesion is clipped to it (a lesion inside the liver, a kidney...), its contrast set against the organ.
+    min_voxels: smaller lesions are not painted (None)."""
     vox = fov / G
     ratio = math.exp(rng.uniform(math.log(ratio_range[0]), math.log(ratio_range[1])))
     rmax = fov / ratio / 2.0
@@ -65,7 +66,7 @@ def paint(rng, raw, inside, fov, modality, lung=None, slice_mm=None, ratio_range
         alpha = alpha * host
         label = label & (host > 0.5)
     label = label & (inside > 0.5)
-    if label.sum() < 20:
+    if label.sum() < min_voxels:
         return None
     bgv = raw[label]
     bg = float(bgv.median())

@@ -91,12 +91,15 @@ def main():
     ap.add_argument("--click-ratio", default=None, help="crop side / object extent for click crops, lo,hi (default 0.7,7)")
     ap.add_argument("--shapes", action="store_true", help="stage 4's schedule (shape scenes first, then a fifth of the mixture)")
     ap.add_argument("--hosted", action="store_true", help="stage 8's mixture (samples.MIX_HOSTED) for the whole run")
+    ap.add_argument("--hosted-min-voxels", type=int, default=None, help="smallest hosted lesion painted, in crop voxels (default 20)")
     args = ap.parse_args()
     widths = tuple(int(w) for w in args.widths.split(","))
     if args.click_ratio:
         lo, hi = (float(v) for v in args.click_ratio.split(","))
         S.CLICK_RATIO = (lo, hi)
         S.SYNTH_CLICK_RATIO = (max(lo, 0.55), hi)  # paint's lesion must keep the click inside the crop
+    if args.hosted_min_voxels is not None:
+        S.HOSTED_MIN_VOXELS = args.hosted_min_voxels
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
     split = D.split()
