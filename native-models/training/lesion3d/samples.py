@@ -144,7 +144,7 @@ MIX = {"tumour": 0.45, "organ": 0.15, "synth": 0.4}
 # Stage 4 onward: a fifth of the crops are shape scenes (synth.shape_scene), the boundary task that
 # keeps the model from answering every click with a blob of the usual size.
 MIX_SHAPES = {"tumour": 0.4, "organ": 0.15, "synth": 0.25, "shape": 0.2}
-# Stage 8 (--hosted): synthetic lesions inside an organ (samples.hosted), and fewer organ prompts. On the
+# Stage 8 (--hosted): synthetic lesions inside an organ (_hosted below), and fewer organ prompts. On the
 # tuning phantoms stages 6-7 answered a click in a 1-6 cm liver lesion with the whole liver (Dice ~0):
 # organ prompts taught "a click inside the liver is the liver", and no training lesion sat inside an organ.
 # (shape and hosted are absolute shares; tumour and organ, as in every mix, shares of what they leave:
@@ -219,7 +219,8 @@ def _hosted(rng, pools, mode):
     obj = vol.objects[rng.randint(len(vol.objects))]
     centre = obj["interior"][rng.randint(len(obj["interior"]))].astype(np.float32)
     lo, hi = HOSTED_CLICK_RATIO if mode == "click" else (1.3, 2.6)
-    # the crop is the lesion's side times the ratio; the lesion at most the organ's extent
+    # crop side log-uniform from 18 mm to 2.5 x the organ's largest extent x hi/lo (at most 260 mm); paint
+    # then draws a lesion of side fov / ratio, clipped to the organ
     ext = float(np.max(obj["extent_mm"]))
     fov = float(math.exp(rng.uniform(math.log(18), math.log(max(24.0, min(260.0, 2.5 * ext * hi / lo))))))
     raw, inside, organ, _ = _crop(vol, centre, fov, obj["label"])
