@@ -204,12 +204,19 @@ def make_sample(rng, pools, mix=None, easy=False):
         if res is None:
             return None
         raw, tgt = res
-        cx = [G / 2 - 0.5] * 3
-        if not tgt[int(round(cx[2])), int(round(cx[1])), int(round(cx[0]))]:
-            cand = np.argwhere(tgt.numpy())
-            v = cand[rng.randint(len(cand))]
-            cx = [float(v[2]), float(v[1]), float(v[0])]
+        cx = _painted_click(rng, tgt)
     return _finish(rng, raw, inside, tgt, cx, vol.modality, vol.kind, mode)
+
+
+def _painted_click(rng, tgt):
+    """The click (i, j, k crop voxels) for a painted lesion: the crop centre, or a random lesion voxel
+    where the lesion (clipped to a lung or an organ) does not cover the centre."""
+    cx = [G / 2 - 0.5] * 3
+    if not tgt[int(round(cx[2])), int(round(cx[1])), int(round(cx[0]))]:
+        cand = np.argwhere(tgt.numpy())
+        v = cand[rng.randint(len(cand))]
+        cx = [float(v[2]), float(v[1]), float(v[0])]
+    return cx
 
 
 def _hosted(rng, pools, mode):
@@ -229,11 +236,7 @@ def _hosted(rng, pools, mode):
     if res is None:
         return None
     raw, tgt = res
-    cx = [G / 2 - 0.5] * 3
-    if not tgt[int(round(cx[2])), int(round(cx[1])), int(round(cx[0]))]:
-        cand = np.argwhere(tgt.numpy())
-        v = cand[rng.randint(len(cand))]
-        cx = [float(v[2]), float(v[1]), float(v[0])]
+    cx = _painted_click(rng, tgt)
     return _finish(rng, raw, inside, tgt, cx, vol.modality, "hosted", mode)
 
 
