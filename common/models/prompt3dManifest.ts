@@ -29,10 +29,17 @@ export const prompt3dPreprocessingSchema = z
      * if every one of them whose mask stays inside it (does not reach its border) has a sharp mask (at least
      * `sharpFrom`), the sharpest replaces the coarse one (a small lesion whose coarse mask leaked into the organ
      * around it looks the same at each small scale; inside a large lesion the small crops disagree). Absent: the
-     * coarse pass stands.
+     * coarse pass stands. With `confirmDice`, the smaller crop's mask must also agree with the classical tool's
+     * region for the same click (Dice at least `confirmDice`, on the crop): two independent methods have to find the
+     * same small object before the model's larger answer is dropped (without a classical region the coarse pass stands).
      */
     leakCheck: z
-      .object({ softBelow: z.number().gt(0).max(0.5), sharpFrom: z.number().gt(0).max(0.5), fovsMm: z.array(z.number().positive()).min(1) })
+      .object({
+        softBelow: z.number().gt(0).max(0.5),
+        sharpFrom: z.number().gt(0).max(0.5),
+        fovsMm: z.array(z.number().positive()).min(1),
+        confirmDice: z.number().gt(0).max(1).optional(),
+      })
       .refine((c) => c.sharpFrom >= c.softBelow, { message: 'leakCheck.sharpFrom must be at least softBelow' })
       .optional(),
     /** Box prompt: crop side = this × the box's longer side. */
@@ -58,6 +65,13 @@ export const prompt3dPostprocessingSchema = z.object({
   boxMarginFraction: z.number().min(0).default(0.1),
   /** The chosen crop is run this many times, mirrored (none; i; j; i and j; then k), and the logits averaged (1: once). */
   testTimeFlips: z.number().int().min(1).max(8).default(1),
+  /**
+   * Fusion with the classical tool on a first click (one positive click; no box, no negative click, no prior): the
+   * classical region grown from the same click replaces the model's mask when the two agree (3D Dice at least
+   * `agreeFrom`). The region follows the image's own intensity edge where the model's mask, upsampled from its crop,
+   * is smooth; where they disagree the model's mask stands. Absent: the model's mask alone.
+   */
+  classicalFusion: z.object({ agreeFrom: z.number().gt(0).max(1) }).optional(),
 });
 export type Prompt3dPostprocessing = z.infer<typeof prompt3dPostprocessingSchema>;
 

@@ -157,7 +157,7 @@ async function bench(opts: BenchOptions): Promise<void> {
         warmed.add(m);
         const { res, mask } = await clickMask(m, click);
         firstMask = mask;
-        return { ...measure(mask), totalMs: res.timings.totalMs, modelMs: res.timings.modelMs, perSliceModelMs: res.perSliceModelMs, slicesSpanned: res.slicesSpanned, provider: res.provider, coldTotalMs: cold, ...(res.crops ? { crops: res.crops.map(({ fovMm, voxels, touchesBorder, sharpness }) => ({ fovMm, voxels, touchesBorder, sharpness })) } : {}) };
+        return { ...measure(mask), totalMs: res.timings.totalMs, modelMs: res.timings.modelMs, perSliceModelMs: res.perSliceModelMs, slicesSpanned: res.slicesSpanned, provider: res.provider, coldTotalMs: cold, ...(res.crops ? { crops: res.crops.map(({ fovMm, voxels, touchesBorder, sharpness }) => ({ fovMm, voxels, touchesBorder, sharpness })) } : {}), ...(res.fusion ? { fusion: res.fusion } : {}) };
       });
       r.box = await attempt('box', async () => {
         const res = await service.segment(volume, { modelId: m, points: [], box: { a: { ijk: box.a }, b: { ijk: box.b } } });

@@ -104,6 +104,12 @@ describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold te
       ladder: [24, 48, 96],
       mutate: (m) => Object.assign(m.preprocessing as Record<string, unknown>, { coarseFovMm: 96, leakCheck: { ...LEAK_CHECK, fovsMm: [32] } }),
     });
+    writePack3d(path.join(tmp, 'builtin'), {
+      id: 'thresh3d-leak32-confirm',
+      ladder: [24, 48, 96],
+      mutate: (m) => Object.assign(m.preprocessing as Record<string, unknown>, { coarseFovMm: 96, leakCheck: { ...LEAK_CHECK, fovsMm: [32], confirmDice: 0.7 } }),
+    });
+    writePack3d(path.join(tmp, 'builtin'), { id: 'thresh3d-fused', mutate: (m) => ((m.postprocessing as Record<string, unknown>).classicalFusion = { agreeFrom: 0.8 }) });
     writePack3d(path.join(tmp, 'builtin'), { id: 'thresh3d-fill', mutate: (m) => Object.assign(m.preprocessing as Record<string, unknown>, { coarseFovMm: 72, fillFraction: 0.8 }) });
     client = new InferenceClient({ threads: 1 });
     service = new SegmentationService({ registry: new ModelRegistry({ builtinDir: path.join(tmp, 'builtin') }), client });
@@ -218,6 +224,59 @@ describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold te
     expect(rs.crops?.[0]?.sharpness).toBeGreaterThanOrEqual(LEAK_CHECK.softBelow);
     expect(rs.crops?.map((x) => x.fovMm)).toEqual(same.crops?.map((x) => x.fovMm));
     expect(rs.crops?.[1]?.fovMm).not.toBe(32);
+  }, 60_000);
+
+  it('leak check with confirmDice: the smaller crop replaces the leak only where the classical region agrees with it', async () => {
+    // The leak scene above; the cube alone is what the classical tool grows from the click (100 HU in fat), so the
+    // 32 mm crop's mask is confirmed. With a bright core in the cube (the click on it), the classical region is the
+    // core alone (Dice with the cube about 0.13), the two methods disagree, and the coarse mask stands.
+    const ld: Vec3 = [100, 100, 60];
+    const c: Vec3 = [40, 50, 30];
+    const cheb = (i: number, j: number, k: number) => Math.max(Math.abs(i - c[0]), Math.abs(j - c[1]), Math.abs(k - c[2]));
+    const inSlab = (i: number, j: number, k: number) => j >= 15 && j < 85 && k >= 5 && k < 55 && i >= 49 && i < 95;
+    const scene = (core: boolean) => ctVolume(ld, [1, 1, 1], (i, j, k) => (core && cheb(i, j, k) <= 3 ? 300 : cheb(i, j, k) <= 8 ? 100 : inSlab(i, j, k) ? (i < 51 ? 40 : 42) : -160));
+    const cube = (q: number) => cheb(q % ld[0], Math.floor(q / ld[0]) % ld[1], Math.floor(q / (ld[0] * ld[1]))) <= 8;
+    const confirmed = await service.segment(scene(false), { modelId: 'thresh3d-leak32-confirm', points: [{ ijk: c, positive: true }] });
+    expect(confirmed.crops?.map((x) => x.fovMm)).toEqual([96, 32]);
+    const m = maskFromDelta(confirmed.delta);
+    expect(diceBy(m.length, (q) => m[q] === 1, cube)).toBeGreaterThan(0.8);
+    const cored = scene(true);
+    const refused = await service.segment(cored, { modelId: 'thresh3d-leak32-confirm', points: [{ ijk: c, positive: true }] });
+    const plain = await service.segment(cored, { modelId: 'thresh3d-c96', points: [{ ijk: c, positive: true }] });
+    // The check ran (the 32 mm crop) and the coarse pass stood: the same mask as without any check, which leaks.
+    expect(refused.crops?.map((x) => x.fovMm).slice(0, 2)).toEqual([96, 32]);
+    const mr = maskFromDelta(refused.delta), mp = maskFromDelta(plain.delta);
+    expect(diceBy(mr.length, (q) => mr[q] === 1, (q) => mp[q] === 1)).toBe(1);
+    expect(diceBy(mr.length, (q) => mr[q] === 1, cube)).toBeLessThan(0.5);
+  }, 60_000);
+
+  it('classical fusion: on a first click the classical region replaces the mask where the two agree, and only there', async () => {
+    // The small ball: the classical tool grows it exactly (a noise-free 100 HU ball in 0 HU), the model's mask comes
+    // back from its crop trilinearly; they agree, so the result is the classical region, voxel for voxel.
+    const fused = await service.segment(volume, { modelId: 'thresh3d-fused', points: [{ ijk: small, positive: true }] });
+    const model = await service.segment(volume, { modelId: 'thresh3d', points: [{ ijk: small, positive: true }] });
+    const classical = await service.segment(volume, { modelId: 'classical', points: [{ ijk: small, positive: true }] });
+    const mf = maskFromDelta(fused.delta), mm = maskFromDelta(model.delta), mc = maskFromDelta(classical.delta);
+    const agreement = diceBy(mm.length, (q) => mm[q] === 1, (q) => mc[q] === 1);
+    expect(agreement).toBeGreaterThan(0.8);
+    expect(agreement).toBeLessThan(1); // the two masks differ, so the choice is visible
+    expect(fused.fusion?.used).toBe('classical');
+    expect(fused.fusion?.agreement).toBeCloseTo(agreement, 6);
+    expect(diceBy(mf.length, (q) => mf[q] === 1, (q) => mc[q] === 1)).toBe(1);
+    expect(diceBy(mf.length, (q) => mf[q] === 1, truth(small, 8))).toBeGreaterThanOrEqual(diceBy(mm.length, (q) => mm[q] === 1, truth(small, 8)));
+    // A bright core in a ball: the classical region is the core, the model's the ball; they disagree, the model's stands.
+    const cored = ctVolume(dims, sp, (i, j, k) => (inBall(big, 10, i, j, k) ? 300 : inBall(big, 32, i, j, k) ? 100 : 0));
+    const f2 = await service.segment(cored, { modelId: 'thresh3d-fused', points: [{ ijk: big, positive: true }] });
+    const m2 = await service.segment(cored, { modelId: 'thresh3d', points: [{ ijk: big, positive: true }] });
+    expect(f2.fusion?.used).toBe('model');
+    expect(f2.fusion?.agreement).toBeLessThan(0.8);
+    const a = maskFromDelta(f2.delta), b = maskFromDelta(m2.delta);
+    expect(diceBy(a.length, (q) => a[q] === 1, (q) => b[q] === 1)).toBe(1);
+    // Not a first click (a box, or a second click): no fusion.
+    const boxed = await service.segment(volume, { modelId: 'thresh3d-fused', points: [], box: { a: { ijk: [92, 52, 20] }, b: { ijk: [108, 68, 20] } } });
+    expect(boxed.fusion).toBeUndefined();
+    const two = await service.segment(volume, { modelId: 'thresh3d-fused', points: [{ ijk: small, positive: true }, { ijk: [0, 0, 0], positive: false }] });
+    expect(two.fusion).toBeUndefined();
   }, 60_000);
 
   it('test-time flips mirror the logits back: an equivariant model gives the same mask, for an object off the crop centre', async () => {

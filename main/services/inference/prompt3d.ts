@@ -48,6 +48,8 @@ export interface Prompt3dInput {
   boxAxis?: 0 | 1 | 2;
   /** The segment being corrected (1 inside), on the volume's grid. */
   prior?: Uint8Array;
+  /** The classical tool's region for the same click (1 inside), on the volume's grid: `leakCheck.confirmDice` needs it. */
+  classical?: Uint8Array;
 }
 
 export interface Prompt3dRun {
@@ -344,6 +346,19 @@ export async function runPrompt3d(
     return last;
   };
   const coarse = !hasPrior && !box && pre.coarseFovMm !== undefined ? clampFov(pre.coarseFovMm) : null;
+  /** Dice, on the crop, of a crop mask with the classical region (sampled as the prior is) reaches `from`. */
+  const agreesWithClassical = (keep: Uint8Array, frame: CropFrame, from: number): boolean => {
+    if (!input.classical) return false;
+    const c = sampleCrop(input.classical, dims, frame, false);
+    let inter = 0, nk = 0, nc = 0;
+    for (let q = 0; q < V; q++) {
+      const a = keep[q] ? 1 : 0, b = (c[q] as number) > 0.5 ? 1 : 0;
+      nk += a;
+      nc += b;
+      inter += a & b;
+    }
+    return nk + nc > 0 && (2 * inter) / (nk + nc) >= from;
+  };
   /** The coarse pass; with `leakCheck`, a soft-edged coarse mask gives way to a sharp one from a smaller crop. */
   const firstPass = async (fov: number): Promise<{ r: Pass; fov: number }> => {
     const r = await runAt(centre, fov);
@@ -367,6 +382,7 @@ export async function runPrompt3d(
       if (s < check.sharpFrom) return { r, fov };
       if (!best || s > best.s) best = { r: p, fov: f, s };
     }
+    if (best && check.confirmDice !== undefined && !(best.r.comp && agreesWithClassical(best.r.comp.keep, best.r.frame, check.confirmDice))) return { r, fov };
     return best ?? { r, fov };
   };
   if (coarse === null) await climb(centre, fovs);

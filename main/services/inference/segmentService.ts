@@ -13,7 +13,7 @@
 import { lpsToIjk } from '../../../common/geometry/affine';
 import { VoxaError } from '../../../common/contract';
 import { isSamLayout, prompt2dConfig, prompt3dConfig, samConfig } from '../../../common/models/manifest';
-import type { LabelmapDelta } from '../../../common/labelmap/labelmapDelta';
+import { forEachDeltaVoxel, maskFromDelta, type LabelmapDelta } from '../../../common/labelmap/labelmapDelta';
 import type { StopReason } from '../../../common/segmentation/propagation';
 import type { PlaneName, SliceMask } from '../../../common/segmentation/slicePlane';
 import type { Vec3, Volume } from '../../../common/volume';
@@ -61,6 +61,11 @@ export interface SegmentResult {
   stops: { minus: StopReason | null; plus: StopReason | null };
   /** segment.prompt3d packs: one entry per crop the model ran on (the field-of-view ladder). */
   crops?: Prompt3dRun[];
+  /**
+   * segment.prompt3d packs with `classicalFusion` on a first click: the 3D Dice between the model's mask and the
+   * classical region for the same click, and which of the two is the result.
+   */
+  fusion?: { agreement: number; used: 'model' | 'classical' };
 }
 
 export interface SegmentOptions {
@@ -170,16 +175,39 @@ export class SegmentationService {
       if (req.mask) throw new VoxaError('UNSUPPORTED', `model ${req.modelId} is a 3D model: it corrects a segment from its whole mask (prior), not a slice mask`);
       const loaded = await this.client.load(pack.dir, pack.onnxFiles.map((f) => f.path));
       const loadMs = performance.now() - t0;
-      const r = await runPrompt3d(volume, prompt3dConfig(pack.manifest), { points, ...(box ? { box, boxAxis: this.normalAxis(volume, plane) } : {}), ...(req.prior ? { prior: req.prior } : {}) }, (feeds, sig) => this.client.run(pack.dir, feeds, sig), {
-        signal,
-        ...(req.label ? { label: req.label } : {}),
-      });
+      const config = prompt3dConfig(pack.manifest);
+      // A first click (one positive point, nothing else) may be fused with the classical region grown from it.
+      const firstClick = !box && !req.prior && points.length === 1 && points[0]!.positive;
+      const wantsClassical = firstClick && (!!config.post.classicalFusion || config.pre.leakCheck?.confirmDice !== undefined);
+      const tc = performance.now();
+      const classical = wantsClassical ? classicalSegment(volume, { points }, { label: req.label }).delta : null;
+      const classicalMask = classical ? maskFromDelta(classical) : undefined;
+      const classicalMs = performance.now() - tc;
+      const r = await runPrompt3d(
+        volume,
+        config,
+        { points, ...(box ? { box, boxAxis: this.normalAxis(volume, plane) } : {}), ...(req.prior ? { prior: req.prior } : {}), ...(classicalMask ? { classical: classicalMask } : {}) },
+        (feeds, sig) => this.client.run(pack.dir, feeds, sig),
+        { signal, ...(req.label ? { label: req.label } : {}) },
+      );
+      let delta = r.delta;
+      let fusion: SegmentResult['fusion'];
+      if (classical && classicalMask && config.post.classicalFusion) {
+        let inter = 0;
+        forEachDeltaVoxel(r.delta, (q) => (inter += classicalMask[q]!));
+        const n = r.delta.voxelCount + classical.voxelCount;
+        const agreement = n ? (2 * inter) / n : 0;
+        const used = agreement >= config.post.classicalFusion.agreeFrom ? 'classical' : 'model';
+        if (used === 'classical') delta = classical;
+        fusion = { agreement, used };
+      }
       return finish({
         modelId: req.modelId,
-        delta: r.delta,
+        delta,
+        ...(fusion ? { fusion } : {}),
         provider: loaded.provider,
         warm: loaded.cached,
-        timings: { loadMs, ...r.timings },
+        timings: { loadMs, ...r.timings, preprocessMs: r.timings.preprocessMs + classicalMs },
         perSliceModelMs: 0,
         steps: [],
         stops: { minus: null, plus: null },

@@ -32,6 +32,8 @@ export interface ClickResult {
   coldTotalMs: number | null;
   /** segment.prompt3d: the crops the click ran, in order (the JSON report's record of how the engine chose). */
   crops?: { fovMm: number; voxels: number; touchesBorder: boolean; sharpness?: number }[];
+  /** segment.prompt3d with classicalFusion: the model–classical agreement and which mask was used. */
+  fusion?: { agreement: number; used: 'model' | 'classical' };
 }
 
 export interface BoxResult {
