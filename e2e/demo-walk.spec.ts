@@ -75,8 +75,8 @@ test('the first hour on the real demo study, with a screenshot at each step', as
   await page.waitForTimeout(500);
   await shot(page, '03-scroll-wl');
 
-  // 4. One click on the tumour with the default model (RadSAM-lite).
-  await expect(page.getByTestId('prompt-model')).toHaveValue('radsam-lite');
+  // 4. One click on the tumour with the default model (Lesion3D).
+  await expect(page.getByTestId('prompt-model')).toHaveValue('lesion3d');
   await page.keyboard.press('p');
   const at = await axialPixel(page, tumour.geometry, tumour.centreLps);
   await page.mouse.click(at.x, at.y);

@@ -51,7 +51,7 @@ test('P + one click on a lesion → 3D mask (Dice ≥ 0.9); brush, Ctrl+Z / Ctrl
   // One large axial view: nothing else (the 3D view) to render on a loaded CPU-only machine.
   await page.getByTestId('layout-1x1').click();
   // The workstation starts on the built-in model; this test is about editing, on the classical tool's exact masks.
-  await expect(page.getByTestId('prompt-model')).toHaveValue('radsam-lite');
+  await expect(page.getByTestId('prompt-model')).toHaveValue('lesion3d');
   await page.getByTestId('prompt-model').selectOption('classical');
   // A NIfTI study: the export offers NIfTI by default (DICOM SEG needs a DICOM series).
   await expect(page.getByTestId('export-format')).toHaveValue('nifti');

@@ -1,3 +1,4 @@
+import { DEFAULT_SEGMENT_MODEL_ID } from '../../../common/models/defaults';
 import path from 'node:path';
 import type { Vec3, Volume } from '../../../common/volume';
 import { maskFromDelta } from '../../../common/labelmap/labelmapDelta';
@@ -11,7 +12,7 @@ import { parseFlags, UsageError, type CliCommand } from '../command';
 import { readPromptSequence, runPromptSequence } from './promptSequence';
 
 /** The built-in model used when --model is not given (falls back to classical when it is not installed). */
-export const DEFAULT_MODEL_ID = 'radsam-lite';
+export const DEFAULT_MODEL_ID = DEFAULT_SEGMENT_MODEL_ID;
 
 function numbers(flag: string, v: string, n: number): number[] {
   const parts = v.split(',').map((s) => Number(s.trim()));
@@ -121,6 +122,7 @@ export const segmentCommand: CliCommand = {
           total: round(performance.now() - t0),
         },
         perSliceModelMs: round(r.perSliceModelMs, 2),
+        ...(r.fusion ? { fusion: { used: r.fusion.used, agreement: round(r.fusion.agreement, 3) } } : {}),
       };
       if (has('json')) io.out(`${JSON.stringify(result, null, 2)}\n`);
       else {
@@ -128,6 +130,7 @@ export const segmentCommand: CliCommand = {
           [
             `${out}: ${r.voxelCount} voxels, ${result.volumeMl} mL, ${r.slicesSpanned} slices (${modelId} on ${r.provider})`,
             ...(note ? [`  note: ${note}`] : []),
+            ...(r.fusion ? [`  fusion: the ${r.fusion.used === 'classical' ? "classical region (it agrees with the model's mask" : "model's mask (the classical region disagrees"}, Dice ${round(r.fusion.agreement, 2)})`] : []),
             `  time: ${result.timingsMs.total} ms total (image ${result.timingsMs.loadImage}, model load ${result.timingsMs.loadModel}, model ${result.timingsMs.model} in ${r.steps.length} slice steps, ${result.perSliceModelMs} ms each)`,
             '',
           ].join('\n'),

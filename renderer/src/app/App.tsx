@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { ChannelResponse } from '../../../common/contract';
+import { DEFAULT_SEGMENT_MODEL_ID } from '../../../common/models/defaults';
 import type { VoxaClient } from '../client/voxaClient';
 import { FileBrowser } from '../components/FileBrowser';
 import { HelpOverlay } from '../components/HelpOverlay';
@@ -44,8 +45,8 @@ interface Props {
   studies?: StudyListStore;
 }
 
-/** The built-in segmentation model the workstation starts with (RadSAM-lite beats the classical tool on the held-out IBSI patients). */
-const DEFAULT_SEGMENT_MODEL = 'radsam-lite';
+/** The built-in segmentation model the workstation starts with (common/models/defaults.ts says why). */
+const DEFAULT_SEGMENT_MODEL = DEFAULT_SEGMENT_MODEL_ID;
 
 /** The file browser's title for each thing it picks. */
 const BROWSE_TITLES = { image: 'Open image', labelmap: 'Open labelmap', mask: 'Import mask', import: 'Import into the study database', save: 'Save segmentation as' } as const;
