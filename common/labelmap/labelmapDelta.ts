@@ -69,6 +69,28 @@ export function forEachDeltaVoxel(d: LabelmapDelta, visit: (index: number) => vo
   }
 }
 
+/** Voxels set in both deltas (same grid), in memory of b's box, not of the grid. */
+export function deltaOverlap(a: LabelmapDelta, b: LabelmapDelta): number {
+  if (a.voxelCount === 0 || b.voxelCount === 0) return 0;
+  const [ni, nj] = b.dimensions;
+  const { min, max } = b.box;
+  const bi = max[0] - min[0] + 1, bj = max[1] - min[1] + 1;
+  const inB = new Uint8Array(bi * bj * (max[2] - min[2] + 1));
+  let pos = 0;
+  for (let r = 0; r < b.runs.length; r += 2) {
+    const len = b.runs[r] as number;
+    if (b.runs[r + 1]) inB.fill(1, pos, pos + len);
+    pos += len;
+  }
+  let n = 0;
+  forEachDeltaVoxel(a, (q) => {
+    const i = q % ni, j = Math.floor(q / ni) % nj, k = Math.floor(q / (ni * nj));
+    if (i < min[0] || i > max[0] || j < min[1] || j > max[1] || k < min[2] || k > max[2]) return;
+    n += inB[i - min[0] + bi * (j - min[1] + bj * (k - min[2]))] as number;
+  });
+  return n;
+}
+
 /** The dense binary mask (1 = set) of a delta on its full grid. */
 export function maskFromDelta(d: LabelmapDelta): Uint8Array {
   const out = new Uint8Array(d.dimensions[0] * d.dimensions[1] * d.dimensions[2]);

@@ -32,7 +32,7 @@ import { SUPERSEDED, throwIfCancelled } from '../jobs/cancelled';
 import type { Prompt3dConfig } from '../../../common/models/manifest';
 import { floodFill6 } from '../../../common/segmentation/floodFill6';
 import { intensityRange } from '../../../common/segmentation/intensity';
-import { deltaFromBoxMask, emptyDelta, type LabelmapDelta } from '../../../common/labelmap/labelmapDelta';
+import { deltaFromBoxMask, emptyDelta, maskFromDelta, type LabelmapDelta } from '../../../common/labelmap/labelmapDelta';
 import type { Vec3, Volume } from '../../../common/volume';
 import type { ModelRunner } from './prompt2d';
 import { boxChannel, clickMap, cropFrame, insideCrop, sampleCrop, toCrop, type CropFrame } from './prompt3dCrop';
@@ -48,8 +48,8 @@ export interface Prompt3dInput {
   boxAxis?: 0 | 1 | 2;
   /** The segment being corrected (1 inside), on the volume's grid. */
   prior?: Uint8Array;
-  /** The classical tool's region for the same click (1 inside), on the volume's grid: `leakCheck.confirmDice` needs it. */
-  classical?: Uint8Array;
+  /** The classical tool's region for the same click: `leakCheck.confirmDice` needs it (made dense only if the check asks). */
+  classical?: LabelmapDelta;
 }
 
 export interface Prompt3dRun {
@@ -347,9 +347,11 @@ export async function runPrompt3d(
   };
   const coarse = !hasPrior && !box && pre.coarseFovMm !== undefined ? clampFov(pre.coarseFovMm) : null;
   /** Dice, on the crop, of a crop mask with the classical region (sampled as the prior is) reaches `from`. */
+  let classicalDense: Uint8Array | null = null;
   const agreesWithClassical = (keep: Uint8Array, frame: CropFrame, from: number): boolean => {
     if (!input.classical) return false;
-    const c = sampleCrop(input.classical, dims, frame, false);
+    classicalDense ??= maskFromDelta(input.classical);
+    const c = sampleCrop(classicalDense, dims, frame, false);
     let inter = 0, nk = 0, nc = 0;
     for (let q = 0; q < V; q++) {
       const a = keep[q] ? 1 : 0, b = (c[q] as number) > 0.5 ? 1 : 0;

@@ -13,7 +13,7 @@
 import { lpsToIjk } from '../../../common/geometry/affine';
 import { VoxaError } from '../../../common/contract';
 import { isSamLayout, prompt2dConfig, prompt3dConfig, samConfig } from '../../../common/models/manifest';
-import { forEachDeltaVoxel, maskFromDelta, type LabelmapDelta } from '../../../common/labelmap/labelmapDelta';
+import { deltaOverlap, type LabelmapDelta } from '../../../common/labelmap/labelmapDelta';
 import type { StopReason } from '../../../common/segmentation/propagation';
 import type { PlaneName, SliceMask } from '../../../common/segmentation/slicePlane';
 import type { Vec3, Volume } from '../../../common/volume';
@@ -181,22 +181,19 @@ export class SegmentationService {
       const wantsClassical = firstClick && (!!config.post.classicalFusion || config.pre.leakCheck?.confirmDice !== undefined);
       const tc = performance.now();
       const classical = wantsClassical ? classicalSegment(volume, { points }, { label: req.label }).delta : null;
-      const classicalMask = classical ? maskFromDelta(classical) : undefined;
       const classicalMs = performance.now() - tc;
       const r = await runPrompt3d(
         volume,
         config,
-        { points, ...(box ? { box, boxAxis: this.normalAxis(volume, plane) } : {}), ...(req.prior ? { prior: req.prior } : {}), ...(classicalMask ? { classical: classicalMask } : {}) },
+        { points, ...(box ? { box, boxAxis: this.normalAxis(volume, plane) } : {}), ...(req.prior ? { prior: req.prior } : {}), ...(classical ? { classical } : {}) },
         (feeds, sig) => this.client.run(pack.dir, feeds, sig),
         { signal, ...(req.label ? { label: req.label } : {}) },
       );
       let delta = r.delta;
       let fusion: SegmentResult['fusion'];
-      if (classical && classicalMask && config.post.classicalFusion) {
-        let inter = 0;
-        forEachDeltaVoxel(r.delta, (q) => (inter += classicalMask[q]!));
+      if (classical && config.post.classicalFusion) {
         const n = r.delta.voxelCount + classical.voxelCount;
-        const agreement = n ? (2 * inter) / n : 0;
+        const agreement = n ? (2 * deltaOverlap(r.delta, classical)) / n : 0;
         const used = agreement >= config.post.classicalFusion.agreeFrom ? 'classical' : 'model';
         if (used === 'classical') delta = classical;
         fusion = { agreement, used };
