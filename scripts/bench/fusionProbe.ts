@@ -4,7 +4,7 @@
  * voxel for the model and for classical, and the image, both masks and the reference written in a box
  * around all three (padded), so rules can be tried offline without re-running the model.
  *
- * Run: node --import tsx scripts/bench/fusionProbe.ts -- --out DIR [bench:segment's set options]
+ * Run: node --import tsx scripts/bench/fusionProbe.ts --out DIR [bench:segment's set options]
  * Files: DIR/<case>.json (dims of the box, spacing, click in box voxels, the model's crop runs,
  * Dice of each mask) and DIR/<case>.bin (float32 image, then uint8 model, classical and reference masks).
  */

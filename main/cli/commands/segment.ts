@@ -11,9 +11,6 @@ import { writeNifti } from '../../services/io/niftiWriter';
 import { parseFlags, UsageError, type CliCommand } from '../command';
 import { readPromptSequence, runPromptSequence } from './promptSequence';
 
-/** The built-in model used when --model is not given (falls back to classical when it is not installed). */
-export const DEFAULT_MODEL_ID = DEFAULT_SEGMENT_MODEL_ID;
-
 function numbers(flag: string, v: string, n: number): number[] {
   const parts = v.split(',').map((s) => Number(s.trim()));
   if (parts.length !== n || parts.some((p) => !Number.isFinite(p))) throw new UsageError(`--${flag} needs ${n} comma-separated numbers, got "${v}"`);
@@ -68,9 +65,9 @@ export const segmentCommand: CliCommand = {
     let modelId = flags.get('model')?.[0] ?? sequence?.model;
     let note: string | undefined;
     if (!modelId) {
-      const entry = (await registry.list()).find((e) => e.id === DEFAULT_MODEL_ID && e.status === 'ok');
-      modelId = entry ? DEFAULT_MODEL_ID : CLASSICAL_MODEL_ID;
-      if (!entry) note = `${DEFAULT_MODEL_ID} is not installed; used the classical fallback`;
+      const entry = (await registry.list()).find((e) => e.id === DEFAULT_SEGMENT_MODEL_ID && e.status === 'ok');
+      modelId = entry ? DEFAULT_SEGMENT_MODEL_ID : CLASSICAL_MODEL_ID;
+      if (!entry) note = `${DEFAULT_SEGMENT_MODEL_ID} is not installed; used the classical fallback`;
     }
 
     const tLoad = performance.now();

@@ -30,6 +30,7 @@
 import { VoxaError } from '../../../common/contract';
 import { SUPERSEDED, throwIfCancelled } from '../jobs/cancelled';
 import type { Prompt3dConfig } from '../../../common/models/manifest';
+import { diceBy } from '../../../common/segmentation/dice';
 import { floodFill6 } from '../../../common/segmentation/floodFill6';
 import { intensityRange } from '../../../common/segmentation/intensity';
 import { deltaFromBoxMask, emptyDelta, maskFromDelta, type LabelmapDelta } from '../../../common/labelmap/labelmapDelta';
@@ -352,14 +353,7 @@ export async function runPrompt3d(
     if (!input.classical) return false;
     classicalDense ??= maskFromDelta(input.classical);
     const c = sampleCrop(classicalDense, dims, frame, false);
-    let inter = 0, nk = 0, nc = 0;
-    for (let q = 0; q < V; q++) {
-      const a = keep[q] ? 1 : 0, b = (c[q] as number) > 0.5 ? 1 : 0;
-      nk += a;
-      nc += b;
-      inter += a & b;
-    }
-    return nk + nc > 0 && (2 * inter) / (nk + nc) >= from;
+    return diceBy(V, (q) => keep[q] !== 0, (q) => (c[q] as number) > 0.5) >= from;
   };
   /** The coarse pass; with `leakCheck`, a soft-edged coarse mask gives way to a sharp one from a smaller crop. */
   const firstPass = async (fov: number): Promise<{ r: Pass; fov: number }> => {

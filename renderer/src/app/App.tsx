@@ -45,9 +45,6 @@ interface Props {
   studies?: StudyListStore;
 }
 
-/** The built-in segmentation model the workstation starts with (common/models/defaults.ts says why). */
-const DEFAULT_SEGMENT_MODEL = DEFAULT_SEGMENT_MODEL_ID;
-
 /** The file browser's title for each thing it picks. */
 const BROWSE_TITLES = { image: 'Open image', labelmap: 'Open labelmap', mask: 'Import mask', import: 'Import into the study database', save: 'Save segmentation as' } as const;
 
@@ -117,7 +114,7 @@ export function App({ client, store, segStore: segIn, studies: studiesIn }: Prop
         // The default is the built-in model that scores best on its validation (its model card), not the classical tool;
         // a choice the user already made is kept.
         const t = editor.tools.getState();
-        if (t.modelId === 'classical' && ok.some((m) => m.id === DEFAULT_SEGMENT_MODEL)) t.setModel(DEFAULT_SEGMENT_MODEL);
+        if (t.modelId === 'classical' && ok.some((m) => m.id === DEFAULT_SEGMENT_MODEL_ID)) t.setModel(DEFAULT_SEGMENT_MODEL_ID);
       },
       () => undefined,
     );
