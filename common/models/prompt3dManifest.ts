@@ -32,6 +32,8 @@ export const prompt3dPreprocessingSchema = z
      * coarse pass stands. With `confirmDice`, the smaller crop's mask must also agree with the classical tool's
      * region for the same click (Dice at least `confirmDice`, on the crop): two independent methods have to find the
      * same small object before the model's larger answer is dropped (without a classical region the coarse pass stands).
+     * `pick: 'agreeing'` (with `confirmDice`) takes, among the sharp smaller crops, the one that agrees best with the
+     * classical region instead of the sharpest (absent: the sharpest).
      */
     leakCheck: z
       .object({
@@ -39,8 +41,10 @@ export const prompt3dPreprocessingSchema = z
         sharpFrom: z.number().gt(0).max(0.5),
         fovsMm: z.array(z.number().positive()).min(1),
         confirmDice: z.number().gt(0).max(1).optional(),
+        pick: z.enum(['sharpest', 'agreeing']).optional(),
       })
       .refine((c) => c.sharpFrom >= c.softBelow, { message: 'leakCheck.sharpFrom must be at least softBelow' })
+      .refine((c) => c.pick !== 'agreeing' || c.confirmDice !== undefined, { message: 'leakCheck.pick "agreeing" needs confirmDice' })
       .optional(),
     /** Box prompt: crop side = this × the box's longer side. */
     boxFovFactor: z.number().min(1),

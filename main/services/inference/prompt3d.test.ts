@@ -14,7 +14,7 @@ import { diceBy } from '../../../common/segmentation/dice';
 import { maskFromDelta } from '../../../common/labelmap/labelmapDelta';
 import type { Vec3, Volume } from '../../../common/volume';
 import { hasPythonModules, runPythonJson } from '../../testing/pythonReference';
-import { clickMap, cropFrame, edgeSharpness, flipCrop, insideCrop, sampleCrop, toCrop } from './prompt3d';
+import { bestDiceInside, clickMap, pickSmallerCrop, cropFrame, edgeSharpness, flipCrop, insideCrop, sampleCrop, toCrop } from './prompt3d';
 import { ModelRegistry } from './registry';
 import { SegmentationService } from './segmentService';
 import { writePack3d } from './testing/testModel3d';
@@ -109,6 +109,13 @@ describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold te
       ladder: [24, 48, 96],
       mutate: (m) => Object.assign(m.preprocessing as Record<string, unknown>, { coarseFovMm: 96, leakCheck: { ...LEAK_CHECK, fovsMm: [32], confirmDice: 0.7 } }),
     });
+    // A check that calls softer edges soft (the large-cube scene's coarse edge is 0.34), asking 0.7 or 0.95 agreement.
+    for (const confirmDice of [0.7, 0.95])
+      writePack3d(path.join(tmp, 'builtin'), {
+        id: `thresh3d-soft45-confirm${confirmDice * 100}`,
+        ladder: [24, 48, 96],
+        mutate: (m) => Object.assign(m.preprocessing as Record<string, unknown>, { coarseFovMm: 96, leakCheck: { ...LEAK_CHECK, softBelow: 0.45, sharpFrom: 0.45, fovsMm: [32], confirmDice } }),
+      });
     writePack3d(path.join(tmp, 'builtin'), { id: 'thresh3d-fused', mutate: (m) => ((m.postprocessing as Record<string, unknown>).classicalFusion = { agreeFrom: 0.8 }) });
     writePack3d(path.join(tmp, 'builtin'), { id: 'thresh3d-fill', mutate: (m) => Object.assign(m.preprocessing as Record<string, unknown>, { coarseFovMm: 72, fillFraction: 0.8 }) });
     client = new InferenceClient({ threads: 1 });
@@ -250,6 +257,32 @@ describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold te
     expect(diceBy(mr.length, (q) => mr[q] === 1, cube)).toBeLessThan(0.5);
   }, 60_000);
 
+  it('leak check with confirmDice: the smaller crops are not run where no mask inside them could agree with the classical region', async () => {
+    // A 35 mm cube (100 HU) in fat, 2 mm of 40 HU from a large faint slab (42 HU): the coarse mask leaks into the slab (soft
+    // edge), and the classical region is the cube, which fills the 32 mm crop around the click. A 32 mm crop mask
+    // that stays inside its crop (at most 4 voxels on its 32³ shell) holds at most 30³ + 4 of the region's 32³
+    // voxels: Dice ≤ 0.904. Asked for 0.95 the check stands down before running the crop; asked for 0.7 it runs it.
+    const ld: Vec3 = [110, 100, 60];
+    const c: Vec3 = [40, 50, 30];
+    const cheb = (i: number, j: number, k: number) => Math.max(Math.abs(i - c[0]), Math.abs(j - c[1]), Math.abs(k - c[2]));
+    const inSlab = (i: number, j: number, k: number) => j >= 3 && j < 97 && k >= 2 && k < 58 && i >= 58 && i < 108;
+    const big = ctVolume(ld, [1, 1, 1], (i, j, k) => (cheb(i, j, k) <= 17 ? 100 : inSlab(i, j, k) ? (i < 60 ? 40 : 42) : -160));
+    const click = { points: [{ ijk: c, positive: true }] };
+    const plain = await service.segment(big, { modelId: 'thresh3d-c96', ...click });
+    const low = await service.segment(big, { modelId: 'thresh3d-soft45-confirm70', ...click });
+    const high = await service.segment(big, { modelId: 'thresh3d-soft45-confirm95', ...click });
+    expect(low.crops?.[0]?.sharpness).toBeLessThan(0.45);
+    expect(low.crops?.map((x) => x.fovMm).slice(0, 2)).toEqual([96, 32]);
+    expect(high.crops?.[0]?.fovMm).toBe(96);
+    expect(high.crops?.some((x) => x.fovMm === 32)).toBe(false);
+    // Either way the coarse mask stands: the same mask as without the check.
+    const mp = maskFromDelta(plain.delta);
+    for (const r of [low, high]) {
+      const m = maskFromDelta(r.delta);
+      expect(diceBy(m.length, (q) => m[q] === 1, (q) => mp[q] === 1)).toBe(1);
+    }
+  }, 60_000);
+
   it('classical fusion: on a first click the classical region replaces the mask where the two agree, and only there', async () => {
     // The small ball: the classical tool grows it exactly (a noise-free 100 HU ball in 0 HU), the model's mask comes
     // back from its crop trilinearly; they agree, so the result is the classical region, voxel for voxel.
@@ -299,6 +332,70 @@ describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold te
     expect(iMax).toBeLessThanOrEqual(50 + Math.ceil(0.1 * 33 + 1));
     expect(iMax).toBeGreaterThan(45);
   }, 60_000);
+});
+
+describe('pickSmallerCrop', () => {
+  // Two sharp crops: the sharper one disagrees with the classical region, the other agrees.
+  const crops = [{ fov: 32, sharpness: 0.4, agree: 0.9 }, { fov: 48, sharpness: 0.45, agree: 0.3 }];
+  const agree = (c: (typeof crops)[number]) => c.agree;
+  it('takes the sharpest without confirmDice, and none when no crop is sharp', () => {
+    expect(pickSmallerCrop(crops, {}, agree)?.fov).toBe(48);
+    expect(pickSmallerCrop([], { confirmDice: 0.8, pick: 'agreeing' }, agree)).toBeNull();
+  });
+  it('with confirmDice the sharpest must agree; with pick agreeing the best-agreeing is taken if it agrees enough', () => {
+    expect(pickSmallerCrop(crops, { confirmDice: 0.8 }, agree)).toBeNull();
+    expect(pickSmallerCrop(crops, { confirmDice: 0.8, pick: 'sharpest' }, agree)).toBeNull();
+    expect(pickSmallerCrop(crops, { confirmDice: 0.25 }, agree)?.fov).toBe(48);
+    expect(pickSmallerCrop(crops, { confirmDice: 0.8, pick: 'agreeing' }, agree)?.fov).toBe(32);
+    expect(pickSmallerCrop(crops, { confirmDice: 0.95, pick: 'agreeing' }, agree)).toBeNull();
+  });
+});
+
+describe('bestDiceInside', () => {
+  const full = (G: number) => new Float32Array(G ** 3).fill(1);
+  it('is 2m / (m + c) for the most of the region a mask inside the crop can hold, and 0 for a region off the crop', () => {
+    // A region filling an 8³ crop: the 6³ inner part plus 4 shell voxels, or a 5³ box.
+    expect(bestDiceInside(full(8), 8, 8, 0)).toBeCloseTo((2 * 216) / (216 + 512), 12);
+    expect(bestDiceInside(full(8), 8, 8, 4)).toBeCloseTo((2 * 220) / (220 + 512), 12);
+    expect(bestDiceInside(full(8), 8, 5, 4)).toBeCloseTo((2 * 125) / (125 + 512), 12);
+    // … which a 5³ box mask inside the crop reaches.
+    const box = Uint8Array.from({ length: 512 }, (_, q) => (q % 8 >= 1 && q % 8 < 6 && (q >> 3) % 8 >= 2 && (q >> 3) % 8 < 7 && q >> 6 >= 1 && q >> 6 < 6 ? 1 : 0));
+    expect(diceBy(512, (q) => box[q] === 1, () => true)).toBeCloseTo(bestDiceInside(full(8), 8, 5, 4), 12);
+    expect(bestDiceInside(new Float32Array(512), 8, 5, 4)).toBe(0);
+    // A region inside the crop and inside a box of the allowed side: a mask can be the region itself.
+    const blob = new Float32Array(512);
+    for (let z = 2; z < 5; z++) for (let y = 3; y < 6; y++) for (let x = 1; x < 5; x++) blob[(z * 8 + y) * 8 + x] = 0.9;
+    expect(bestDiceInside(blob, 8, 4, 0)).toBe(1);
+    expect(bestDiceInside(blob, 8, 3, 0)).toBeCloseTo((2 * 27) / (27 + 36), 12);
+  });
+  it('bounds the Dice of every mask that keeps to the limits', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const G = 8;
+    for (let t = 0; t < 40; t++) {
+      const region = Float32Array.from({ length: G ** 3 }, () => (rand() < 0.6 ? 1 : 0));
+      const side = 3 + Math.floor(rand() * 5), shell = Math.floor(rand() * 6);
+      const bound = bestDiceInside(region, G, side, shell);
+      let reached = 0;
+      // Masks: the region within a box of the allowed side (at random places), plus up to `shell` shell voxels.
+      for (let n = 0; n < 30; n++) {
+        const o = [0, 1, 2].map(() => Math.floor(rand() * (G - side + 1)));
+        const a = new Uint8Array(G ** 3);
+        let onShell = 0;
+        for (let z = o[2] as number; z < (o[2] as number) + side; z++)
+          for (let y = o[1] as number; y < (o[1] as number) + side; y++)
+            for (let x = o[0] as number; x < (o[0] as number) + side; x++) {
+              const q = (z * G + y) * G + x;
+              const isShell = x === 0 || y === 0 || z === 0 || x === G - 1 || y === G - 1 || z === G - 1;
+              if ((region[q] as number) > 0.5 && (!isShell || onShell++ < shell)) a[q] = 1;
+            }
+        const d = diceBy(a.length, (q) => a[q] === 1, (q) => (region[q] as number) > 0.5);
+        expect(d).toBeLessThanOrEqual(bound + 1e-12);
+        reached = Math.max(reached, d);
+      }
+      expect(reached).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe('edgeSharpness', () => {
@@ -388,7 +485,9 @@ describe('segment.prompt3d manifests', () => {
       ['same number of image channels', (m) => (m.preprocessing.imageChannels.default = [{ type: 'percentile', low: 0.5, high: 99.5 }])],
       ['multiple of 8', (m) => (m.preprocessing.cropSizeVox = 44)],
       ['fillFraction', (m) => Object.assign(m.preprocessing, { fillFraction: 1.5 })],
+      ['pick "agreeing" needs confirmDice', (m) => Object.assign(m.preprocessing, { leakCheck: { softBelow: 0.2, sharpFrom: 0.3, fovsMm: [32], pick: 'agreeing' } })],
     ];
+    expect(parseManifest(Object.assign(base(), { preprocessing: { ...base().preprocessing, leakCheck: { softBelow: 0.2, sharpFrom: 0.3, fovsMm: [32], confirmDice: 0.8, pick: 'agreeing' } } })).ok).toBe(true);
     for (const [why, edit] of bad) {
       const m = base();
       edit(m);

@@ -183,6 +183,68 @@ function borderVoxels(keep: Uint8Array, inside: Float32Array, G: number): number
   return n;
 }
 
+/**
+ * The highest Dice with the region `region` (> ½ on a G³ crop) that a crop mask inside that crop can reach: one with
+ * at most `shellAllowed` voxels on the crop's outer shell and, if `maxSide` < G, a bounding box no larger than
+ * `maxSide` voxels a side. Such a mask holds at most m of the region's c voxels (the region's inner part plus the
+ * shell allowance, or the most of it any `maxSide`³ box holds), and 2|A ∩ C| / (|A| + |C|) ≤ 2m / (m + c).
+ * 0 when the region misses the crop.
+ */
+export function bestDiceInside(region: Float32Array, G: number, maxSide: number, shellAllowed: number): number {
+  const G1 = G + 1;
+  const useBox = maxSide < G;
+  // Summed-volume table for the box bound, S[(z·G1 + y)·G1 + x] = count over [0, x) × [0, y) × [0, z).
+  const S = useBox ? new Int32Array(G1 * G1 * G1) : null;
+  let c = 0, inner = 0;
+  for (let z = 0, q = 0; z < G; z++)
+    for (let y = 0; y < G; y++)
+      for (let x = 0; x < G; x++, q++) {
+        const v = (region[q] as number) > 0.5 ? 1 : 0;
+        c += v;
+        if (v && x > 0 && x < G - 1 && y > 0 && y < G - 1 && z > 0 && z < G - 1) inner++;
+        if (S) {
+          const o = ((z + 1) * G1 + (y + 1)) * G1 + (x + 1);
+          S[o] = v + (S[o - 1] as number) + (S[o - G1] as number) + (S[o - G1 * G1] as number)
+            - (S[o - 1 - G1] as number) - (S[o - 1 - G1 * G1] as number) - (S[o - G1 - G1 * G1] as number)
+            + (S[o - 1 - G1 - G1 * G1] as number);
+        }
+      }
+  if (c === 0) return 0;
+  let m = Math.min(c, inner + shellAllowed);
+  if (S) {
+    const s = Math.max(1, maxSide);
+    const at = (x: number, y: number, z: number) => S[(z * G1 + y) * G1 + x] as number;
+    let most = 0;
+    for (let z = 0; z + s <= G; z++)
+      for (let y = 0; y + s <= G; y++)
+        for (let x = 0; x + s <= G; x++) {
+          const n = at(x + s, y + s, z + s) - at(x, y + s, z + s) - at(x + s, y, z + s) - at(x + s, y + s, z)
+            + at(x, y, z + s) + at(x, y + s, z) + at(x + s, y, z) - at(x, y, z);
+          if (n > most) most = n;
+        }
+    m = Math.min(m, most);
+  }
+  return (2 * m) / (m + c);
+}
+
+/**
+ * The leak check's choice among the smaller crops whose masks stay inside them and are sharp: the sharpest, or with
+ * `pick: 'agreeing'` the one that agrees best with the classical region; with `confirmDice` the choice must agree with
+ * it from that Dice, or none is taken (the coarse mask stands).
+ */
+export function pickSmallerCrop<T extends { sharpness: number }>(
+  sharp: readonly T[],
+  check: { confirmDice?: number | undefined; pick?: 'sharpest' | 'agreeing' | undefined },
+  agreement: (c: T) => number,
+): T | null {
+  if (sharp.length === 0) return null;
+  if (check.confirmDice === undefined) return sharp.reduce((a, b) => (b.sharpness > a.sharpness ? b : a));
+  const scored = sharp.map((c) => ({ c, agree: agreement(c) }));
+  const by = check.pick === 'agreeing' ? (x: { c: T; agree: number }) => x.agree : (x: { c: T; agree: number }) => x.c.sharpness;
+  const choice = scored.reduce((a, b) => (by(b) > by(a) ? b : a));
+  return choice.agree >= check.confirmDice ? choice.c : null;
+}
+
 function boxAxisOf(box: { a: Vec3; b: Vec3 }): 0 | 1 | 2 {
   let best: 0 | 1 | 2 = 2;
   let d = Infinity;
@@ -349,11 +411,19 @@ export async function runPrompt3d(
   const coarse = !hasPrior && !box && pre.coarseFovMm !== undefined ? clampFov(pre.coarseFovMm) : null;
   /** Dice, on the crop, of a crop mask with the classical region (sampled as the prior is) reaches `from`. */
   let classicalDense: Uint8Array | null = null;
-  const agreesWithClassical = (keep: Uint8Array, frame: CropFrame, from: number): boolean => {
-    if (!input.classical) return false;
+  const agreementWithClassical = (keep: Uint8Array, frame: CropFrame): number => {
+    if (!input.classical) return 0;
     classicalDense ??= maskFromDelta(input.classical);
     const c = sampleCrop(classicalDense, dims, frame, false);
-    return diceBy(V, (q) => keep[q] !== 0, (q) => (c[q] as number) > 0.5) >= from;
+    return diceBy(V, (q) => keep[q] !== 0, (q) => (c[q] as number) > 0.5);
+  };
+  /** Whether a mask of the crop of side `fov` at the click that does not reach its border could agree with the classical region from `from`. */
+  const mayAgreeWithClassical = (fov: number, from: number): boolean => {
+    if (!input.classical) return false;
+    classicalDense ??= maskFromDelta(input.classical);
+    const c = sampleCrop(classicalDense, dims, cropFrame(volume, centre, fov, G), false);
+    const maxSide = pre.fillFraction === undefined ? G : Math.min(G, Math.ceil(pre.fillFraction * G));
+    return bestDiceInside(c, G, maxSide, post.borderVoxels) >= from;
   };
   /** The coarse pass; with `leakCheck`, a soft-edged coarse mask gives way to a sharp one from a smaller crop. */
   const firstPass = async (fov: number): Promise<{ r: Pass; fov: number }> => {
@@ -370,16 +440,19 @@ export async function runPrompt3d(
     if (sharpness(r) >= check.softBelow) return { r, fov };
     // A small lesion looks the same at each smaller crop that holds it: every one whose mask stays inside it must be
     // sharp, or the coarse mask stands (inside a large lesion the small crops find inner blobs that disagree).
-    let best: { r: Pass; fov: number; s: number } | null = null;
-    for (const f of [...new Set(check.fovsMm.map(clampFov))].filter((f) => f < fov)) {
+    const smaller = [...new Set(check.fovsMm.map(clampFov))].filter((f) => f < fov);
+    // With confirmDice, a switch needs the classical region's agreement on the smaller crop; where no crop mask that
+    // stays inside its crop could reach it (bestDiceInside), the coarse mask stands without running them.
+    if (check.confirmDice !== undefined && !smaller.some((f) => mayAgreeWithClassical(f, check.confirmDice as number))) return { r, fov };
+    const sharp: { r: Pass; fov: number; sharpness: number }[] = [];
+    for (const f of smaller) {
       const p = await runAt(centre, f);
       const s = sharpness(p);
       if (p.comp && reaches(p, f)) continue;
       if (s < check.sharpFrom) return { r, fov };
-      if (!best || s > best.s) best = { r: p, fov: f, s };
+      sharp.push({ r: p, fov: f, sharpness: s });
     }
-    if (best && check.confirmDice !== undefined && !(best.r.comp && agreesWithClassical(best.r.comp.keep, best.r.frame, check.confirmDice))) return { r, fov };
-    return best ?? { r, fov };
+    return pickSmallerCrop(sharp, check, (c) => (c.r.comp ? agreementWithClassical(c.r.comp.keep, c.r.frame) : 0)) ?? { r, fov };
   };
   if (coarse === null) await climb(centre, fovs);
   else {
