@@ -409,8 +409,9 @@ export async function runPrompt3d(
     return last;
   };
   const coarse = !hasPrior && !box && pre.coarseFovMm !== undefined ? clampFov(pre.coarseFovMm) : null;
-  /** Dice, on the crop, of a crop mask with the classical region (sampled as the prior is) reaches `from`. */
+  /** The classical region made dense once, for the crops that compare with it. */
   let classicalDense: Uint8Array | null = null;
+  /** Dice, on the crop, of a crop mask with the classical region (sampled as the prior is); 0 without one. */
   const agreementWithClassical = (keep: Uint8Array, frame: CropFrame): number => {
     if (!input.classical) return 0;
     classicalDense ??= maskFromDelta(input.classical);
