@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intensityRuleFor, normaliseIntensity, percentile } from './intensity';
+import { intensityRuleFor, normaliseIntensity, percentile, percentiles } from './intensity';
 
 describe('intensity normalisation', () => {
   it('computes percentiles like numpy (linear interpolation)', () => {
@@ -8,6 +8,16 @@ describe('intensity normalisation', () => {
     expect(percentile(Array.from({ length: 101 }, (_, n) => n + 1), 0.5)).toBeCloseTo(1.5, 12);
     expect(percentile([20, 10], 25)).toBeCloseTo(12.5, 12);
     expect(percentile([NaN, 5, 7], 0)).toBe(5);
+    expect(percentile([NaN, Infinity], 50)).toBe(0);
+  });
+
+  it('gives several percentiles from one sort, each as numpy would', () => {
+    // numpy.percentile([3, -1, NaN, 10, 4, -Inf, 8], [0, 12.5, 50, 99.5, 100]) over the finite ones [-1, 3, 4, 8, 10]
+    // = [-1, 1.0, 4, 9.96, 10]
+    const v = [3, -1, NaN, 10, 4, -Infinity, 8];
+    const got = percentiles(v, [0, 12.5, 50, 99.5, 100]);
+    [-1, 1.0, 4, 9.96, 10].forEach((want, n) => expect(got[n]).toBeCloseTo(want, 12));
+    expect(percentiles([], [1, 99])).toEqual([0, 0]);
   });
 
   it('applies the RadSAM CT window [-500, 1000] → [0, 1] with clipping', () => {

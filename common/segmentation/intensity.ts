@@ -15,18 +15,32 @@ export function intensityRuleFor(rules: Record<string, IntensityRule>, modality:
 
 /** The q-th percentile (0..100) of the finite values, linear interpolation between order statistics (numpy's default). */
 export function percentile(values: ArrayLike<number>, q: number): number {
-  const sorted = Float64Array.from(Array.prototype.filter.call(values, (v: number) => Number.isFinite(v)) as number[]).sort();
-  if (sorted.length === 0) return 0;
-  const pos = (q / 100) * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
+  return percentiles(values, [q])[0] as number;
+}
+
+/** Several percentiles (0..100) of the same finite values, as `percentile` gives each, sorting them once. */
+export function percentiles(values: ArrayLike<number>, qs: readonly number[]): number[] {
+  const finite = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number;
+    if (Number.isFinite(v)) finite[n++] = v;
+  }
+  const sorted = finite.subarray(0, n).sort();
+  return qs.map((q) => {
+    if (n === 0) return 0;
+    const pos = (q / 100) * (n - 1);
+    const lo = Math.floor(pos);
+    const hi = Math.min(lo + 1, n - 1);
+    return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
+  });
 }
 
 /** The [low, high] input range a rule maps to [0, 1] for these crop values. */
 export function intensityRange(values: ArrayLike<number>, rule: IntensityRule): [number, number] {
   if (rule.type === 'window') return [rule.minHu, rule.maxHu];
-  return [percentile(values, rule.low), percentile(values, rule.high)];
+  const [lo, hi] = percentiles(values, [rule.low, rule.high]) as [number, number];
+  return [lo, hi];
 }
 
 /** Normalises crop values in place to [0, 1]; a flat crop (high = low) becomes 0. NaN becomes 0. */

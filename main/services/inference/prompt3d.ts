@@ -121,6 +121,9 @@ function extentMm(keep: Uint8Array, G: number, fovMm: number): number {
   return b.count === 0 ? 0 : Math.max(...[0, 1, 2].map((a) => (b.max[a] as number) - (b.min[a] as number) + 1)) * (fovMm / G);
 }
 
+/** One axis of the paste back to the image grid: crop taps A, B and weight w per image index, and the span that can be set. */
+type AxisTap = { A: Int32Array; B: Int32Array; w: Float64Array; first: number; last: number };
+
 type Flip = readonly [boolean, boolean, boolean];
 /** Mirrorings of a crop along its x (i), y (j), z (k) axes, in the order `testTimeFlips` takes them. */
 const FLIPS: readonly Flip[] = [
@@ -361,8 +364,13 @@ export async function runPrompt3d(
     const insideValues: number[] = [];
     for (let q = 0; q < V; q++) if ((inside[q] as number) > 0.5) insideValues.push(raw[q] as number);
     const values = insideValues.length >= 16 ? insideValues : Array.from(raw);
+    // Channels with the same rule (MR's two percentile channels) share one range.
+    const ranges = new Map<string, [number, number]>();
     rules.forEach((rule, c) => {
-      const [lo, hi] = intensityRange(values, rule);
+      const key = JSON.stringify(rule);
+      const range = ranges.get(key) ?? intensityRange(values, rule);
+      ranges.set(key, range);
+      const [lo, hi] = range;
       const span = hi - lo;
       const off = c * V;
       for (let q = 0; q < V; q++) {
@@ -523,19 +531,34 @@ export async function runPrompt3d(
   if (bx <= 0 || by <= 0 || bz <= 0) return { delta: emptyDelta(dims, label), runs, timings };
   const boxMask = new Uint8Array(bx * by * bz);
   const G2 = G * G;
-  let o = 0;
-  for (let k = bmin[2]; k <= bmax[2]; k++) {
-    const z = (k - frame.centre[2]) / frame.step[2] + G / 2 - 0.5;
-    const z0 = Math.floor(z), wz = z - z0;
-    const zA = Math.min(G - 1, Math.max(0, z0)), zB = Math.min(G - 1, Math.max(0, z0 + 1));
-    for (let j = bmin[1]; j <= bmax[1]; j++) {
-      const y = (j - frame.centre[1]) / frame.step[1] + G / 2 - 0.5;
-      const y0 = Math.floor(y), wy = y - y0;
-      const yA = Math.min(G - 1, Math.max(0, y0)), yB = Math.min(G - 1, Math.max(0, y0 + 1));
-      for (let i = bmin[0]; i <= bmax[0]; i++) {
-        const xx = (i - frame.centre[0]) / frame.step[0] + G / 2 - 0.5;
-        const x0 = Math.floor(xx), wx = xx - x0;
-        const xA = Math.min(G - 1, Math.max(0, x0)), xB = Math.min(G - 1, Math.max(0, x0 + 1));
+  // Per axis, each image index's two crop taps (clamped) and weight; only indices whose taps reach the kept
+  // component's bounding box can come out above the threshold (elsewhere every tap is forced below it).
+  const kb = maskBox(keep, [G, G, G]);
+  const taps = [0, 1, 2].map((a) => {
+    const n = (bmax[a] as number) - (bmin[a] as number) + 1;
+    const A = new Int32Array(n), B = new Int32Array(n), w = new Float64Array(n);
+    let first = n, last = -1;
+    for (let t = 0; t < n; t++) {
+      const c = ((bmin[a] as number) + t - (frame.centre[a] as number)) / (frame.step[a] as number) + G / 2 - 0.5;
+      const c0 = Math.floor(c);
+      w[t] = c - c0;
+      A[t] = Math.min(G - 1, Math.max(0, c0));
+      B[t] = Math.min(G - 1, Math.max(0, c0 + 1));
+      if ((B[t] as number) >= (kb.min[a] as number) && (A[t] as number) <= (kb.max[a] as number)) {
+        if (first === n) first = t;
+        last = t;
+      }
+    }
+    return { A, B, w, first, last };
+  }) as [AxisTap, AxisTap, AxisTap];
+  const [tx, ty, tz] = taps;
+  for (let z = tz.first; z <= tz.last; z++) {
+    const zA = tz.A[z] as number, zB = tz.B[z] as number, wz = tz.w[z] as number;
+    for (let y = ty.first; y <= ty.last; y++) {
+      const yA = ty.A[y] as number, yB = ty.B[y] as number, wy = ty.w[y] as number;
+      let o = (z * by + y) * bx + tx.first;
+      for (let x = tx.first; x <= tx.last; x++) {
+        const xA = tx.A[x] as number, xB = tx.B[x] as number, wx = tx.w[x] as number;
         const v =
           (1 - wz) * ((1 - wy) * ((1 - wx) * (field[zA * G2 + yA * G + xA] as number) + wx * (field[zA * G2 + yA * G + xB] as number)) + wy * ((1 - wx) * (field[zA * G2 + yB * G + xA] as number) + wx * (field[zA * G2 + yB * G + xB] as number))) +
           wz * ((1 - wy) * ((1 - wx) * (field[zB * G2 + yA * G + xA] as number) + wx * (field[zB * G2 + yA * G + xB] as number)) + wy * ((1 - wx) * (field[zB * G2 + yB * G + xA] as number) + wx * (field[zB * G2 + yB * G + xB] as number)));
