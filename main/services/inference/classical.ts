@@ -54,8 +54,9 @@ export function classicalSegment(volume: Volume, prompt: ClassicalPrompt, opts: 
   const sr = opts.seedRadiusVox ?? 1;
   const seedPt = prompt.points.find((p) => p.positive)?.ijk ?? (prompt.box ? ([0, 1, 2].map((a) => (prompt.box!.a[a]! + prompt.box!.b[a]!) / 2) as Vec3) : undefined);
   if (!seedPt) throw new VoxaError('BAD_REQUEST', 'a prompt needs a positive point or a box');
-  const seed = seedPt.map((v) => Math.round(v)) as Vec3;
-  if (seed.some((v, a) => v < 0 || v >= g.dimensions[a]!)) throw new VoxaError('BAD_REQUEST', 'the prompt lies outside the image');
+  // A point on a border voxel's outer half (…, n − 0.5] belongs to that voxel, as it does for the models.
+  if (seedPt.some((v, a) => !(v >= -0.5 && v <= g.dimensions[a]! - 0.5))) throw new VoxaError('BAD_REQUEST', 'the prompt lies outside the image');
+  const seed = seedPt.map((v, a) => Math.min(g.dimensions[a]! - 1, Math.max(0, Math.round(v)))) as Vec3;
 
   // Local box: the ball of maxR around the seed, intersected with the box prompt in-plane.
   const lo = [0, 1, 2].map((a) => Math.max(0, seed[a]! - Math.ceil(maxR / sp[a]!))) as Vec3;

@@ -310,6 +310,12 @@ describe.skipIf(!HAS_ONNX_PYTHON)('runPrompt3d through the service (threshold te
     expect(boxed.fusion).toBeUndefined();
     const two = await service.segment(volume, { modelId: 'thresh3d-fused', points: [{ ijk: small, positive: true }, { ijk: [0, 0, 0], positive: false }] });
     expect(two.fusion).toBeUndefined();
+    // A click on the last voxel's outer half is on the image for the model and for the classical region grown beside
+    // it (it used to round off the image and fail the fused request).
+    const edge = { points: [{ ijk: [119.5, 60, 20] as Vec3, positive: true }] };
+    await expect(service.segment(volume, { modelId: 'thresh3d', ...edge })).resolves.toBeDefined();
+    expect((await service.segment(volume, { modelId: 'thresh3d-fused', ...edge })).fusion).toBeDefined();
+    await expect(service.segment(volume, { modelId: 'thresh3d-fused', points: [{ ijk: [120.6, 60, 20], positive: true }] })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   }, 60_000);
 
   it('test-time flips mirror the logits back: an equivariant model gives the same mask, for an object off the crop centre', async () => {

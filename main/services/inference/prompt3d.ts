@@ -49,8 +49,11 @@ export interface Prompt3dInput {
   boxAxis?: 0 | 1 | 2;
   /** The segment being corrected (1 inside), on the volume's grid. */
   prior?: Uint8Array;
-  /** The classical tool's region for the same click: `leakCheck.confirmDice` needs it (made dense only if the check asks). */
-  classical?: LabelmapDelta;
+  /**
+   * The classical tool's region for the same click: `leakCheck.confirmDice` needs it (made dense only if the check
+   * asks). A promise lets the caller grow it while the first pass runs in the inference worker.
+   */
+  classical?: LabelmapDelta | Promise<LabelmapDelta>;
 }
 
 export interface Prompt3dRun {
@@ -417,19 +420,20 @@ export async function runPrompt3d(
     return last;
   };
   const coarse = !hasPrior && !box && pre.coarseFovMm !== undefined ? clampFov(pre.coarseFovMm) : null;
-  /** The classical region made dense once, for the crops that compare with it. */
+  /** The classical region (awaited by the leak check) and its dense copy, made once for the crops that compare with it. */
+  let classical: LabelmapDelta | undefined;
   let classicalDense: Uint8Array | null = null;
   /** Dice, on the crop, of a crop mask with the classical region (sampled as the prior is); 0 without one. */
   const agreementWithClassical = (keep: Uint8Array, frame: CropFrame): number => {
-    if (!input.classical) return 0;
-    classicalDense ??= maskFromDelta(input.classical);
+    if (!classical) return 0;
+    classicalDense ??= maskFromDelta(classical);
     const c = sampleCrop(classicalDense, dims, frame, false);
     return diceBy(V, (q) => keep[q] !== 0, (q) => (c[q] as number) > 0.5);
   };
   /** Whether a mask of the crop of side `fov` at the click that does not reach its border could agree with the classical region from `from`. */
   const mayAgreeWithClassical = (fov: number, from: number): boolean => {
-    if (!input.classical) return false;
-    classicalDense ??= maskFromDelta(input.classical);
+    if (!classical) return false;
+    classicalDense ??= maskFromDelta(classical);
     const c = sampleCrop(classicalDense, dims, cropFrame(volume, centre, fov, G), false);
     const maxSide = pre.fillFraction === undefined ? G : Math.min(G, Math.ceil(pre.fillFraction * G));
     return bestDiceInside(c, G, maxSide, post.borderVoxels) >= from;
@@ -450,6 +454,7 @@ export async function runPrompt3d(
     // A small lesion looks the same at each smaller crop that holds it: every one whose mask stays inside it must be
     // sharp, or the coarse mask stands (inside a large lesion the small crops find inner blobs that disagree).
     const smaller = [...new Set(check.fovsMm.map(clampFov))].filter((f) => f < fov);
+    if (check.confirmDice !== undefined) classical = await input.classical;
     // With confirmDice, a switch needs the classical region's agreement on the smaller crop; where no crop mask that
     // stays inside its crop could reach it (bestDiceInside), the coarse mask stands without running them.
     if (check.confirmDice !== undefined && !smaller.some((f) => mayAgreeWithClassical(f, check.confirmDice as number))) return { r, fov };

@@ -179,16 +179,32 @@ export class SegmentationService {
       // A first click (one positive point, nothing else) may be fused with the classical region grown from it.
       const firstClick = !box && !req.prior && points.length === 1 && points[0]!.positive;
       const wantsClassical = firstClick && (!!config.post.classicalFusion || config.pre.leakCheck?.confirmDice !== undefined);
-      const tc = performance.now();
-      const classical = wantsClassical ? classicalSegment(volume, { points }, { label: req.label }).delta : null;
-      const classicalMs = performance.now() - tc;
+      // The classical region is grown on this thread in the next turn of the event loop, while the model's first
+      // pass (posted to the inference worker before runPrompt3d first waits) runs there.
+      let classicalMs = 0;
+      const growing = wantsClassical
+        ? new Promise<LabelmapDelta>((resolve, reject) =>
+            setImmediate(() => {
+              const tc = performance.now();
+              try {
+                resolve(classicalSegment(volume, { points }, { label: req.label }).delta);
+              } catch (e) {
+                reject(e);
+              } finally {
+                classicalMs = performance.now() - tc;
+              }
+            }),
+          )
+        : null;
+      growing?.catch(() => undefined); // awaited below; a failure is reported there, not as an unhandled rejection
       const r = await runPrompt3d(
         volume,
         config,
-        { points, ...(box ? { box, boxAxis: this.normalAxis(volume, plane) } : {}), ...(req.prior ? { prior: req.prior } : {}), ...(classical ? { classical } : {}) },
+        { points, ...(box ? { box, boxAxis: this.normalAxis(volume, plane) } : {}), ...(req.prior ? { prior: req.prior } : {}), ...(growing ? { classical: growing } : {}) },
         (feeds, sig) => this.client.run(pack.dir, feeds, sig),
         { signal, ...(req.label ? { label: req.label } : {}) },
       );
+      const classical = growing ? await growing : null;
       let delta = r.delta;
       let fusion: SegmentResult['fusion'];
       if (classical && config.post.classicalFusion) {
