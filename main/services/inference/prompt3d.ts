@@ -423,18 +423,21 @@ export async function runPrompt3d(
   /** The classical region (awaited by the leak check) and its dense copy, made once for the crops that compare with it. */
   let classical: LabelmapDelta | undefined;
   let classicalDense: Uint8Array | null = null;
-  /** Dice, on the crop, of a crop mask with the classical region (sampled as the prior is); 0 without one. */
-  const agreementWithClassical = (keep: Uint8Array, frame: CropFrame): number => {
-    if (!classical) return 0;
+  /** The classical region sampled on a crop as the prior is; null without one. */
+  const classicalOnCrop = (frame: CropFrame): Float32Array | null => {
+    if (!classical) return null;
     classicalDense ??= maskFromDelta(classical);
-    const c = sampleCrop(classicalDense, dims, frame, false);
-    return diceBy(V, (q) => keep[q] !== 0, (q) => (c[q] as number) > 0.5);
+    return sampleCrop(classicalDense, dims, frame, false);
+  };
+  /** Dice, on the crop, of a crop mask with the classical region; 0 without one. */
+  const agreementWithClassical = (keep: Uint8Array, frame: CropFrame): number => {
+    const c = classicalOnCrop(frame);
+    return c ? diceBy(V, (q) => keep[q] !== 0, (q) => (c[q] as number) > 0.5) : 0;
   };
   /** Whether a mask of the crop of side `fov` at the click that does not reach its border could agree with the classical region from `from`. */
   const mayAgreeWithClassical = (fov: number, from: number): boolean => {
-    if (!classical) return false;
-    classicalDense ??= maskFromDelta(classical);
-    const c = sampleCrop(classicalDense, dims, cropFrame(volume, centre, fov, G), false);
+    const c = classicalOnCrop(cropFrame(volume, centre, fov, G));
+    if (!c) return false;
     const maxSide = pre.fillFraction === undefined ? G : Math.min(G, Math.ceil(pre.fillFraction * G));
     return bestDiceInside(c, G, maxSide, post.borderVoxels) >= from;
   };
