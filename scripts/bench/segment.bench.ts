@@ -61,7 +61,8 @@ async function bench(opts: BenchOptions): Promise<void> {
   const unknown = (opts.models ?? []).filter((m) => !packs.some((e) => e.id === m));
   if (unknown.length) throw new UsageError(`no usable segmentation pack ${unknown.join(', ')} (available: ${packs.map((e) => e.id).join(', ') || 'none'})`);
   const models = opts.models ?? packs.map((e) => e.id);
-  const methods = [CLASSICAL_MODEL_ID, ...models];
+  const methods = [...(opts.skip.includes('classical') ? [] : [CLASSICAL_MODEL_ID]), ...models];
+  if (opts.skip.length) note(`left out of this run: ${opts.skip.join(', ')}`);
   note(`segmentation packs: ${packs.map((e) => `${e.id} (${e.task})`).join(', ') || 'none'}; benchmarking ${methods.join(', ')}`);
 
   const client = new InferenceClient();
@@ -159,17 +160,19 @@ async function bench(opts: BenchOptions): Promise<void> {
         firstMask = mask;
         return { ...measure(mask), totalMs: res.timings.totalMs, modelMs: res.timings.modelMs, perSliceModelMs: res.perSliceModelMs, slicesSpanned: res.slicesSpanned, provider: res.provider, coldTotalMs: cold, ...(res.crops ? { crops: res.crops.map(({ fovMm, voxels, touchesBorder, sharpness }) => ({ fovMm, voxels, touchesBorder, sharpness })) } : {}), ...(res.fusion ? { fusion: res.fusion } : {}) };
       });
-      r.box = await attempt('box', async () => {
+      const boxRun = async () => {
         const res = await service.segment(volume, { modelId: m, points: [], box: { a: { ijk: box.a }, b: { ijk: box.b } } });
         return { ...measure(maskFromDelta(res.delta)), totalMs: res.timings.totalMs };
-      });
+      };
+      if (!opts.skip.includes('box')) r.box = await attempt('box', boxRun);
       if (opts.corrections > 0) r.corrections = await attempt('corrections', () => corrected(m, true));
-      r.consistency = await attempt('consistency', async () => {
+      const consistencyRun = async () => {
         const masks = [firstMask ?? (await clickMask(m, clicks[0]!)).mask];
         for (const at of clicks.slice(1)) masks.push((await clickMask(m, at)).mask);
         const { pairs, mean } = pairwiseDice(masks);
         return { clicks, pairs, meanDice: mean };
-      });
+      };
+      if (!opts.skip.includes('consistency')) r.consistency = await attempt('consistency', consistencyRun);
       for (const e of r.errors) console.log(`error: ${c.name}, ${m}: ${e}`);
       results.push(r);
       if (m !== CLASSICAL_MODEL_ID && opts.rerun && opts.corrections > 0) {

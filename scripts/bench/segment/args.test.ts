@@ -3,7 +3,7 @@ import { parseBenchArgs, UsageError } from './args';
 
 describe('parseBenchArgs', () => {
   it('defaults to every set, 3 corrections, every model', () => {
-    expect(parseBenchArgs([])).toEqual({ sets: ['phantom', 'real', 'ibsi'], pairsDir: null, label: null, corrections: 3, models: null, phantomSeeds: [1, 2], ibsi: 'val', rerun: true, json: null, help: false });
+    expect(parseBenchArgs([])).toEqual({ sets: ['phantom', 'real', 'ibsi'], pairsDir: null, label: null, corrections: 3, models: null, phantomSeeds: [1, 2], ibsi: 'val', rerun: true, skip: [], json: null, help: false });
   });
 
   it('reads flags in both spellings', () => {
@@ -13,6 +13,11 @@ describe('parseBenchArgs', () => {
 
   it('takes tuning phantom seeds, each once', () => {
     expect(parseBenchArgs(['--phantom-seeds', '3, 4,3,12']).phantomSeeds).toEqual([3, 4, 12]);
+  });
+
+  it('leaves out the protocols and the method --skip names, each once', () => {
+    expect(parseBenchArgs(['--skip', 'box, consistency,box']).skip).toEqual(['box', 'consistency']);
+    expect(parseBenchArgs(['--skip=classical']).skip).toEqual(['classical']);
   });
 
   it('runs only the pairs when --pairs comes without --sets', () => {
@@ -28,7 +33,7 @@ describe('parseBenchArgs', () => {
   });
 
   it('refuses what it does not understand', () => {
-    for (const argv of [['--sets', 'phantom,lungs'], ['--corrections', '-1'], ['--corrections', '2.5'], ['--label', '1'], ['--pairs'], ['--frobnicate'], ['--ibsi', 'test'], ['--phantom-seeds', '0'], ['--phantom-seeds', 'a'], ['--phantom-seeds', ',']]) {
+    for (const argv of [['--sets', 'phantom,lungs'], ['--corrections', '-1'], ['--corrections', '2.5'], ['--label', '1'], ['--pairs'], ['--frobnicate'], ['--ibsi', 'test'], ['--phantom-seeds', '0'], ['--phantom-seeds', 'a'], ['--phantom-seeds', ','], ['--skip', 'click'], ['--skip', 'corrections'], ['--skip']]) {
       expect(() => parseBenchArgs(argv), argv.join(' ')).toThrow(UsageError);
     }
   });

@@ -2,6 +2,9 @@
 
 export const SET_NAMES = ['phantom', 'real', 'ibsi'] as const;
 export type SetName = (typeof SET_NAMES)[number];
+/** What --skip may leave out for a quicker A/B run (the click protocol always runs: the others start from it). */
+export const SKIPPABLE = ['box', 'consistency', 'classical'] as const;
+export type Skippable = (typeof SKIPPABLE)[number];
 
 export interface BenchOptions {
   sets: SetName[];
@@ -18,6 +21,8 @@ export interface BenchOptions {
   ibsi: 'val' | 'train';
   /** Also run corrections by re-running the whole prompt list (the comparison for local corrections). */
   rerun: boolean;
+  /** Protocols (box, consistency) or the classical method left out of this run. */
+  skip: Skippable[];
   json: string | null;
   help: boolean;
 }
@@ -38,6 +43,8 @@ and latency per case, per set and overall.
   --phantom-seeds L   comma list of phantom seeds (default 1,2: the validation phantoms; tune on others)
   --ibsi val|train    IBSI patients of the split (default val, or VOXA_BENCH_IBSI; =none there drops the set)
   --no-rerun          skip the "(re-run)" comparison of corrections that re-run the whole prompt list
+  --skip LIST         leave out any of ${SKIPPABLE.join(', ')} (quicker A/B runs of one protocol;
+                      the click protocol always runs, corrections start from it)
   --json FILE         write every result and summary as JSON to FILE
   --help              this text
 `;
@@ -54,7 +61,7 @@ const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
 export function parseBenchArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): BenchOptions {
   const flags = new Map<string, string>();
-  const valued = new Set(['--sets', '--pairs', '--label', '--corrections', '--models', '--phantom-seeds', '--ibsi', '--json']);
+  const valued = new Set(['--sets', '--pairs', '--label', '--corrections', '--models', '--phantom-seeds', '--ibsi', '--json', '--skip']);
   for (let n = 0; n < argv.length; n++) {
     const arg = argv[n]!;
     const eq = arg.indexOf('=');
@@ -94,6 +101,11 @@ export function parseBenchArgs(argv: readonly string[], env: Readonly<Record<str
   const seedsFlag = flags.get('--phantom-seeds');
   const phantomSeeds = seedsFlag === undefined ? [1, 2] : [...new Set(list(seedsFlag).map((v) => count(v, '--phantom-seeds', 1)))];
   if (!phantomSeeds.length) throw new UsageError('--phantom-seeds needs at least one seed');
+  const skip: Skippable[] = [];
+  for (const s of list(flags.get('--skip') ?? '')) {
+    if (!(SKIPPABLE as readonly string[]).includes(s)) throw new UsageError(`--skip takes ${SKIPPABLE.join(', ')} (got "${s}")`);
+    if (!skip.includes(s as Skippable)) skip.push(s as Skippable);
+  }
   return {
     sets,
     pairsDir,
@@ -103,6 +115,7 @@ export function parseBenchArgs(argv: readonly string[], env: Readonly<Record<str
     phantomSeeds,
     ibsi,
     rerun: !flags.has('--no-rerun'),
+    skip,
     json: flags.get('--json') ?? null,
     help: flags.has('--help'),
   };
