@@ -159,7 +159,7 @@ HOSTED_MIN_VOXELS = 20  # train.py --hosted-min-voxels
 
 
 def make_sample(rng, pools, mix=None, easy=False):
-    """One (x [7,G,G,G], y [1,G,G,G], mode) sample, or None to retry. mix: source probabilities
+    """One (x [7+1,G,G,G]: the model's channels and the first click alone, y [1,G,G,G], mode) sample, or None to retry. mix: source probabilities
     (tumour, organ, synth); easy: synthetic lesions of high contrast (a curriculum's first phase)."""
     mix = mix or MIX
     r = rng.rand()
@@ -283,8 +283,11 @@ def _finish(rng, raw, inside, tgt, cx, modality, kind, mode):
         pos, neg = pos + p2, n2
         if rng.rand() < 0.3:
             box = box_channel(t, 0)
+    # the last channel is the first click alone (train.py --loop builds the model's own correction
+    # samples from it; batch() splits it off before the model sees x)
     x = torch.cat([img, ins[None], C.click_map(pos)[None], C.click_map(neg)[None],
-                   torch.from_numpy(prior.astype(np.float32))[None], torch.from_numpy(box)[None]])
+                   torch.from_numpy(prior.astype(np.float32))[None], torch.from_numpy(box)[None],
+                   C.click_map([cx])[None]])
     y = torch.from_numpy(t.astype(np.float32))[None]
     # flips and permutation of the three axes (the model is then orientation-agnostic)
     for a in range(3):

@@ -52,7 +52,8 @@ def loss_fn(logits, y):
     return bce + dice.mean()
 
 
-def batch(rng, pools, n, mix=None, easy=False):
+def batch(rng, pools, n, mix=None, easy=False, first=False):
+    """n samples: x [n,C,G,G,G], y, modes (and with first=True the first-click maps [n,G,G,G] apart)."""
     xs, ys, modes = [], [], []
     while len(xs) < n:
         try:
@@ -63,7 +64,78 @@ def batch(rng, pools, n, mix=None, easy=False):
         if s is None:
             continue
         xs.append(s[0]); ys.append(s[1]); modes.append(s[2])
-    return torch.stack(xs), torch.stack(ys), modes
+    x = torch.stack(xs)
+    if first:
+        return x[:, :-1].contiguous(), torch.stack(ys), modes, x[:, -1].contiguous()
+    return x[:, :-1].contiguous(), torch.stack(ys), modes
+
+
+def own_corrections(rng, model, x, y, modes, first, share, rounds=2):
+    """Model-in-the-loop correction samples (RITM-style iterative training): for a share of the batch's
+    "correct" samples, the synthetic perturbed prior is replaced by the model's own mask from the first
+    click (then, with probability 1/2 per round, corrected once more by itself), and the reader's clicks
+    come from that mask's errors, as the benchmark's simulated reader places them. The engine's own
+    failure (a positive click in a part the model calls background, answered with no change) is then
+    what the model is trained on. Returns x with those samples rebuilt (in place)."""
+    pick = [b for b, m in enumerate(modes) if m == "correct" and rng.rand() < share]
+    if not pick:
+        return x
+    n_img = x.shape[1] - 5
+    P, N, R = n_img + 1, n_img + 2, n_img + 3
+    xc = x[pick].clone()
+    xc[:, P] = first[pick]
+    xc[:, N] = 0
+    xc[:, R] = 0
+    was = model.training
+    model.eval()
+    with torch.no_grad():
+        for r in range(rounds):
+            pred = (model(xc) > 0)[:, 0].numpy()
+            if r == rounds - 1 or rng.rand() < 0.5:
+                break
+            for a, b in enumerate(pick):  # one more round: the model corrects its own mask once
+                p2, n2 = S.correction_clicks(rng, pred[a], y[b, 0].numpy() > 0.5, 1)
+                if p2:
+                    xc[a, P] = torch.maximum(xc[a, P], C.click_map(p2))
+                if n2:
+                    xc[a, N] = torch.maximum(xc[a, N], C.click_map(n2))
+                xc[a, R] = torch.from_numpy(pred[a].astype(np.float32))
+    model.train(was)
+    for a, b in enumerate(pick):
+        t = y[b, 0].numpy() > 0.5
+        p2, n2 = S.correction_clicks(rng, pred[a], t, 1 if rng.rand() < 0.6 else 2)
+        if not p2 and not n2:
+            continue  # the model's mask is the target: keep the synthetic sample
+        xc[a, R] = torch.from_numpy(pred[a].astype(np.float32))
+        if p2:
+            xc[a, P] = torch.maximum(xc[a, P], C.click_map(p2))
+        if n2:
+            xc[a, N] = torch.maximum(xc[a, N], C.click_map(n2))
+        x[b] = xc[a]
+    return x
+
+
+def loop_monitor(model, x, y, first):
+    """Mean Dice of the model's own first-click masks on a fixed batch, and after one correction from
+    their largest error (the simulated reader, seeded), as the benchmark's click and +1 protocols."""
+    n_img = x.shape[1] - 5
+    xc = x.clone()
+    xc[:, n_img + 1] = first
+    xc[:, n_img + 2:] = 0
+    with torch.no_grad():
+        click = torch.cat([model(xc[a:a + 4]) for a in range(0, len(xc), 4)])
+        d0 = dice_hard(click, y)
+        pred = (click > 0)[:, 0].numpy()
+        rng = np.random.RandomState(7)
+        for b in range(len(xc)):
+            p2, n2 = S.correction_clicks(rng, pred[b], y[b, 0].numpy() > 0.5, 1)
+            if p2:
+                xc[b, n_img + 1] = torch.maximum(xc[b, n_img + 1], C.click_map(p2))
+            if n2:
+                xc[b, n_img + 2] = C.click_map(n2)
+            xc[b, n_img + 3] = torch.from_numpy(pred[b].astype(np.float32))
+        d1 = dice_hard(torch.cat([model(xc[a:a + 4]) for a in range(0, len(xc), 4)]), y)
+    return round(float(d0.mean()), 3), round(float(d1.mean()), 3)
 
 
 def dice_hard(logits, y):
@@ -91,6 +163,7 @@ def main():
     ap.add_argument("--click-ratio", default=None, help="crop side / object extent for click crops, lo,hi (default 0.7,7)")
     ap.add_argument("--shapes", action="store_true", help="stage 4's schedule (shape scenes first, then a fifth of the mixture)")
     ap.add_argument("--hosted", action="store_true", help="stage 8's mixture (samples.MIX_HOSTED) for the whole run")
+    ap.add_argument("--loop", type=float, default=0.0, help="share of correction samples built from the model's own masks (stage 12: 0.7)")
     ap.add_argument("--hosted-min-voxels", type=int, default=None, help="smallest hosted lesion painted, in crop voxels (default 20)")
     args = ap.parse_args()
     widths = tuple(int(w) for w in args.widths.split(","))
@@ -108,6 +181,8 @@ def main():
     # monitor: fixed crops per source, all from the training pools (seeded)
     monitor_rng = np.random.RandomState(12345)
     monitor = {"mixed": batch(monitor_rng, pools, 16),
+               # own-correction monitor: tumour crops, the model's own click mask and one correction of it
+               "loop": batch(np.random.RandomState(54321), pools, 12, {"tumour": 1.0, "organ": 0.0, "synth": 0.0}, first=True),
                "tumour": batch(monitor_rng, pools, 12, {"tumour": 1.0, "organ": 0.0, "synth": 0.0}),
                "synth_easy": batch(monitor_rng, pools, 12, {"tumour": 0.0, "organ": 0.0, "synth": 1.0}, True)}
     if args.shapes or args.hosted:
@@ -138,7 +213,9 @@ def main():
         for g in opt.param_groups:
             g["lr"] = lr
         mix, easy = phase(frac, schedule)
-        x, y, _ = batch(rng, pools, args.batch, mix, easy)
+        x, y, modes, first = batch(rng, pools, args.batch, mix, easy, first=True)
+        if args.loop > 0:
+            x = own_corrections(rng, model, x, y, modes, first, args.loop)
         model.train()
         loss = loss_fn(model(x), y)
         opt.zero_grad()
@@ -157,7 +234,9 @@ def main():
                 model.eval()
                 with torch.no_grad():
                     ds = {}
-                    for src, (mx, my, mm) in monitor.items():
+                    lx, ly, _, lf = monitor["loop"]
+                    msg["loop_click_then_corrected"] = loop_monitor(model, lx, ly, lf)
+                    for src, (mx, my, mm) in ((k, v) for k, v in monitor.items() if k != "loop"):
                         d = torch.cat([dice_hard(model(mx[a:a + 4]), my[a:a + 4]) for a in range(0, len(mx), 4)])
                         for m, v in zip(mm, d.tolist()):
                             ds.setdefault(f"{src}/{m}" if src == "mixed" else src, []).append(v)
