@@ -8,7 +8,9 @@
  *   a new mask from the segment (prior) and all its clicks (region growing:
  *   grown from the new click, or the segment cut by the negative clicks);
  *   correction3d.ts takes only the change the click touches, within the reach
- *   its depth implies. With `localCorrections` off (A/B benchmarks only) a 3D
+ *   its depth implies. Where a 3D pack's proposal leaves a positive click's
+ *   voxel out (nothing to add), the click is segmented afresh, as a first
+ *   click, and the part of that mask the click touches is added instead. With `localCorrections` off (A/B benchmarks only) a 3D
  *   pack's whole proposal is taken.
  *
  * The caller (SegmentSession) turns the mask into a history step.
@@ -113,6 +115,19 @@ export async function correctIn3d(c: Correction, localCorrections: boolean): Pro
     provider = res.provider;
   }
   const sp = c.volume.geometry.spacingMm;
-  const mask = localCorrections ? limitReach(current, mergeCorrection3d({ current, proposed, dims: c.dims, spacingMm: sp, click, others }).mask, c.dims, sp, click).mask : proposed;
-  return { mask, provider };
+  if (!localCorrections) return { mask: proposed, provider };
+  let merged = mergeCorrection3d({ current, proposed, dims: c.dims, spacingMm: sp, click, others });
+  if (click.positive && merged.added === 0 && !classical) {
+    // The model's proposal (prior + clicks) left the clicked voxel out: the reader said "this is lesion" and would
+    // otherwise see nothing happen (50 of 72 positive corrections on the tuning sets, issue 14). Segment the clicked
+    // object as a first click would (the pack's whole first-click path, fused with the classical region), and take
+    // the part of it that the click touches, as for any positive correction.
+    const fresh = await c.segmenter.segment(
+      c.volume,
+      { modelId: c.modelId, plane: c.plane, points: [{ ijk: click.ijk, positive: true }], label },
+      { key: c.key, ...(c.signal ? { signal: c.signal } : {}) },
+    );
+    merged = mergeCorrection3d({ current, proposed: maskFromDelta(fresh.delta), dims: c.dims, spacingMm: sp, click, others });
+  }
+  return { mask: limitReach(current, merged.mask, c.dims, sp, click).mask, provider };
 }
