@@ -37,7 +37,7 @@ const lobe = ball([31, 20, 10], 5);
 const truth = union(main, lobe);
 const click = { ijk: [31, 20, 10] as Vec3, positive: true };
 const correction = (segmenter: SegmentationService) =>
-  correctIn3d({ volume, dims: N, key: 'v', segmenter, current: main, label: 1, modelId: 'lesion3d', plane: 'axial', click, earlier: { points: [{ ijk: [20, 20, 10], positive: true }] } }, true);
+  correctIn3d({ volume, dims: N, key: 'v', segmenter, current: main, label: 1, modelId: 'lesion3d', plane: 'axial', click, earlier: { modelId: 'lesion3d', plane: 'axial', points: [{ ijk: [20, 20, 10], positive: true }] } }, true);
 
 describe('a positive 3D correction the model ignores', () => {
   it('segments the clicked object afresh and adds the part of it the click touches, never removing', async () => {
