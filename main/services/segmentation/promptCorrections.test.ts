@@ -57,7 +57,7 @@ describe('a positive 3D correction the model ignores', () => {
     expect(added).toBeGreaterThan(0.5 * lobe.reduce((s, v, q) => s + (v && !main[q] ? 1 : 0), 0));
   });
 
-  it('asks nothing more when the proposal already adds the clicked part, and changes nothing when neither answer holds the click', async () => {
+  it('asks nothing more when the proposal already adds the clicked part or the click is inside the segment, and changes nothing when neither answer holds the click', async () => {
     const adds = scripted(truth, main);
     const first = await correction(adds.segmenter);
     expect(adds.calls.map((c) => c.prior)).toEqual([true]);
@@ -66,5 +66,10 @@ describe('a positive 3D correction the model ignores', () => {
     const { mask } = await correction(none.segmenter);
     expect(none.calls.length).toBe(2);
     expect(Array.from(mask)).toEqual(Array.from(main));
+    // A positive click inside the segment: nothing to add, and no second request.
+    const inside = scripted(main, truth);
+    const r = await correctIn3d({ volume, dims: N, key: 'v', segmenter: inside.segmenter, current: main, label: 1, modelId: 'lesion3d', plane: 'axial', click: { ijk: [22, 20, 10], positive: true }, earlier: { modelId: 'lesion3d', plane: 'axial', points: [{ ijk: [20, 20, 10], positive: true }] } }, true);
+    expect(inside.calls.length).toBe(1);
+    expect(Array.from(r.mask)).toEqual(Array.from(main));
   });
 });

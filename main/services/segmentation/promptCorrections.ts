@@ -10,8 +10,9 @@
  *   correction3d.ts takes only the change the click touches, within the reach
  *   its depth implies. Where a 3D pack's proposal leaves a positive click's
  *   voxel out (nothing to add), the click is segmented afresh, as a first
- *   click, and the part of that mask the click touches is added instead. With `localCorrections` off (A/B benchmarks only) a 3D
- *   pack's whole proposal is taken.
+ *   click, and the part of that mask the click touches is added instead.
+ *   With `localCorrections` off (A/B benchmarks only) a 3D pack's whole
+ *   proposal is taken.
  *
  * The caller (SegmentSession) turns the mask into a history step.
  */
@@ -117,7 +118,11 @@ export async function correctIn3d(c: Correction, localCorrections: boolean): Pro
   const sp = c.volume.geometry.spacingMm;
   if (!localCorrections) return { mask: proposed, provider };
   let merged = mergeCorrection3d({ current, proposed, dims: c.dims, spacingMm: sp, click, others });
-  if (click.positive && merged.added === 0 && !classical) {
+  const [ni, nj, nk] = c.dims;
+  const at = (v: number, n: number) => Math.min(n - 1, Math.max(0, Math.round(v)));
+  const clicked = at(click.ijk[0], ni) + ni * (at(click.ijk[1], nj) + nj * at(click.ijk[2], nk));
+  // (A positive click on a voxel the segment already holds has nothing to add either way.)
+  if (click.positive && merged.added === 0 && !classical && !current[clicked]) {
     // The model's proposal (prior + clicks) left the clicked voxel out: the reader said "this is lesion" and would
     // otherwise see nothing happen (50 of 72 positive corrections on the tuning sets, issue 14). Segment the clicked
     // object as a first click would (the pack's whole first-click path, fused with the classical region), and take
