@@ -37,7 +37,8 @@ export interface Correction3dResult {
   fromModel: boolean;
 }
 
-const index = (ijk: Vec3, dims: Vec3): number => {
+/** The voxel index of a click (rounded, clamped to the grid). */
+export const clickIndex = (ijk: Vec3, dims: Vec3): number => {
   const [i, j, k] = ijk.map((v, a) => Math.min((dims[a] as number) - 1, Math.max(0, Math.round(v)))) as Vec3;
   return i + dims[0] * (j + dims[1] * k);
 };
@@ -59,7 +60,7 @@ function partHolding(bits: Uint8Array, dims: Vec3, seed: number, allowed: (q: nu
 export function mergeCorrection3d(inp: Correction3dInput): Correction3dResult {
   const { current, proposed, dims, spacingMm: sp, click } = inp;
   const mask = current.slice();
-  const seed = index(click.ijk, dims);
+  const seed = clickIndex(click.ijk, dims);
   const rivals = inp.others.filter((p) => p.positive !== click.positive).map((p) => p.ijk);
   const allowed = (q: number) => nearerTo(q, dims, sp, click.ijk, rivals);
   const diff = new Uint8Array(current.length);

@@ -23,7 +23,7 @@ import type { Vec3, Volume } from '../../../common/volume';
 import { CLASSICAL_MODEL_ID } from '../inference/registry';
 import type { Prompt2dProgress } from '../inference/prompt2d';
 import type { SegmentationService } from '../inference/segmentService';
-import { limitReach, mergeCorrection3d } from './correction3d';
+import { clickIndex, limitReach, mergeCorrection3d } from './correction3d';
 import { localCorrection } from './localCorrection';
 import type { PromptRecord } from './promptBook';
 
@@ -118,11 +118,8 @@ export async function correctIn3d(c: Correction, localCorrections: boolean): Pro
   const sp = c.volume.geometry.spacingMm;
   if (!localCorrections) return { mask: proposed, provider };
   let merged = mergeCorrection3d({ current, proposed, dims: c.dims, spacingMm: sp, click, others });
-  const [ni, nj, nk] = c.dims;
-  const at = (v: number, n: number) => Math.min(n - 1, Math.max(0, Math.round(v)));
-  const clicked = at(click.ijk[0], ni) + ni * (at(click.ijk[1], nj) + nj * at(click.ijk[2], nk));
   // (A positive click on a voxel the segment already holds has nothing to add either way.)
-  if (click.positive && merged.added === 0 && !classical && !current[clicked]) {
+  if (click.positive && merged.added === 0 && !classical && !current[clickIndex(click.ijk, c.dims)]) {
     // The model's proposal (prior + clicks) left the clicked voxel out: the reader said "this is lesion" and would
     // otherwise see nothing happen (50 of 72 positive corrections on the tuning sets, issue 14). Segment the clicked
     // object as a first click would (the pack's whole first-click path, fused with the classical region), and take

@@ -70,6 +70,16 @@ def batch(rng, pools, n, mix=None, easy=False, first=False):
     return x[:, :-1].contiguous(), torch.stack(ys), modes
 
 
+def add_correction(xrow, n_img, prior, pos, neg):
+    """One crop's input after a correction: the mask it corrects as the prior, the new clicks added to the
+    positive and negative click maps (crop voxel coordinates, as samples.correction_clicks gives them)."""
+    if pos:
+        xrow[n_img + 1] = torch.maximum(xrow[n_img + 1], C.click_map(pos))
+    if neg:
+        xrow[n_img + 2] = torch.maximum(xrow[n_img + 2], C.click_map(neg))
+    xrow[n_img + 3] = torch.from_numpy(prior.astype(np.float32))
+
+
 def own_corrections(rng, model, x, y, modes, first, share, rounds=2):
     """Model-in-the-loop correction samples (RITM-style iterative training): for a share of the batch's
     "correct" samples, the synthetic perturbed prior is replaced by the model's own mask from the first
@@ -81,11 +91,9 @@ def own_corrections(rng, model, x, y, modes, first, share, rounds=2):
     if not pick:
         return x
     n_img = x.shape[1] - 5
-    P, N, R = n_img + 1, n_img + 2, n_img + 3
     xc = x[pick].clone()
-    xc[:, P] = first[pick]
-    xc[:, N] = 0
-    xc[:, R] = 0
+    xc[:, n_img + 1] = first[pick]
+    xc[:, n_img + 2:n_img + 4] = 0
     was = model.training
     model.eval()
     with torch.no_grad():
@@ -95,22 +103,14 @@ def own_corrections(rng, model, x, y, modes, first, share, rounds=2):
                 break
             for a, b in enumerate(pick):  # one more round: the model corrects its own mask once
                 p2, n2 = S.correction_clicks(rng, pred[a], y[b, 0].numpy() > 0.5, 1)
-                if p2:
-                    xc[a, P] = torch.maximum(xc[a, P], C.click_map(p2))
-                if n2:
-                    xc[a, N] = torch.maximum(xc[a, N], C.click_map(n2))
-                xc[a, R] = torch.from_numpy(pred[a].astype(np.float32))
+                add_correction(xc[a], n_img, pred[a], p2, n2)
     model.train(was)
     for a, b in enumerate(pick):
         t = y[b, 0].numpy() > 0.5
         p2, n2 = S.correction_clicks(rng, pred[a], t, 1 if rng.rand() < 0.6 else 2)
         if not p2 and not n2:
             continue  # the model's mask is the target: keep the synthetic sample
-        xc[a, R] = torch.from_numpy(pred[a].astype(np.float32))
-        if p2:
-            xc[a, P] = torch.maximum(xc[a, P], C.click_map(p2))
-        if n2:
-            xc[a, N] = torch.maximum(xc[a, N], C.click_map(n2))
+        add_correction(xc[a], n_img, pred[a], p2, n2)
         x[b] = xc[a]
     return x
 
@@ -129,11 +129,7 @@ def loop_monitor(model, x, y, first):
         rng = np.random.RandomState(7)
         for b in range(len(xc)):
             p2, n2 = S.correction_clicks(rng, pred[b], y[b, 0].numpy() > 0.5, 1)
-            if p2:
-                xc[b, n_img + 1] = torch.maximum(xc[b, n_img + 1], C.click_map(p2))
-            if n2:
-                xc[b, n_img + 2] = C.click_map(n2)
-            xc[b, n_img + 3] = torch.from_numpy(pred[b].astype(np.float32))
+            add_correction(xc[b], n_img, pred[b], p2, n2)
         d1 = dice_hard(torch.cat([model(xc[a:a + 4]) for a in range(0, len(xc), 4)]), y)
     return round(float(d0.mean()), 3), round(float(d1.mean()), 3)
 
